@@ -1,0 +1,56 @@
+"""One place for configuration: `sentinel.toml` (or the file named by SENTINEL_CONFIG) and
+SENTINEL_* environment variables, with the embedded demo as the default.
+
+Environment variables win over the file so that tests and deployments can override a single
+value without editing anything.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    snapshot_retention_days: int = 40  # long enough to compare with last month's snapshot
+    default_window_days: int = 183  # the global filter's default: about six months
+    duckdb_memory_limit: str = "3GB"
+    grade_thresholds: dict[str, int] = field(default_factory=dict)  # overrides of grades.csv
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.data_dir / "journal"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("SENTINEL_CONFIG", REPO_ROOT / "sentinel.toml"))
+
+
+def load_settings(data_dir: str | Path | None = None) -> Settings:
+    """Read settings; `data_dir` (e.g. the CLI's --data-dir) wins over everything else."""
+    path = _config_file()
+    file_values = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    chosen_dir = data_dir or os.environ.get("SENTINEL_DATA_DIR") or file_values.get("data_dir")
+    resolved = Path(chosen_dir) if chosen_dir else REPO_ROOT / "data"
+    if not resolved.is_absolute():
+        resolved = Path.cwd() / resolved
+    env_days = os.environ.get("SENTINEL_SNAPSHOT_RETENTION_DAYS")
+    return Settings(
+        data_dir=resolved,
+        snapshot_retention_days=int(env_days or file_values.get("snapshot_retention_days", 40)),
+        default_window_days=int(file_values.get("default_window_days", 183)),
+        duckdb_memory_limit=os.environ.get(
+            "SENTINEL_DUCKDB_MEMORY_LIMIT", file_values.get("duckdb_memory_limit", "3GB")
+        ),
+        grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
+    )
