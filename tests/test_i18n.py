@@ -1,0 +1,21 @@
+"""The label table is complete: every key used in the code exists, in Chinese and English."""
+from __future__ import annotations
+
+import re
+
+from ledger.config import REPO_ROOT
+from ledger.i18n import TEXT
+
+SOURCES = [p for folder in ("ledger", "ui", "pages") for p in (REPO_ROOT / folder).rglob("*.py")] + [REPO_ROOT / "app.py"]
+
+
+def test_every_used_key_exists():
+    used = {key for path in SOURCES for key in re.findall(r'\bt\(\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8"))}
+    assert used, "expected t(...) calls"
+    assert used - TEXT.keys() == set()
+
+
+def test_every_entry_has_both_languages():
+    for key, (zh, en) in TEXT.items():
+        assert zh.strip() and en.strip(), key
+        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
