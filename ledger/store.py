@@ -1,0 +1,349 @@
+"""The journal (every accepted input, kept for ever) and the snapshots built from it.
+
+Why two layers: inputs arrive as messy batches and must never be lost or edited, while the
+dashboard needs one clean, fast, consistent picture. So every accepted input is first written
+durably to the journal as an immutable batch (temp folder, fsync, rename: a batch is either
+whole or absent), and only then is anyone told "accepted". A snapshot is a folder of Parquet
+files built from the whole journal plus a manifest; it never changes after it is written. The
+CURRENT file names the snapshot readers should use and is replaced with `os.replace`, so a
+reader sees the old snapshot or the new one, never half of one. Old snapshots are kept for a
+configurable number of days so that two snapshots can be compared ("since yesterday", monthly
+reconciliation).
+
+Layout under the data directory:
+    journal/<batch_id>/batch.json, part-00000.parquet …, raw/<original files>
+    snapshots/<snapshot_id>/manifest.json, items.parquet, units.parquet …
+    snapshots/CURRENT
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .config import REFERENCE_DIR, Settings
+from .schema import ITEMS_SCHEMA, SCHEMA_VERSION
+from .sqlfiles import sql
+
+SHANGHAI = timezone(timedelta(hours=8))
+STALE_TEMP_SECONDS = 3600  # a temp folder this old belongs to a writer that died
+Progress = Callable[[str, float], None]  # (step description, fraction done 0..1)
+
+
+class StoreError(Exception):
+    """A problem with the journal or snapshots that a person can act on."""
+
+
+def now_shanghai() -> datetime:
+    """Current wall-clock time in Asia/Shanghai, naive (the ledger's convention)."""
+    return datetime.now(SHANGHAI).replace(tzinfo=None)
+
+
+# ---- durable file writing -------------------------------------------------------------------
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_json_durably(path: Path, payload: dict) -> None:
+    """Write JSON next to `path`, fsync it, then atomically move it into place."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    temp.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    _fsync_path(temp)
+    os.replace(temp, path)
+    _fsync_path(path.parent)
+
+
+def _publish_folder(temp_dir: Path, final_dir: Path) -> None:
+    """Make a fully written folder visible under its final name, durably."""
+    for child in temp_dir.rglob("*"):
+        _fsync_path(child)
+    os.rename(temp_dir, final_dir)
+    _fsync_path(final_dir.parent)
+
+
+def _remove_stale_temps(folder: Path, prefix: str) -> None:
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for temp in folder.glob(f"{prefix}*"):
+        if temp.stat().st_mtime < cutoff:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+# ---- journal ----------------------------------------------------------------------------------
+
+def _conform(chunk: pa.Table, schema: pa.Schema, index: int, temp: Path) -> pa.Table:
+    """`chunk` cast to `schema` (same column names in the same order, castable types), or refuse."""
+    try:
+        if chunk.schema.names != schema.names:
+            raise ValueError("column names differ")
+        return chunk.cast(schema)
+    except (ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        shutil.rmtree(temp, ignore_errors=True)
+        raise StoreError(f"批次第 {index + 1} 块的列与台账结构不一致，未写入。") from None
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: str
+    kind: str
+    path: Path
+    meta: dict
+
+    @property
+    def part_files(self) -> list[Path]:
+        return sorted(self.path.glob("part-*.parquet"))
+
+
+class Journal:
+    """Append-only store of accepted input batches."""
+
+    TEMP_PREFIX = ".incoming-"
+
+    def __init__(self, journal_dir: Path):
+        self.dir = journal_dir
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(self.dir, self.TEMP_PREFIX)
+
+    def append(self, kind: str, chunks: Iterable[pa.Table], *, source: str, note: str = "",
+               raw_files: Iterable[Path] = (), schema: pa.Schema = ITEMS_SCHEMA,
+               progress: Progress | None = None, expected_rows: int | None = None) -> Batch:
+        """Write `chunks` (tables of `schema`) and the raw files as one batch; return it once durable.
+
+        If anything fails before the final rename, nothing is visible: the half-written temp
+        folder is ignored by readers and removed later.
+        """
+        created = now_shanghai()
+        batch_id = f"{created:%Y%m%dT%H%M%S%f}-{kind}-{uuid.uuid4().hex[:6]}"
+        temp = self.dir / f"{self.TEMP_PREFIX}{batch_id}"
+        temp.mkdir()
+        rows = 0
+        checksums: dict[str, str] = {}
+        for index, chunk in enumerate(chunks):
+            chunk = _conform(chunk, schema, index, temp)
+            part = temp / f"part-{index:05d}.parquet"
+            pq.write_table(chunk, part, compression="zstd")
+            checksums[part.name] = sha256_of(part)
+            rows += chunk.num_rows
+            if progress:
+                progress("写入日志批次", min(rows / expected_rows, 1.0) if expected_rows else 0.0)
+        raw_meta = []
+        if raw_files:
+            (temp / "raw").mkdir()
+            for raw in map(Path, raw_files):
+                target = temp / "raw" / raw.name
+                shutil.copy2(raw, target)
+                raw_meta.append({"name": raw.name, "sha256": sha256_of(target), "bytes": target.stat().st_size})
+        meta = {
+            "batch_id": batch_id, "kind": kind, "created_at": created.isoformat(), "source": source,
+            "note": note, "rows": rows, "schema_version": SCHEMA_VERSION, "parts": checksums, "raw": raw_meta,
+        }
+        (temp / "batch.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        _publish_folder(temp, self.dir / batch_id)
+        return Batch(batch_id, kind, self.dir / batch_id, meta)
+
+    def batches(self, kind: str | None = None) -> list[Batch]:
+        """Committed batches in the order they were accepted."""
+        found = []
+        for folder in sorted(p for p in self.dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            meta_file = folder / "batch.json"
+            if not meta_file.exists():
+                continue
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if kind is None or meta["kind"] == kind:
+                found.append(Batch(meta["batch_id"], meta["kind"], folder, meta))
+        return found
+
+
+# ---- snapshots --------------------------------------------------------------------------------
+
+REFERENCE_TABLES = ("units", "counties", "industries", "grades")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: str
+    path: Path
+    manifest: dict
+
+    def table(self, name: str) -> Path:
+        return self.path / self.manifest["tables"][name]["file"]
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromisoformat(self.manifest["created_at"])
+
+
+def _read_reference(name: str) -> pa.Table:
+    """A reference CSV as an Arrow table; codes stay strings (440300 is a code, not a number)."""
+    path = REFERENCE_DIR / f"{name}.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    numeric = {"lon": pa.float64(), "lat": pa.float64(), "sort_order": pa.int32(),
+               "min_participants": pa.int32(), "severity_rank": pa.int32()}
+    types = {col: numeric.get(col, pa.string()) for col in header}
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
+
+
+@contextmanager
+def _build_lock(snapshots_dir: Path):
+    """One snapshot build at a time per data directory (other builders wait their turn)."""
+    with open(snapshots_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snapshot:
+    """Build a new snapshot from the whole journal and make it CURRENT; return it."""
+    report = progress or (lambda step, fraction: None)
+    snapshots_dir = settings.snapshots_dir
+    snapshots_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(snapshots_dir):
+        _remove_stale_temps(snapshots_dir, ".building-")
+        batches = Journal(settings.journal_dir).batches("items")
+        item_files = [str(p) for b in batches for p in b.part_files]
+        if not item_files:
+            raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
+        created = now_shanghai()
+        # Sortable to the millisecond (builds are serialised by the lock), unique by the suffix.
+        snapshot_id = f"{created:%Y%m%d-%H%M%S}-{created.microsecond // 1000:03d}-{uuid.uuid4().hex[:4]}"
+        temp = snapshots_dir / f".building-{snapshot_id}"
+        temp.mkdir()
+        try:
+            tables = _write_snapshot_tables(settings, temp, item_files, report)
+            report("计算校验和", 0.85)
+            for entry in tables.values():
+                entry["sha256"] = sha256_of(temp / entry["file"])
+            manifest = {
+                "snapshot_id": snapshot_id,
+                "created_at": created.isoformat(timespec="seconds"),
+                "schema_version": SCHEMA_VERSION,
+                "tables": tables,
+                "source_batches": [b.batch_id for b in batches],
+                **_summarise(temp / "items.parquet"),
+            }
+            (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                                encoding="utf-8")
+            _publish_folder(temp, snapshots_dir / snapshot_id)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        report("切换当前快照", 0.95)
+        _point_current_at(snapshots_dir, snapshot_id)
+        prune_snapshots(settings)
+        report("完成", 1.0)
+        return Snapshot(snapshot_id, snapshots_dir / snapshot_id, manifest)
+
+
+def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set memory_limit = $limit", {"limit": settings.duckdb_memory_limit})
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
+def _write_snapshot_tables(settings: Settings, folder: Path, item_files: list[str],
+                           report: Progress) -> dict[str, dict]:
+    con = _connect(settings)
+    try:
+        report("合并日志批次并按时间排序写入台账", 0.1)
+        out = folder / "items.parquet"
+        con.execute(sql("build_items"), {"item_files": item_files, "out": str(out)})
+        tables = {"items": {"file": out.name, "rows": pq.read_metadata(out).num_rows}}
+        report("写入参考表", 0.75)
+        for name in REFERENCE_TABLES:
+            reference = _read_reference(name)
+            pq.write_table(reference, folder / f"{name}.parquet")
+            tables[name] = {"file": f"{name}.parquet", "rows": reference.num_rows}
+        return tables
+    finally:
+        con.close()
+
+
+def _summarise(items_file: Path) -> dict:
+    """Headline counts for the manifest (and `python -m ledger info`)."""
+    con = duckdb.connect()
+    try:
+        row = con.execute(sql("snapshot_summary"), {"items_file": str(items_file)}).fetchone()
+    finally:
+        con.close()
+    items, collective, units, first, last = row
+    return {"counts": {"items": items, "collective": collective, "units": units},
+            "data_range": {"first_captured_at": str(first), "last_captured_at": str(last)}}
+
+
+def _point_current_at(snapshots_dir: Path, snapshot_id: str) -> None:
+    temp = snapshots_dir / f".CURRENT.{uuid.uuid4().hex}.tmp"
+    temp.write_text(snapshot_id + "\n", encoding="utf-8")
+    _fsync_path(temp)
+    os.replace(temp, snapshots_dir / "CURRENT")
+    _fsync_path(snapshots_dir)
+
+
+def current_snapshot(settings: Settings) -> Snapshot | None:
+    """The snapshot CURRENT points at, or None when no snapshot has been built yet."""
+    pointer = settings.snapshots_dir / "CURRENT"
+    try:
+        snapshot_id = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return open_snapshot(settings, snapshot_id)
+
+
+def open_snapshot(settings: Settings, snapshot_id: str) -> Snapshot:
+    folder = settings.snapshots_dir / snapshot_id
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"快照 {snapshot_id} 不存在或已被清理。") from None
+    return Snapshot(snapshot_id, folder, manifest)
+
+
+def list_snapshots(settings: Settings) -> list[Snapshot]:
+    """All complete snapshots, oldest first."""
+    if not settings.snapshots_dir.exists():
+        return []
+    return [open_snapshot(settings, p.name) for p in sorted(settings.snapshots_dir.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists()]
+
+
+def prune_snapshots(settings: Settings) -> list[str]:
+    """Delete snapshots older than the retention period; never CURRENT nor the one before it."""
+    current = current_snapshot(settings)
+    snapshots = list_snapshots(settings)
+    keep = {current.snapshot_id if current else None}
+    keep.update(s.snapshot_id for s in snapshots[-2:])
+    cutoff = now_shanghai() - timedelta(days=settings.snapshot_retention_days)
+    removed = []
+    for snapshot in snapshots:
+        if snapshot.snapshot_id not in keep and snapshot.created_at < cutoff:
+            shutil.rmtree(snapshot.path, ignore_errors=True)
+            removed.append(snapshot.snapshot_id)
+    return removed

@@ -1,0 +1,144 @@
+"""The journal and snapshots: durable batches, manifests that match their files, and readers
+that see a whole snapshot while another process builds the next one."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ledger import demo
+from ledger.config import load_settings
+from ledger.schema import ITEMS_SCHEMA
+from ledger.store import (Journal, StoreError, build_snapshot, current_snapshot, list_snapshots,
+                          prune_snapshots, sha256_of)
+
+
+def small_chunks(n=300, seed=1):
+    return demo.generate(n_items=n, seed=seed, chunk_rows=100)
+
+
+def test_batch_is_durable_and_described(tmp_path):
+    journal = Journal(tmp_path / "journal")
+    raw = tmp_path / "export.csv"
+    raw.write_text("标题\n某厂欠薪\n", encoding="utf-8")
+    batch = journal.append("items", small_chunks(), source="test", raw_files=[raw])
+    meta = json.loads((batch.path / "batch.json").read_text(encoding="utf-8"))
+    assert meta["rows"] == 300
+    assert len(batch.part_files) == 3
+    for part in batch.part_files:
+        assert meta["parts"][part.name] == sha256_of(part)
+    assert meta["raw"][0]["sha256"] == sha256_of(batch.path / "raw" / "export.csv")
+    assert [b.batch_id for b in journal.batches()] == [batch.batch_id]
+
+
+def test_interrupted_batch_leaves_nothing_visible(tmp_path):
+    journal = Journal(tmp_path / "journal")
+
+    def chunks_then_crash():
+        yield next(iter(small_chunks()))
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        journal.append("items", chunks_then_crash(), source="test")
+    assert journal.batches() == []
+    leftovers = list((tmp_path / "journal").glob(".incoming-*"))
+    assert len(leftovers) == 1  # invisible to readers, removed once stale
+
+
+def test_batch_with_wrong_columns_is_refused(tmp_path):
+    journal = Journal(tmp_path / "journal")
+    wrong = pa.table({"item_id": ["x"]})
+    with pytest.raises(StoreError):
+        journal.append("items", [wrong], source="test")
+    assert journal.batches() == []
+
+
+def test_snapshot_manifest_matches_files_and_is_sorted(tmp_path):
+    settings = load_settings(tmp_path)
+    journal = Journal(settings.journal_dir)
+    journal.append("items", small_chunks(500, seed=3), source="test")
+    snapshot = build_snapshot(settings)
+    m = snapshot.manifest
+    assert current_snapshot(settings).snapshot_id == snapshot.snapshot_id
+    for name, entry in m["tables"].items():
+        path = snapshot.path / entry["file"]
+        assert pq.read_metadata(path).num_rows == entry["rows"], name
+        assert sha256_of(path) == entry["sha256"], name
+    assert m["counts"]["items"] == 500
+    assert m["source_batches"] == [b.batch_id for b in journal.batches()]
+    captured = pq.read_table(snapshot.table("items"), columns=["captured_at"]).column(0).to_pylist()
+    assert captured == sorted(captured)
+    assert pq.read_schema(snapshot.table("items")).names == ITEMS_SCHEMA.names
+
+
+def test_later_batch_wins_for_the_same_item(tmp_path):
+    settings = load_settings(tmp_path)
+    journal = Journal(settings.journal_dir)
+    first = pa.concat_tables(list(small_chunks(200, seed=5)))
+    journal.append("items", [first], source="test")
+    changed = first.slice(0, 10).set_column(
+        ITEMS_SCHEMA.get_field_index("title"), "title", pa.array(["更正后的标题"] * 10))
+    journal.append("items", [changed], source="test")
+    items = pq.read_table(build_snapshot(settings).table("items")).to_pylist()
+    assert len(items) == 200
+    titles = {row["item_id"]: row["title"] for row in items}
+    assert all(titles[i] == "更正后的标题" for i in changed.column("item_id").to_pylist())
+
+
+def test_snapshot_of_empty_journal_says_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="demo"):
+        build_snapshot(load_settings(tmp_path))
+
+
+def test_prune_keeps_current_and_previous(tmp_path, monkeypatch):
+    monkeypatch.setenv("SENTINEL_SNAPSHOT_RETENTION_DAYS", "0")
+    settings = load_settings(tmp_path)
+    Journal(settings.journal_dir).append("items", small_chunks(50), source="test")
+    ids = [build_snapshot(settings).snapshot_id for _ in range(4)]
+    kept = [s.snapshot_id for s in list_snapshots(settings)]
+    assert kept == ids[-2:]
+    assert prune_snapshots(settings) == []
+
+
+def _reader_check(settings) -> int:
+    """Open CURRENT and verify the snapshot it names is whole; return its item count."""
+    snapshot = current_snapshot(settings)
+    entry = snapshot.manifest["tables"]["items"]
+    path = snapshot.path / entry["file"]
+    assert sha256_of(path) == entry["sha256"]
+    table = pq.read_table(path, columns=["item_id"])
+    assert table.num_rows == entry["rows"] == snapshot.manifest["counts"]["items"]
+    return table.num_rows
+
+
+def test_reader_sees_whole_snapshots_while_another_process_builds(tmp_path):
+    settings = load_settings(tmp_path)
+    journal = Journal(settings.journal_dir)
+    journal.append("items", small_chunks(2000, seed=11), source="test")
+    build_snapshot(settings)
+    writer_code = (
+        "import sys; from ledger import demo; from ledger.config import load_settings;"
+        "from ledger.store import Journal, build_snapshot;"
+        "s = load_settings(sys.argv[1]); j = Journal(s.journal_dir)\n"
+        "for k in range(6):\n"
+        "    j.append('items', demo.generate(n_items=2000 + 500 * (k + 1), seed=11), source='test')\n"
+        "    build_snapshot(s)\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", writer_code, str(tmp_path)])
+    seen_counts = set()
+    reads = 0
+    deadline = time.monotonic() + 240
+    while writer.poll() is None and time.monotonic() < deadline:
+        seen_counts.add(_reader_check(settings))
+        reads += 1
+    assert writer.wait(timeout=60) == 0
+    seen_counts.add(_reader_check(settings))
+    assert reads > 10
+    assert len(seen_counts) >= 2, "the reader should have seen the snapshot change under it"
+    assert max(seen_counts) == 5000
