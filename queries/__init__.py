@@ -1,0 +1,183 @@
+"""The only door to DuckDB: `q("query_name", scope, **params)` → a Polars frame.
+
+Each question the pages ask is one `.sql` file in this folder, named after it, with its
+parameters documented in its header. This module:
+- opens the CURRENT snapshot (and follows CURRENT when a new one is built: each call checks the
+  pointer, so readers move to a new snapshot on their next query, whole);
+- applies the caller's scope in DuckDB itself: the `items` view a query sees is filtered by
+  per-cursor variables that only this module sets, and it shows nothing when they are unset.
+  A query cannot forget the scope and a page cannot widen it;
+- caches results keyed by snapshot id, scope and parameters, so a new snapshot invalidates
+  everything without anyone clearing a cache.
+The cache and connection live at module level rather than in `st.cache_data`, so the CLI,
+reports and benchmarks get the same door and the same speed as the pages.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ledger.config import Settings, load_settings
+from ledger.sqlfiles import SqlFile, load_sql
+from ledger.store import Snapshot, StoreError, open_snapshot
+
+QUERY_DIR = Path(__file__).resolve().parent
+CACHE_ENTRIES = 512
+# `items` is scoped; the reference tables hold no ledger rows and are shared by everyone.
+_SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
+                 "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
+_REFERENCE_VIEWS = ("units", "counties", "industries", "grades")
+
+
+class NoSnapshot(Exception):
+    """No snapshot has been built yet (or CURRENT points at one that is gone)."""
+
+
+class QueryError(Exception):
+    """A query was called wrongly (unknown name, missing or unknown parameters)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which reporting units' items a caller may see: `units=None` means all of them."""
+
+    units: frozenset[str] | None = None
+
+    @classmethod
+    def only(cls, *unit_codes: str) -> Scope:
+        return cls(frozenset(unit_codes))
+
+    @property
+    def key(self) -> str:
+        return "*" if self.units is None else ",".join(sorted(self.units))
+
+
+ALL = Scope()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global filters every panel query honours."""
+
+    since: date
+    until: date
+    units: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+
+    def params(self) -> dict:
+        return {"since": self.since, "until": self.until,
+                "units": list(self.units) or None, "industries": list(self.industries) or None}
+
+    @classmethod
+    def last_days(cls, days: int, until: date) -> Filters:
+        return cls(since=until - timedelta(days=days - 1), until=until)
+
+
+def query_file(name: str) -> SqlFile:
+    try:
+        return load_sql(QUERY_DIR, name)
+    except (KeyError, ValueError) as e:
+        raise QueryError(str(e)) from None
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(sorted(value)) if isinstance(value, (set, frozenset)) else tuple(value)
+    return value
+
+
+class Door:
+    """Connections to snapshots of one data directory, and the result cache."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
+        self._snapshots: dict[str, Snapshot] = {}
+        self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+
+    def snapshot(self) -> Snapshot:
+        """The CURRENT snapshot; raises NoSnapshot when there is none."""
+        pointer = self.settings.snapshots_dir / "CURRENT"
+        try:
+            snapshot_id = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise NoSnapshot() from None
+        if snapshot_id not in self._snapshots:
+            try:
+                self._snapshots[snapshot_id] = open_snapshot(self.settings, snapshot_id)
+            except StoreError:
+                raise NoSnapshot() from None
+        return self._snapshots[snapshot_id]
+
+    def _connection(self, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            con = self._connections.get(snapshot.snapshot_id)
+            if con is None:
+                con = duckdb.connect()
+                con.execute("set memory_limit = $limit", {"limit": self.settings.duckdb_memory_limit})
+                con.read_parquet(str(snapshot.table("items"))).filter(_SCOPE_FILTER).create_view("items")
+                for name in _REFERENCE_VIEWS:
+                    con.read_parquet(str(snapshot.table(name))).create_view(name)
+                self._connections[snapshot.snapshot_id] = con
+                # Keep the previous snapshot's connection for readers still on it; close older ones.
+                while len(self._connections) > 2:
+                    self._connections.popitem(last=False)[1].close()
+            return con
+
+    def q(self, name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
+        """Run query `name` against the CURRENT snapshot within `scope`."""
+        query = query_file(name)
+        missing = query.used - params.keys()
+        unknown = params.keys() - query.used
+        if missing or unknown:
+            raise QueryError(f"{name}: missing parameters {sorted(missing)}, unknown {sorted(unknown)}")
+        snapshot = self.snapshot()
+        key = (snapshot.snapshot_id, name, scope.key, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        cursor = self._connection(snapshot).cursor()
+        try:
+            cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
+            cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
+            result = cursor.sql(query.text, params=params).pl()
+        finally:
+            cursor.close()
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return result
+
+
+_doors: dict[str, Door] = {}
+_doors_lock = threading.Lock()
+
+
+def door() -> Door:
+    """The process-wide door for the configured data directory (SENTINEL_DATA_DIR)."""
+    data_dir = os.environ.get("SENTINEL_DATA_DIR", "")
+    with _doors_lock:
+        if data_dir not in _doors:
+            _doors[data_dir] = Door(load_settings())
+        return _doors[data_dir]
+
+
+def q(name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
+    return door().q(name, scope, **params)
+
+
+def snapshot() -> Snapshot:
+    return door().snapshot()
+
+
+__all__ = ["ALL", "Door", "Filters", "NoSnapshot", "QueryError", "Scope", "door", "q", "snapshot"]

@@ -1,0 +1,63 @@
+-- Headline figures for a leader's quick look, each beside the figure it is compared with.
+-- One row: active_n / active_week_ago_n (collective disputes open at $now / seven days before),
+-- new_7d_n / new_prev_7d_n (collective disputes captured in the last 7 days / the 7 before),
+-- due_n / on_time_n / on_time_pct (items due in the window and verified by their deadline),
+-- prev_due_n / prev_on_time_pct (the same for the window of equal length before it),
+-- overdue_n / overdue_week_ago_n (items past their deadline and not verified, at $now / 7 days
+-- before). Everything is computed "as of" t = the earlier of $now and the end of $until, from
+-- the timestamps, so a past window shows the figures as they stood then.
+-- $since: first day of the window (date)
+-- $until: last day of the window (date, inclusive)
+-- $units: reporting-unit codes to keep, or null for all
+-- $industries: industry section codes to keep, or null for all
+-- $now: the current time (timestamp, Asia/Shanghai)
+with filtered as (
+    select *
+    from items
+    where ($units is null or list_contains($units, unit_code))
+      and ($industries is null or list_contains($industries, industry))
+),
+
+bounds as (
+    select
+        $since::timestamp as window_start,
+        t,
+        t - interval 7 day as t_week_ago,
+        $since::timestamp - (t - $since::timestamp) as prev_start
+    from (select least($now::timestamp, $until::timestamp + interval 1 day) as t)
+),
+
+counted as (
+    select
+        count(*) filter (where is_collective and captured_at between window_start and t
+                         and (closed_at is null or closed_at > t)) as active_n,
+        count(*) filter (where is_collective and captured_at between window_start and t_week_ago
+                         and (closed_at is null or closed_at > t_week_ago)) as active_week_ago_n,
+        count(*) filter (where is_collective and captured_at > t - interval 7 day
+                         and captured_at <= t) as new_7d_n,
+        count(*) filter (where is_collective and captured_at > t - interval 14 day
+                         and captured_at <= t - interval 7 day) as new_prev_7d_n,
+        count(*) filter (where verify_due_at between window_start and t) as due_n,
+        count(*) filter (where verify_due_at between window_start and t
+                         and verified_at <= verify_due_at) as on_time_n,
+        count(*) filter (where verify_due_at >= prev_start and verify_due_at < window_start) as prev_due_n,
+        count(*) filter (where verify_due_at >= prev_start and verify_due_at < window_start
+                         and verified_at <= verify_due_at) as prev_on_time_n,
+        count(*) filter (where captured_at between window_start and t and verify_due_at < t
+                         and (verified_at is null or verified_at > t)) as overdue_n,
+        count(*) filter (where captured_at between window_start and t_week_ago
+                         and verify_due_at < t_week_ago
+                         and (verified_at is null or verified_at > t_week_ago)) as overdue_week_ago_n
+    from filtered, bounds
+    where captured_at >= prev_start - interval 14 day
+),
+
+final as (
+    select
+        *,
+        round(100.0 * on_time_n / nullif(due_n, 0), 1) as on_time_pct,
+        round(100.0 * prev_on_time_n / nullif(prev_due_n, 0), 1) as prev_on_time_pct
+    from counted
+)
+
+select * from final

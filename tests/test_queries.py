@@ -1,0 +1,131 @@
+"""The query door against a real snapshot: documented parameters, scope enforced in DuckDB,
+results that agree with an independent Polars computation, caching by snapshot id."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from ledger.config import load_settings
+from ledger.sqlfiles import LEDGER_SQL_DIR, parse_sql
+from queries import ALL, QUERY_DIR, Door, Filters, NoSnapshot, QueryError, Scope
+from tests.helpers import build_demo
+
+SQL_FILES = sorted(QUERY_DIR.glob("*.sql")) + sorted(LEDGER_SQL_DIR.glob("*.sql"))
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_every_sql_file_documents_itself_and_its_parameters(path):
+    parsed = parse_sql(path.stem, path.read_text(encoding="utf-8"))
+    assert len(parsed.header.splitlines()) >= 2, "start with a comment saying what it returns"
+    assert parsed.used == parsed.documented, f"used {sorted(parsed.used)} vs documented {sorted(parsed.documented)}"
+
+
+@pytest.mark.parametrize("path", sorted(QUERY_DIR.glob("*.sql")), ids=lambda p: p.name)
+def test_queries_read_ledger_rows_only_through_the_scoped_view(path):
+    text = path.read_text(encoding="utf-8").lower()
+    assert "read_parquet" not in text and "getvariable" not in text and "set variable" not in text
+
+
+@pytest.fixture(scope="module")
+def door(demo_settings):
+    return Door(demo_settings)
+
+
+@pytest.fixture(scope="module")
+def items(demo_settings, door):
+    return pl.read_parquet(door.snapshot().table("items"))
+
+
+def window(now: datetime, days=183) -> Filters:
+    return Filters.last_days(days, now.date())
+
+
+def test_kpis_agree_with_an_independent_polars_computation(door, items, now):
+    f = window(now)
+    k = door.q("overview_kpis", ALL, now=now, **f.params()).row(0, named=True)
+    t = min(now, datetime.combine(f.until + timedelta(days=1), datetime.min.time()))
+    start = datetime.combine(f.since, datetime.min.time())
+    c = pl.col
+    in_window = c("captured_at").is_between(start, t)
+    open_at = lambda moment: c("closed_at").is_null() | (c("closed_at") > moment)  # noqa: E731
+    active = items.filter(c("is_collective") & in_window & open_at(t)).height
+    due = items.filter(c("verify_due_at").is_between(start, t))
+    on_time = due.filter(c("verified_at") <= c("verify_due_at")).height
+    overdue = items.filter(in_window & (c("verify_due_at") < t)
+                           & (c("verified_at").is_null() | (c("verified_at") > t))).height
+    new_7d = items.filter(c("is_collective") & (c("captured_at") > t - timedelta(days=7))
+                          & (c("captured_at") <= t)).height
+    assert k["active_n"] == active > 0
+    assert k["due_n"] == due.height > 0
+    assert k["on_time_n"] == on_time
+    assert k["on_time_pct"] == pytest.approx(round(100 * on_time / due.height, 1))
+    assert k["overdue_n"] == overdue
+    assert k["new_7d_n"] == new_7d
+
+
+def test_most_serious_open_disputes_are_ordered_and_open(door, now):
+    rows = door.q("most_serious_open_disputes", ALL, now=now, limit=5, **window(now).params())
+    assert 0 < rows.height <= 5
+    rank = {"I": 1, "II": 2, "III": 3, "IV": 4, None: 99}
+    ranks = [rank[g] for g in rows["grade"].to_list()]
+    assert ranks == sorted(ranks)
+    assert rows["unit_name_zh"].null_count() == 0
+    assert (rows["days_open"] >= 0).all()
+
+
+def test_scope_is_enforced_in_duckdb(door, now):
+    f = window(now, days=1000)
+    shenzhen = door.q("most_serious_open_disputes", Scope.only("440300"), now=now, limit=50, **f.params())
+    assert shenzhen.height > 0 and set(shenzhen["unit_code"]) == {"440300"}
+    # Asking for another unit's items through the filter cannot widen the scope.
+    widened = door.q("most_serious_open_disputes", Scope.only("440300"), now=now, limit=50,
+                     **Filters(f.since, f.until, units=("441900",)).params())
+    assert widened.height == 0
+    # A connection the door has not scoped sees no ledger rows at all.
+    raw = door._connection(door.snapshot()).cursor()
+    assert raw.sql("select count(*) from items").fetchall() == [(0,)]
+    raw.close()
+
+
+def test_hostile_filter_text_is_only_data(door, now):
+    hostile = Filters(date(2020, 1, 1), now.date(), units=("'; drop table items; --",), industries=("C' or '1'='1",))
+    k = door.q("overview_kpis", ALL, now=now, **hostile.params()).row(0, named=True)
+    assert k["active_n"] == 0 and k["due_n"] == 0
+    assert door.q("overview_kpis", ALL, now=now, **window(now).params())["due_n"][0] > 0
+
+
+def test_wrong_calls_are_refused_clearly(door, now):
+    with pytest.raises(QueryError, match="missing"):
+        door.q("overview_kpis", ALL, now=now)
+    with pytest.raises(QueryError, match="unknown"):
+        door.q("overview_kpis", ALL, now=now, colour="red", **window(now).params())
+    with pytest.raises(QueryError):
+        door.q("../secrets", ALL)
+    with pytest.raises(QueryError):
+        door.q("no_such_question", ALL)
+
+
+def test_results_are_cached_per_snapshot(door, now):
+    params = {"now": now, "limit": 5, **window(now).params()}
+    first = door.q("most_serious_open_disputes", ALL, **params)
+    assert door.q("most_serious_open_disputes", ALL, **params) is first
+    assert door.q("most_serious_open_disputes", Scope.only("440300"), **params) is not first
+
+
+def test_no_snapshot_is_reported_as_such(tmp_path, now):
+    with pytest.raises(NoSnapshot):
+        Door(load_settings(tmp_path)).q("overview_kpis", ALL, now=now, **window(now).params())
+
+
+def test_door_follows_a_new_snapshot(tmp_path, now):
+    settings = build_demo(tmp_path, n_items=600, seed=3)
+    door = Door(settings)
+    params = {"now": now, **Filters(date(2000, 1, 1), now.date()).params()}
+    before = door.q("overview_kpis", ALL, **params)
+    first_id = door.snapshot().snapshot_id
+    build_demo(tmp_path, n_items=900, seed=3)  # a later batch with 300 more items
+    after = door.q("overview_kpis", ALL, **params)
+    assert door.snapshot().snapshot_id != first_id
+    assert after["due_n"][0] > before["due_n"][0]
