@@ -1,0 +1,164 @@
+"""Command line: `python -m ledger [--data-dir DIR] <subcommand>`.
+
+A thin face over the library: each subcommand parses its arguments, calls ledger functions and
+prints the result. Later subcommands (ingest, hazards, remind, reconcile, scores, report) are
+added to SUBCOMMANDS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import demo
+from .config import Settings, load_settings
+from .store import Journal, StoreError, build_snapshot, current_snapshot
+
+
+class CliError(Exception):
+    """A one-line reason the command could not do what was asked."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and name --help."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _progress_bar(description: str):
+    # delay: quick work (and a quick failure) prints no bar, only its result or its one-line reason
+    bar = tqdm(total=100, desc=description, unit="%", delay=0.5,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+
+    def update(step: str, fraction: float) -> None:
+        bar.set_postfix_str(step)
+        bar.n = round(fraction * 100)
+        bar.refresh()
+
+    return bar, update
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    journal = Journal(settings.journal_dir)
+    existing = journal.batches()
+    if args.if_missing and current_snapshot(settings) is not None:
+        print(f"a snapshot already exists in {settings.data_dir}; nothing to do")
+        return 0
+    if args.if_missing and existing:
+        return cmd_snapshot(settings, args)
+    if existing:
+        if not args.replace:
+            raise CliError(f"{settings.data_dir} already holds a ledger journal; use --replace to "
+                           "rebuild the demo there, or --data-dir for another folder")
+        if any(b.meta["source"] != "demo" for b in existing):
+            raise CliError(f"{settings.data_dir} holds real (non-demo) batches; refusing to replace them")
+        shutil.rmtree(settings.journal_dir)
+        shutil.rmtree(settings.snapshots_dir, ignore_errors=True)
+        journal = Journal(settings.journal_dir)
+    bar, update = _progress_bar("演示台账 demo ledger")
+    with bar:
+        chunks = demo.generate(n_items=args.items, seed=args.seed, years=args.years, end=args.end)
+        note = f"demo --items {args.items} --seed {args.seed} --years {args.years}"
+        journal.append("items", chunks, source="demo", note=note, expected_rows=args.items,
+                       progress=lambda step, f: update(step, f * 0.6))
+        snapshot = build_snapshot(settings, progress=lambda step, f: update(step, 0.6 + f * 0.4))
+    counts = snapshot.manifest["counts"]
+    print(f"demo ledger: {counts['items']} items ({counts['collective']} collective disputes), "
+          f"snapshot {snapshot.snapshot_id}")
+    return 0
+
+
+def cmd_snapshot(settings: Settings, args: argparse.Namespace) -> int:
+    bar, update = _progress_bar("生成快照 snapshot")
+    with bar:
+        snapshot = build_snapshot(settings, progress=update)
+    print(f"snapshot {snapshot.snapshot_id}: {snapshot.manifest['counts']['items']} items")
+    return 0
+
+
+def cmd_info(settings: Settings, args: argparse.Namespace) -> int:
+    snapshot = current_snapshot(settings)
+    if snapshot is None:
+        raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `snapshot` first")
+    m = snapshot.manifest
+    info = {
+        "snapshot_id": snapshot.snapshot_id,
+        "created_at": m["created_at"],
+        "schema_version": m["schema_version"],
+        **m["counts"],
+        **m["data_range"],
+        "source_batches": len(m["source_batches"]),
+        "path": str(snapshot.path),
+    }
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False))
+    else:
+        width = max(map(len, info))
+        for key, value in info.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+SUBCOMMANDS = {
+    "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
+    "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
+    "info": (cmd_info, "describe the current snapshot"),
+}
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="python -m ledger",
+                    description="Sentinel ledger tools: build the demo, snapshots, and inspect them.")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="ledger data folder (default: $SENTINEL_DATA_DIR, else data/)")
+    sub = parser.add_subparsers(dest="command", metavar="<subcommand>", parser_class=Parser, required=True)
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text)
+    demo_parser = sub.choices["demo"]
+    demo_parser.add_argument("--items", type=_positive_int, default=9000, help="number of monitored items (default 9000)")
+    demo_parser.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same ledger (default 42)")
+    demo_parser.add_argument("--years", type=_positive_int, default=3, help="years of history ending on --end (default 3)")
+    demo_parser.add_argument("--end", type=_iso_date, default=None, help="last day of the demo (default today, Asia/Shanghai)")
+    demo_parser.add_argument("--replace", action="store_true", help="delete an existing demo journal and snapshots first")
+    demo_parser.add_argument("--if-missing", action="store_true",
+                             help="do nothing if a snapshot exists; only build a snapshot if a journal exists")
+    sub.choices["info"].add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings(args.data_dir)
+    handler = SUBCOMMANDS[args.command][0]
+    try:
+        return handler(settings, args)
+    except (CliError, StoreError) as e:
+        print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
