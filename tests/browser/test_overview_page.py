@@ -1,0 +1,57 @@
+"""The Overview page in a real browser: KPIs drawn with Chinese labels, no error box, nothing
+fetched from outside this machine, and a screenshot for people to look at."""
+from __future__ import annotations
+
+from ledger.i18n import t
+from tests.browser.conftest import ARTIFACTS
+
+
+def test_overview_in_chromium(server, page):
+    page.goto(server + "/")
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_timeout(1500)
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() == 4
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for key in ("overview.active", "overview.new_7d", "overview.on_time", "overview.overdue", "overview.serious"):
+        assert t(key) in text
+    assert "%" in metrics.nth(2).inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert "数据截至" in page.locator('[data-testid="stSidebar"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def wait_for_overview(page):
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def test_a_link_reproduces_the_view(server, page):
+    page.goto(server + "/?lang=en&unit=440400")
+    wait_for_overview(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert t("overview.active", "en") in main
+    assert "Zhuhai" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert "unit=440400" in page.url and "lang=en" in page.url
+    page.screenshot(path=str(ARTIFACTS / "overview-en-zhuhai.png"), full_page=True)
+
+
+def test_choices_made_on_the_page_go_into_the_url(server, page):
+    page.goto(server + "/")
+    wait_for_overview(page)
+    page.get_by_role("radio", name="English").click()
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    page.wait_for_selector(f'text={t("overview.active", "en")}', timeout=30_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="Dongguan").click()
+    page.wait_for_function("() => location.search.includes('unit=441900')", timeout=30_000)
+    # The link works for someone else, in the other language too.
+    shared = page.url.replace("lang=en", "lang=zh")
+    page.goto(shared)
+    wait_for_overview(page)
+    assert "东莞市" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()

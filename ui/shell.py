@@ -1,0 +1,166 @@
+"""What every page shares: language, global filters kept in the URL, the "data as of" stamp,
+and a calm Chinese message instead of a stack trace.
+
+app.py calls `render_sidebar()` once per run and stores the result; pages call `context()`.
+The filters live in the URL query string as codes (`?since=2026-05-01&until=2026-10-31&unit=
+440300,441900&ind=C&lang=en`), so a pasted link reproduces the view in either language. We sync
+by hand rather than with Streamlit's `bind="query-params"`, which writes the displayed label
+(`unit=珠海市`) and so makes a link depend on the language it was made in.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import streamlit as st
+
+from ledger import geo, reference
+from ledger.config import load_settings
+from ledger.i18n import t
+from ledger.store import Snapshot, now_shanghai
+from queries import ALL, Filters, NoSnapshot, Scope, snapshot
+
+log = logging.getLogger("sentinel")
+_CONTEXT_KEY = "_sentinel_context"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    filters: Filters
+    scope: Scope
+    now: datetime
+    snapshot: Snapshot
+
+
+def _from_url(key: str, parse, fallback):
+    """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`.
+
+    Read once per session and then passed as the widget's default, which stays constant across
+    reruns so that the user's later choices are kept.
+    """
+    initial = st.session_state.setdefault("_initial_from_url", {})
+    if key not in initial:
+        raw = st.query_params.get(key)
+        try:
+            initial[key] = fallback if raw is None else parse(raw)
+        except ValueError:
+            st.session_state.setdefault("_bad_link", []).append(f"{key}={raw}")
+            initial[key] = fallback
+    return initial[key]
+
+
+def _codes_among(allowed):
+    def parse(raw: str) -> list[str]:
+        codes = [code for code in raw.split(",") if code]
+        if not set(codes) <= set(allowed):
+            raise ValueError(raw)
+        return codes
+    return parse
+
+
+def _one_of(allowed):
+    def parse(raw: str) -> str:
+        if raw not in allowed:
+            raise ValueError(raw)
+        return raw
+    return parse
+
+
+def language() -> str:
+    """zh (default) or en, chosen in the sidebar and kept in the URL as ?lang=en."""
+    choice = st.sidebar.segmented_control(
+        t("app.language"), options=["zh", "en"], key="lang", required=True,
+        default=_from_url("lang", _one_of(["zh", "en"]), "zh"),
+        format_func=lambda code: "中文" if code == "zh" else "English",
+    )
+    return choice or "zh"
+
+
+def _default_window(today: date) -> tuple[date, date]:
+    return today - timedelta(days=load_settings().default_window_days - 1), today
+
+
+def _window(lang: str, today: date) -> tuple[date, date]:
+    default = _default_window(today)
+    since = _from_url("since", date.fromisoformat, default[0])
+    until = _from_url("until", date.fromisoformat, default[1])
+    picked = st.sidebar.date_input(t("app.window", lang), value=(since, until), key="window", format="YYYY-MM-DD")
+    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+        return since, until  # the user is half-way through picking a range
+    since, until = picked
+    if since > until:
+        st.sidebar.caption(t("app.window_reversed", lang))
+        since, until = until, since
+    return since, until
+
+
+def _write_url(lang: str, filters: Filters, today: date) -> None:
+    """Put the view into the URL as codes, leaving defaults out so that the default view's link
+    keeps rolling with the calendar."""
+    custom_window = (filters.since, filters.until) != _default_window(today)
+    wanted = {
+        "lang": lang if lang != "zh" else None,
+        "since": filters.since.isoformat() if custom_window else None,
+        "until": filters.until.isoformat() if custom_window else None,
+        "unit": ",".join(filters.units) or None,
+        "ind": ",".join(filters.industries) or None,
+    }
+    for key, value in wanted.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def render_sidebar(lang: str) -> PageContext | None:
+    """Draw the global filters and the data stamp; None (with a message) when there is no data."""
+    try:
+        current = snapshot()
+    except NoSnapshot:
+        st.info(f"**{t('app.no_snapshot.title', lang)}**\n\n{t('app.no_snapshot.body', lang)}", icon=":material/info:")
+        return None
+    now = now_shanghai()
+    st.sidebar.header(t("app.filters", lang))
+    since, until = _window(lang, now.date())
+    unit_names = {u.code: u.name(lang) for u in geo.units()}
+    units = st.sidebar.multiselect(t("app.units", lang), options=list(unit_names), key="unit",
+                                   default=_from_url("unit", _codes_among(unit_names), []),
+                                   format_func=unit_names.get, placeholder=t("app.units_all", lang))
+    section_names = {s.code: f"{s.code} {s.name(lang)}" for s in reference.sections()}
+    industries = st.sidebar.multiselect(t("app.industries", lang), options=list(section_names), key="ind",
+                                        default=_from_url("ind", _codes_among(section_names), []),
+                                        format_func=section_names.get, placeholder=t("app.industries_all", lang))
+    for detail in st.session_state.pop("_bad_link", []):
+        st.sidebar.warning(t("app.bad_link", lang, detail=detail))
+    st.sidebar.caption(t("app.as_of", lang, created=current.manifest["created_at"].replace("T", " "),
+                         snapshot=current.snapshot_id))
+    filters = Filters(since=since, until=until, units=tuple(units), industries=tuple(industries))
+    _write_url(lang, filters, today=now.date())
+    page_context = PageContext(lang=lang, filters=filters, scope=current_scope(), now=now, snapshot=current)
+    st.session_state[_CONTEXT_KEY] = page_context
+    return page_context
+
+
+def current_scope() -> Scope:
+    """The signed-in user's scope. Until roles exist (their own issue), everyone sees all units."""
+    return ALL
+
+
+def context() -> PageContext:
+    return st.session_state[_CONTEXT_KEY]
+
+
+def scope_label(page_context: PageContext) -> str:
+    f, lang = page_context.filters, page_context.lang
+    units = "、".join(geo.unit_name(u, lang) for u in f.units) or t("app.units_all", lang)
+    names = reference.industry_by_code()
+    industries = "、".join(names[c].name(lang) for c in f.industries) or t("app.industries_all", lang)
+    return f"{units} · {industries}"
+
+
+def show_error(lang: str, error: Exception) -> None:
+    """Log the details for the administrator; show the user a calm sentence."""
+    log.exception("page failed", exc_info=error)
+    st.error(f"**{t('app.error.title', lang)}**\n\n{t('app.error.body', lang)}", icon=":material/error:")
