@@ -6,6 +6,7 @@ value without editing anything.
 """
 from __future__ import annotations
 
+import csv
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -13,6 +14,12 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+
+
+def read_reference_csv(name: str) -> list[dict[str, str]]:
+    """Rows of data/reference/NAME as dicts of strings (codes such as 440300 stay strings)."""
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ take the county's place.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import REFERENCE_DIR
+from .config import read_reference_csv as _read
 
 
 @dataclass(frozen=True)
@@ -29,11 +28,6 @@ class Place:
 
     def name(self, lang: str = "zh") -> str:
         return self.name_zh if lang == "zh" else self.name_en
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def _place(row: dict[str, str], code: str, unit_code: str, level: str) -> Place:

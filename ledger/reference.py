@@ -6,17 +6,11 @@ each province grades collective disputes by its own rules.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .config import REFERENCE_DIR, load_settings
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+from .config import load_settings, read_reference_csv as _read
 
 
 @dataclass(frozen=True)
