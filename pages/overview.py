@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from ledger.i18n import t
-from ledger.schema import GRADE, STATUS
+from ledger.schema import STATUS
 from queries import q
 from ui.shell import context, scope_label
 
@@ -46,11 +46,15 @@ else:
                       ignore_nulls=True).alias(t("overview.col.place", lang)),
         pl.col("enterprise").alias(t("overview.col.enterprise", lang)),
         pl.col(f"industry_name_{suffix}").alias(t("overview.col.industry", lang)),
-        pl.col("grade").map_elements(lambda g: GRADE.label(g, lang), return_dtype=pl.String)
-          .fill_null(t("grade.none", lang)).alias(t("overview.col.grade", lang)),
+        (pl.col("grade") + pl.lit("级" if lang == "zh" else "")).fill_null(t("grade.none", lang))
+          .alias(t("overview.col.grade", lang)),
         pl.col("participants_text").alias(t("overview.col.participants", lang)),
         pl.col("status").map_elements(lambda s: STATUS.label(s, lang), return_dtype=pl.String)
           .alias(t("overview.col.status", lang)),
         pl.col("days_open").alias(t("overview.col.days_open", lang)),
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    widths = {"title": 300, "place": 125, "enterprise": 220, "industry": 140, "grade": 64,
+              "participants": 90, "status": 80, "days_open": 72}  # pixels: fits a 1366-pixel screen
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        t(f"overview.col.{name}", lang): st.column_config.Column(width=px) for name, px in widths.items()
+    })
