@@ -101,9 +101,12 @@ def test_times_follow_the_workflow_and_nothing_happens_after_the_last_day(items)
     assert (items["updated_at"] == items.select(latest).to_series()).all()
 
 
-def test_default_period_ends_today_in_shanghai():
+def test_default_period_ends_today_in_shanghai_and_never_after_now():
     table = pa.concat_tables(demo.generate(n_items=2000))
-    today = now_shanghai().date()
+    now = now_shanghai()
+    today = now.date()
+    for name in ("captured_at", "assigned_at", "verified_at", "closed_at", "updated_at"):
+        assert max(v for v in table.column(name).to_pylist() if v is not None) <= now, name
     captured = table.column("captured_at").to_pylist()
     assert max(captured).date() <= today and max(table.column("updated_at").to_pylist()).date() <= today
     assert min(captured).date() > today - timedelta(days=3 * 366)
