@@ -86,6 +86,20 @@ def test_a_link_sets_window_and_filters_and_a_bad_link_falls_back(sentinel_env):
     assert "全部地市" in bad.caption[0].value
 
 
+def test_a_broken_snapshot_gives_a_calm_message_not_a_stack_trace(demo_settings, tmp_path, monkeypatch):
+    import shutil
+
+    broken = tmp_path / "data"
+    shutil.copytree(demo_settings.data_dir / "snapshots", broken / "snapshots")
+    current = (broken / "snapshots" / "CURRENT").read_text().strip()
+    (broken / "snapshots" / current / "items.parquet").write_bytes(b"not parquet")
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(broken))
+    at = run_app()
+    assert not at.exception
+    assert [e.value for e in at.error] and t("app.error.title") in at.error[0].value
+    assert "Traceback" not in at.error[0].value
+
+
 def test_no_snapshot_gives_a_friendly_chinese_message(tmp_path, monkeypatch):
     monkeypatch.setenv("SENTINEL_DATA_DIR", str(tmp_path))
     at = run_app()

@@ -80,3 +80,9 @@ def test_help_names_every_subcommand():
     for name in SUBCOMMANDS:
         result = ledger(name, "--help")
         assert result.returncode == 0 and "usage" in result.stdout
+
+
+def test_readme_documents_every_subcommand():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in SUBCOMMANDS:
+        assert f"python -m ledger {name}" in readme, name
