@@ -100,7 +100,7 @@ class Door:
         self.settings = settings
         self._lock = threading.Lock()
         self._connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
-        self._snapshots: dict[str, Snapshot] = {}
+        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
 
     def snapshot(self) -> Snapshot:
@@ -115,6 +115,8 @@ class Door:
                 self._snapshots[snapshot_id] = open_snapshot(self.settings, snapshot_id)
             except StoreError:
                 raise NoSnapshot() from None
+            while len(self._snapshots) > 2:  # a server runs for months; remember only recent ones
+                self._snapshots.popitem(last=False)
         return self._snapshots[snapshot_id]
 
     def _connection(self, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
