@@ -17,7 +17,8 @@ st.set_page_config(page_title="哨岗 Sentinel", page_icon=str(Path(__file__).pa
 
 PAGES = [
     # (file, i18n title key, icon, url path)
-    ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("app_pages/map.py", "page.map", ":material/map:", "map"),
 ]
 
 lang = shell.language()

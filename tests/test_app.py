@@ -108,11 +108,11 @@ def test_no_snapshot_gives_a_friendly_chinese_message(tmp_path, monkeypatch):
     assert not at.metric
 
 
-PAGE_FILES = re.findall(r'"(pages/[a-z_]+\.py)"', (REPO_ROOT / "app.py").read_text(encoding="utf-8"))
+PAGE_FILES = re.findall(r'"(app_pages/[a-z_]+\.py)"', (REPO_ROOT / "app.py").read_text(encoding="utf-8"))
 
 
 def test_app_lists_pages():
-    assert "pages/overview.py" in PAGE_FILES
+    assert "app_pages/overview.py" in PAGE_FILES
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)

@@ -34,7 +34,7 @@ class PageContext:
     snapshot: Snapshot
 
 
-def _from_url(key: str, parse, fallback):
+def url_value(key: str, parse, fallback):
     """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`.
 
     Read once per session and then passed as the widget's default, which stays constant across
@@ -51,7 +51,7 @@ def _from_url(key: str, parse, fallback):
     return initial[key]
 
 
-def _codes_among(allowed):
+def codes_among(allowed):
     def parse(raw: str) -> list[str]:
         codes = [code for code in raw.split(",") if code]
         if not set(codes) <= set(allowed):
@@ -60,7 +60,7 @@ def _codes_among(allowed):
     return parse
 
 
-def _one_of(allowed):
+def one_of(allowed):
     def parse(raw: str) -> str:
         if raw not in allowed:
             raise ValueError(raw)
@@ -72,7 +72,7 @@ def language() -> str:
     """zh (default) or en, chosen in the sidebar and kept in the URL as ?lang=en."""
     choice = st.sidebar.segmented_control(
         t("app.language"), options=["zh", "en"], key="lang", required=True,
-        default=_from_url("lang", _one_of(["zh", "en"]), "zh"),
+        default=url_value("lang", one_of(["zh", "en"]), "zh"),
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
     return choice or "zh"
@@ -84,8 +84,8 @@ def _default_window(today: date) -> tuple[date, date]:
 
 def _window(lang: str, today: date) -> tuple[date, date]:
     default = _default_window(today)
-    since = _from_url("since", date.fromisoformat, default[0])
-    until = _from_url("until", date.fromisoformat, default[1])
+    since = url_value("since", date.fromisoformat, default[0])
+    until = url_value("until", date.fromisoformat, default[1])
     picked = st.sidebar.date_input(t("app.window", lang), value=(since, until), key="window", format="YYYY-MM-DD")
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
         return since, until  # the user is half-way through picking a range
@@ -107,7 +107,12 @@ def _write_url(lang: str, filters: Filters, today: date) -> None:
         "unit": ",".join(filters.units) or None,
         "ind": ",".join(filters.industries) or None,
     }
-    for key, value in wanted.items():
+    keep_in_url(**wanted)
+
+
+def keep_in_url(**values: str | None) -> None:
+    """Write a page's own choices into the URL (None removes a key), beside the global filters."""
+    for key, value in values.items():
         if value is None:
             st.query_params.pop(key, None)
         elif st.query_params.get(key) != value:
@@ -126,11 +131,11 @@ def render_sidebar(lang: str) -> PageContext | None:
     since, until = _window(lang, now.date())
     unit_names = {u.code: u.name(lang) for u in geo.units()}
     units = st.sidebar.multiselect(t("app.units", lang), options=list(unit_names), key="unit",
-                                   default=_from_url("unit", _codes_among(unit_names), []),
+                                   default=url_value("unit", codes_among(unit_names), []),
                                    format_func=unit_names.get, placeholder=t("app.units_all", lang))
     section_names = {s.code: f"{s.code} {s.name(lang)}" for s in reference.sections()}
     industries = st.sidebar.multiselect(t("app.industries", lang), options=list(section_names), key="ind",
-                                        default=_from_url("ind", _codes_among(section_names), []),
+                                        default=url_value("ind", codes_among(section_names), []),
                                         format_func=section_names.get, placeholder=t("app.industries_all", lang))
     for detail in st.session_state.pop("_bad_link", []):
         st.sidebar.warning(t("app.bad_link", lang, detail=detail))

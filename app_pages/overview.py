@@ -1,12 +1,11 @@
 """总览 Overview: a leader's quick look. Four headline figures with their change, a warning
 when anything is overdue, and the five most serious open disputes."""
-import polars as pl
 import streamlit as st
 
 from ledger.i18n import t
-from ledger.schema import STATUS
 from queries import q
 from ui.shell import context, scope_label
+from ui.tables import show_disputes
 
 ctx = context()
 lang = ctx.lang
@@ -39,22 +38,5 @@ serious = q("most_serious_open_disputes", ctx.scope, limit=5, **params)
 if serious.is_empty():
     st.info(t("overview.serious.empty", lang))
 else:
-    suffix = "zh" if lang == "zh" else "en"
-    table = serious.select(
-        pl.col("title").alias(t("overview.col.title", lang)),
-        pl.concat_str([pl.col(f"unit_name_{suffix}"), pl.col(f"county_name_{suffix}")], separator=" · ",
-                      ignore_nulls=True).alias(t("overview.col.place", lang)),
-        pl.col("enterprise").alias(t("overview.col.enterprise", lang)),
-        pl.col(f"industry_name_{suffix}").alias(t("overview.col.industry", lang)),
-        (pl.col("grade") + pl.lit("级" if lang == "zh" else "")).fill_null(t("grade.none", lang))
-          .alias(t("overview.col.grade", lang)),
-        pl.col("participants_text").alias(t("overview.col.participants", lang)),
-        pl.col("status").map_elements(lambda s: STATUS.label(s, lang), return_dtype=pl.String)
-          .alias(t("overview.col.status", lang)),
-        pl.col("days_open").alias(t("overview.col.days_open", lang)),
-    )
-    widths = {"title": 300, "place": 125, "enterprise": 220, "industry": 140, "grade": 64,
-              "participants": 90, "status": 80, "days_open": 72}  # pixels: fits a 1366-pixel screen
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        t(f"overview.col.{name}", lang): st.column_config.Column(width=px) for name, px in widths.items()
-    })
+    show_disputes(serious, lang, ["title", "place", "enterprise", "industry", "grade", "participants", "status",
+                                  "days_open"])
