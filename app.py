@@ -19,6 +19,7 @@ PAGES = [
     # (file, i18n title key, icon, url path)
     ("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
     ("app_pages/map.py", "page.map", ":material/map:", "map"),
+    ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
 ]
 
 lang = shell.language()

@@ -29,6 +29,9 @@ class Settings:
     default_window_days: int = 183  # the global filter's default: about six months
     duckdb_memory_limit: str = "3GB"
     grade_thresholds: dict[str, int] = field(default_factory=dict)  # overrides of grades.csv
+    # on-time verification rate (%) at or above which a unit's gauge is green, and amber
+    verification_green_pct: float = 95.0
+    verification_amber_pct: float = 85.0
 
     @property
     def journal_dir(self) -> Path:
@@ -52,6 +55,9 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     if not resolved.is_absolute():
         resolved = Path.cwd() / resolved
     env_days = os.environ.get("SENTINEL_SNAPSHOT_RETENTION_DAYS")
+    bands = file_values.get("verification", {})
+    if float(bands.get("green_pct", 95.0)) < float(bands.get("amber_pct", 85.0)):
+        raise ValueError(f"{path}: [verification] green_pct must not be below amber_pct")
     return Settings(
         data_dir=resolved,
         snapshot_retention_days=int(env_days or file_values.get("snapshot_retention_days", 40)),
@@ -60,4 +66,6 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
             "SENTINEL_DUCKDB_MEMORY_LIMIT", file_values.get("duckdb_memory_limit", "3GB")
         ),
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
+        verification_green_pct=float(bands.get("green_pct", 95.0)),
+        verification_amber_pct=float(bands.get("amber_pct", 85.0)),
     )

@@ -34,6 +34,7 @@ CACHE_ENTRIES = 512
 _SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
                  "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
 _REFERENCE_VIEWS = ("units", "counties", "industries", "grades")
+_SCOPED_PLACES = ("units", "counties")
 
 
 class NoSnapshot(Exception):
@@ -128,6 +129,10 @@ class Door:
                 con.read_parquet(str(snapshot.table("items"))).filter(_SCOPE_FILTER).create_view("items")
                 for name in _REFERENCE_VIEWS:
                     con.read_parquet(str(snapshot.table(name))).create_view(name)
+                # The places the caller may see, for queries that list every unit or county even
+                # where nothing happened (a zero is still information about that place).
+                for name in _SCOPED_PLACES:
+                    con.read_parquet(str(snapshot.table(name))).filter(_SCOPE_FILTER).create_view(f"{name}_in_scope")
                 self._connections[snapshot.snapshot_id] = con
                 # Keep the previous snapshot's connection for readers still on it; close older ones.
                 while len(self._connections) > 2:

@@ -1,6 +1,6 @@
 -- How many collective disputes are active (same rule as active_disputes_on_map) in each
--- reporting unit and in each county or town, for the choropleth and the unit list. One row per
--- place with `level` 'unit' or 'county'; places with none are included with active_n = 0, so a
+-- reporting unit and in each county or town in the caller's scope, for the choropleth and the
+-- unit list. One row per place with `level` 'unit' or 'county'; places with none are included with active_n = 0, so a
 -- quiet county is drawn as quiet rather than missing.
 -- $since: first day of the window (date)
 -- $until: last day of the window (date, inclusive)
@@ -35,8 +35,8 @@ by_unit as (
         u.lat,
         count(a.unit_code) as active_n,
         count(a.unit_code) filter (where a.grade in ('I', 'II')) as serious_n,
-        coalesce(sum(a.participants_high), 0) as participants_n
-    from units as u
+        coalesce(sum(a.participants_high), 0)::bigint as participants_n
+    from units_in_scope as u
     left join active as a on a.unit_code = u.unit_code
     where $units is null or list_contains($units, u.unit_code)
     group by all
@@ -53,8 +53,8 @@ by_county as (
         c.lat,
         count(a.county_code) as active_n,
         count(a.county_code) filter (where a.grade in ('I', 'II')) as serious_n,
-        coalesce(sum(a.participants_high), 0) as participants_n
-    from counties as c
+        coalesce(sum(a.participants_high), 0)::bigint as participants_n
+    from counties_in_scope as c
     left join active as a on a.county_code = c.county_code
     where $units is null or list_contains($units, c.unit_code)
     group by all

@@ -1,0 +1,85 @@
+"""核实督办 Verification: is every item verified, and in time? A gauge per reporting unit and for
+all of them, the items still unverified (impossible to miss: the goal is 100%), how long units
+take, and the rate month by month."""
+import polars as pl
+import streamlit as st
+
+from ledger.config import load_settings
+from ledger.i18n import t
+from queries import q
+from ui import charts
+from ui.shell import context, scope_label
+from ui.tables import enum_label, grade_label, place_label, suffix
+
+ctx = context()
+lang = ctx.lang
+params = {**ctx.filters.params(), "now": ctx.now}
+settings = load_settings()
+green, amber = settings.verification_green_pct, settings.verification_amber_pct
+
+st.title(t("verify.heading", lang))
+st.caption(t("verify.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx),
+             green=f"{green:g}", amber=f"{amber:g}"))
+
+rates = q("verification_rate_by_unit", ctx.scope, **params)
+total = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
+per_unit = rates.filter(pl.col("unit_code").is_not_null())
+whole_province = ctx.scope.units is None and not ctx.filters.units
+total_name = t("verify.total.all" if whole_province else "verify.total.some", lang)
+
+
+def count_label(row: dict) -> str:
+    return t("verify.count", lang, on_time=row["on_time_n"], due=row["due_n"]) if row["due_n"] else t("verify.none_due", lang)
+
+
+gauge_column, summary_column = st.columns([1, 2], gap="large")
+with gauge_column:
+    st.plotly_chart(charts.single_gauge(f"{total_name} {count_label(total)}", total["rate_pct"], green, amber),
+                    config={"displayModeBar": False}, key="gauge_total")
+with summary_column:
+    if total["pending_n"]:
+        st.error(t("verify.unverified.alert", lang, pending=total["pending_n"], overdue=total["overdue_n"]),
+                 icon=":material/notification_important:")
+    else:
+        st.success(t("verify.all_verified", lang), icon=":material/check_circle:")
+    for column, key in zip(st.columns(4), ("due_n", "on_time_n", "late_n", "overdue_n")):
+        column.metric(t(f"verify.{key}", lang), total[key], border=True)
+
+st.subheader(t("verify.units", lang))
+name = f"name_{suffix(lang)}"
+gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in per_unit.iter_rows(named=True)]
+st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=min(5, max(1, len(gauges)))),
+                config={"displayModeBar": False}, key="gauge_units")
+
+overdue = q("overdue_items", ctx.scope, **params)
+st.subheader(t("verify.overdue_list", lang, n=overdue.height))
+if not overdue.is_empty():
+    by_unit_column, list_column = st.columns([1, 3], gap="medium")
+    by_unit = (overdue.group_by(f"unit_name_{suffix(lang)}").len("n").sort("n", descending=True)
+               .rename({f"unit_name_{suffix(lang)}": t("col.unit", lang), "n": t("col.overdue_n", lang)}))
+    by_unit_column.dataframe(by_unit, hide_index=True, width="stretch")
+    list_column.dataframe(overdue.select(
+        place_label(lang).alias(t("col.place", lang)),
+        pl.col("title").alias(t("col.title", lang)),
+        grade_label(lang).alias(t("col.grade", lang)),
+        enum_label("status", "status", lang).alias(t("col.status", lang)),
+        pl.col("verify_due_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("col.due_at", lang)),
+        pl.col("days_overdue").alias(t("col.days_overdue", lang)),
+    ), hide_index=True, width="stretch", height=min(420, 38 + 35 * overdue.height))
+
+hours_column, monthly_column = st.columns(2, gap="large")
+with hours_column:
+    st.subheader(t("verify.hours", lang))
+    st.plotly_chart(charts.horizontal_bars(
+        per_unit[name].to_list(),
+        {t("verify.hours.median", lang): per_unit["median_hours"].to_list(),
+         t("verify.hours.p90", lang): per_unit["p90_hours"].to_list()},
+        x_title=t("verify.hours", lang)), config={"displayModeBar": False}, key="hours")
+with monthly_column:
+    st.subheader(t("verify.monthly", lang))
+    monthly = q("verification_rate_by_month", ctx.scope, **params).join(
+        per_unit.select("unit_code", name), on="unit_code", how="left", nulls_equal=True
+    ).with_columns(pl.col(name).fill_null(total_name))
+    st.plotly_chart(charts.lines(monthly.sort(pl.col("unit_code").is_not_null(), "month"), "month", "rate_pct", name,
+                                 t("verify.rate_axis", lang), emphasised=total_name, x_format="%Y-%m"),
+                    config={"displayModeBar": False}, key="monthly")

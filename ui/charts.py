@@ -1,0 +1,103 @@
+"""Plotly figures shared by the pages: one look (fonts, colours, margins) for every chart.
+
+Figures are built from query frames and return `go.Figure`; pages pass them to st.plotly_chart.
+Plotly's JavaScript is bundled with Streamlit, so nothing is fetched from outside.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+GREEN, AMBER, RED, GREY = "#2e7d32", "#f29d0a", "#c8102e", "#9e9e9e"
+# a qualitative palette that stays distinguishable for up to 10 series (Tableau 10)
+SERIES = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+
+
+def styled(figure: go.Figure, height: int, legend: bool = True) -> go.Figure:
+    figure.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=dict(family=FONT, size=14),
+                         showlegend=legend, legend=dict(orientation="h", y=-0.15), hovermode="x unified",
+                         plot_bgcolor="white", colorway=SERIES)
+    figure.update_xaxes(gridcolor="#eeeeee")
+    figure.update_yaxes(gridcolor="#eeeeee", rangemode="tozero")
+    return figure
+
+
+def band_colour(rate_pct: float | None, green_pct: float, amber_pct: float) -> str:
+    if rate_pct is None:
+        return GREY
+    return GREEN if rate_pct >= green_pct else AMBER if rate_pct >= amber_pct else RED
+
+
+def _gauge(rate_pct: float | None, green_pct: float, amber_pct: float, big: bool) -> go.Indicator:
+    return go.Indicator(
+        mode="gauge+number", value=rate_pct if rate_pct is not None else 0,
+        number=dict(suffix="%", valueformat=".1f", font=dict(size=44 if big else 28,
+                                                             color=band_colour(rate_pct, green_pct, amber_pct))),
+        gauge=dict(
+            axis=dict(range=[0, 100], tickvals=[0, amber_pct, green_pct], tickfont=dict(size=11)),
+            bar=dict(color=band_colour(rate_pct, green_pct, amber_pct), thickness=0.35),
+            steps=[dict(range=[0, amber_pct], color="#fbe3e6"), dict(range=[amber_pct, green_pct], color="#fdf0d5"),
+                   dict(range=[green_pct, 100], color="#e3f1e4")],
+            threshold=dict(line=dict(color="#333333", width=2), thickness=0.8, value=100),
+        ),
+    )
+
+
+def gauge_grid(rows: list[dict], green_pct: float, amber_pct: float, columns: int = 5,
+               height_per_row: int = 210) -> go.Figure:
+    """One gauge per row of `rows` (dicts with `title` and `rate_pct`) in a grid."""
+    n_rows = max(1, -(-len(rows) // columns))
+    figure = make_subplots(rows=n_rows, cols=columns, specs=[[{"type": "indicator"}] * columns] * n_rows,
+                           subplot_titles=[r["title"] for r in rows], vertical_spacing=0.22)
+    for i, row in enumerate(rows):
+        figure.add_trace(_gauge(row["rate_pct"], green_pct, amber_pct, big=False), row=1 + i // columns,
+                         col=1 + i % columns)
+    figure.update_annotations(font=dict(size=15))
+    return styled(figure, height=n_rows * height_per_row + 30, legend=False)
+
+
+def single_gauge(title: str, rate_pct: float | None, green_pct: float, amber_pct: float) -> go.Figure:
+    figure = go.Figure(_gauge(rate_pct, green_pct, amber_pct, big=True))
+    figure.update_layout(title=dict(text=title, x=0.5, xanchor="center", font=dict(size=18)))
+    return styled(figure, height=260, legend=False)
+
+
+def lines(frame: pl.DataFrame, x: str, y: str, series: str, y_title: str, height: int = 360,
+          emphasised: str | None = None, dash: dict[str, str] | None = None, x_format: str | None = None) -> go.Figure:
+    """One line per value of `series`; `emphasised` drawn thick and dark, `dash` gives dash styles."""
+    figure = go.Figure()
+    for name in frame[series].unique(maintain_order=True).to_list():
+        part = frame.filter(pl.col(series) == name)
+        is_main = name == emphasised
+        figure.add_trace(go.Scatter(
+            x=part[x].to_list(), y=part[y].to_list(), name=str(name), mode="lines+markers",
+            line=dict(width=4 if is_main else 1.8, color="#222222" if is_main else None,
+                      dash=(dash or {}).get(name, "solid")),
+            marker=dict(size=5 if is_main else 3)))
+    figure.update_yaxes(title_text=y_title)
+    if x_format:
+        figure.update_xaxes(tickformat=x_format, hoverformat=x_format)
+    return styled(figure, height)
+
+
+def stacked_bars(frame: pl.DataFrame, x: str, y: str, series: str, y_title: str, height: int = 380) -> go.Figure:
+    figure = go.Figure()
+    for name in frame[series].unique(maintain_order=True).to_list():
+        part = frame.filter(pl.col(series) == name)
+        figure.add_trace(go.Bar(x=part[x].to_list(), y=part[y].to_list(), name=str(name)))
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text=y_title)
+    return styled(figure, height)
+
+
+def horizontal_bars(labels: list[str], values: dict[str, list[float]], x_title: str, height: int = 380) -> go.Figure:
+    """Grouped horizontal bars: one group per label, one bar per entry of `values`."""
+    figure = go.Figure()
+    for name, numbers in values.items():
+        figure.add_trace(go.Bar(y=labels, x=numbers, name=name, orientation="h"))
+    figure.update_layout(barmode="group", hovermode="y unified")
+    figure.update_yaxes(autorange="reversed", rangemode="normal")
+    figure.update_xaxes(title_text=x_title)
+    return styled(figure, height)
