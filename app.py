@@ -20,6 +20,7 @@ PAGES = [
     ("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
     ("app_pages/map.py", "page.map", ":material/map:", "map"),
     ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
+    ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
 ]
 
 lang = shell.language()

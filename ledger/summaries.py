@@ -1,0 +1,70 @@
+"""Short written summaries of what changed, computed from the data rather than canned.
+
+The trends page (and later the briefs) open with a few sentences an analyst would write:
+"建筑业近30天 14 起，较前30天 +180%，主要集中在东莞、广州". Which changes deserve a sentence is
+decided here so that it can be tested without Streamlit: the biggest absolute changes among
+industries with enough disputes for a percentage to mean something.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_COUNT = 5  # below this in both periods, a percentage change is noise
+
+
+@dataclass(frozen=True)
+class IndustryChange:
+    name_zh: str
+    name_en: str
+    n: int
+    n_prev: int
+    top_units_zh: tuple[str, ...]
+    top_units_en: tuple[str, ...]
+
+    @property
+    def change_pct(self) -> float | None:
+        return None if self.n_prev == 0 else 100.0 * (self.n - self.n_prev) / self.n_prev
+
+
+def biggest_changes(rows: list[dict], limit: int = 3) -> list[IndustryChange]:
+    """The industries whose counts moved most (by absolute change), among those with at least
+    MIN_COUNT disputes in either period; rows as returned by queries/industry_change_summary.sql."""
+    changes = [IndustryChange(r["industry_name_zh"] or "未知行业", r["industry_name_en"] or "Unknown industry",
+                              int(r["n"]), int(r["n_prev"]), tuple(r["top_units_zh"] or ()), tuple(r["top_units_en"] or ()))
+               for r in rows]
+    notable = [c for c in changes if max(c.n, c.n_prev) >= MIN_COUNT and c.n != c.n_prev]
+    return sorted(notable, key=lambda c: (-abs(c.n - c.n_prev), c.name_zh))[:limit]
+
+
+def _change_text(change: IndustryChange, lang: str) -> str:
+    pct = change.change_pct
+    if pct is None:
+        return "前30天为 0 起" if lang == "zh" else "none in the 30 days before"
+    return (f"较前30天 {pct:+.0f}%" if lang == "zh" else f"{pct:+.0f}% on the 30 days before")
+
+
+def sentence(change: IndustryChange, lang: str = "zh") -> str:
+    """One sentence: count, change, and where most of them happened."""
+    if lang == "zh":
+        text = f"{change.name_zh}近30天 {change.n} 起，{_change_text(change, lang)}"
+        if change.top_units_zh and change.n:
+            text += f"，主要集中在{'、'.join(u.removesuffix('市') for u in change.top_units_zh)}"
+        return text + "。"
+    text = f"{change.name_en}: {change.n} in the last 30 days, {_change_text(change, lang)}"
+    if change.top_units_en and change.n:
+        text += f", mostly in {' and '.join(change.top_units_en)}"
+    return text + "."
+
+
+def overall_sentence(rows: list[dict], lang: str = "zh") -> str:
+    """The headline: all collective disputes in the last 30 days against the 30 before."""
+    total = IndustryChange("全部行业", "All industries", sum(int(r["n"]) for r in rows),
+                           sum(int(r["n_prev"]) for r in rows), (), ())
+    if lang == "zh":
+        return f"近30天共发生群体性劳资纠纷 {total.n} 起，{_change_text(total, lang)}。"
+    return f"{total.n} collective disputes in the last 30 days, {_change_text(total, lang)}."
+
+
+def industry_summary(rows: list[dict], lang: str = "zh", limit: int = 3) -> list[str]:
+    """The summary's sentences: the headline, then one per notable industry change."""
+    return [overall_sentence(rows, lang), *(sentence(c, lang) for c in biggest_changes(rows, limit))]

@@ -1,0 +1,48 @@
+-- Collective disputes by week relative to each Spring Festival (week 0 starts on festival day,
+-- -1 is the 7 days before it), for the festivals in $festivals: wage-arrears disputes peak in
+-- the weeks before the festival, and a calendar view smears that peak over January and
+-- February. Not limited by the date window; only festivals whose weeks have begun by $now.
+-- $units: reporting-unit codes to keep, or null for all
+-- $industries: industry section codes to keep, or null for all
+-- $festivals: Spring Festival dates (list of dates)
+-- $weeks_before: how many weeks before the festival to show
+-- $weeks_after: how many weeks after the festival to show
+-- $demand: keep only disputes with this demand code (e.g. 'wage_arrears'), or null for all
+-- $now: the current time (timestamp, Asia/Shanghai)
+with festivals as (
+    select unnest($festivals::date[]) as festival_day
+),
+
+windows as (
+    select
+        festival_day,
+        festival_day - to_days(7 * $weeks_before) as first_day,
+        festival_day + to_days(7 * $weeks_after) as last_day
+    from festivals
+    where festival_day - to_days(7 * $weeks_before) <= $now::timestamp
+),
+
+disputes as (
+    select captured_at
+    from items
+    where is_collective
+      and ($units is null or list_contains($units, unit_code))
+      and ($industries is null or list_contains($industries, industry))
+      and ($demand is null or list_contains(demands, $demand))
+      and captured_at >= (select min(first_day) from windows)
+      and captured_at < (select max(last_day) from windows)
+),
+
+final as (
+    select
+        year(w.festival_day) as festival_year,
+        w.festival_day,
+        floor(date_diff('day', w.festival_day, d.captured_at::date) / 7)::int as week_from_festival,
+        count(*) as n
+    from windows as w
+    join disputes as d on d.captured_at >= w.first_day and d.captured_at < w.last_day
+    group by all
+    order by festival_year, week_from_festival
+)
+
+select * from final
