@@ -21,6 +21,7 @@ PAGES = [
     ("app_pages/map.py", "page.map", ":material/map:", "map"),
     ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
     ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
+    ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
 ]
 
 lang = shell.language()

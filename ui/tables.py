@@ -46,7 +46,8 @@ def dispute_table(frame: pl.DataFrame, lang: str, columns: list[str]) -> pl.Data
         "status": enum_label("status", "status", lang),
         "days_open": pl.col("days_open"),
     }
-    return frame.select(expressions[name].alias(t(f"col.{name}", lang)) for name in columns)
+    return (frame.select(expressions[name].alias(t(f"col.{name}", lang)) for name in columns)
+            .with_columns(pl.col(pl.String).fill_null("—")))
 
 
 # Pixel widths that let a dispute list fit a 1366-pixel laptop screen.

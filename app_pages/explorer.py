@@ -1,0 +1,100 @@
+"""台账查询 Explorer: any slice of the ledger, a page at a time, one item in full, and downloads of
+exactly that slice (CSV, Excel, Parquet). The URL holds every filter, the sort and the page, so a
+pasted link gives the same rows. Ledger text is shown only in tables and plain text, never as
+Markdown or HTML."""
+import math
+
+import polars as pl
+import streamlit as st
+
+from ledger import export, geo
+from ledger.i18n import t
+from ledger.schema import column_label
+from queries import q
+from ui.shell import context, keep_in_url, scope_label, url_value
+from ui.slice_form import describe, slice_form
+from ui.tables import enum_label, grade_label, place_label, suffix
+
+PAGE_SIZE = 50
+
+ctx = context()
+lang = ctx.lang
+
+st.title(t("explorer.heading", lang))
+st.caption(t("explorer.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx)))
+
+filters, sort, descending = slice_form(ctx.filters, lang)
+params = {**ctx.filters.params(), **filters.params(), "now": ctx.now, "sort": sort, "descending": descending}
+
+first = q("ledger_slice", ctx.scope, limit=PAGE_SIZE, offset=0, **params)
+total = first["total_n"][0] if first.height else 0
+pages = max(1, math.ceil(total / PAGE_SIZE))
+count_column, page_column = st.columns([3, 1])
+count_column.subheader(t("explorer.count", lang, n=f"{total:,}"))
+page_number = page_column.number_input(t("explorer.page", lang, pages=pages), min_value=1, max_value=pages, step=1,
+                                       key="slice_page", value=min(pages, url_value("page", int, 1)))
+keep_in_url(page=None if page_number == 1 else str(page_number))
+rows = first if page_number == 1 else q("ledger_slice", ctx.scope, limit=PAGE_SIZE,
+                                        offset=(page_number - 1) * PAGE_SIZE, **params)
+
+if total == 0:
+    st.info(t("explorer.empty", lang))
+    st.stop()
+
+s = suffix(lang)
+table = rows.select(
+    pl.col("captured_at").dt.strftime("%Y-%m-%d %H:%M").alias(column_label("captured_at", lang)),
+    place_label(lang).alias(t("col.place", lang)),
+    pl.col("title").alias(t("col.title", lang)),
+    pl.col("enterprise").alias(t("col.enterprise", lang)),
+    pl.col(f"industry_name_{s}").alias(t("col.industry", lang)),
+    grade_label(lang).alias(t("col.grade", lang)),
+    pl.col("participants_text").alias(t("col.participants", lang)),
+    enum_label("status", "status", lang).alias(t("col.status", lang)),
+    pl.col("overdue").fill_null(False).alias(t("col.overdue", lang)),
+).with_columns(pl.col(pl.String).fill_null("—"))
+picked = st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * min(15, table.height),
+                      on_select="rerun", selection_mode="single-row", key="slice_table", column_config={
+                          t("col.title", lang): st.column_config.Column(width=340),
+                          t("col.enterprise", lang): st.column_config.Column(width=220),
+                          t("col.overdue", lang): st.column_config.CheckboxColumn(width=60)})
+
+# --- downloads: built only when clicked, from exactly this slice ------------------------------
+meta = {**describe(ctx.filters, filters, lang),
+        t("explorer.meta.sort", lang): f"{t(f'explorer.sort.{sort}', lang)} {t('explorer.direction.desc' if descending else 'explorer.direction.asc', lang)}",
+        t("explorer.meta.rows", lang): str(total),
+        t("explorer.meta.snapshot", lang): ctx.snapshot.snapshot_id,
+        t("explorer.meta.exported_at", lang): ctx.now.strftime("%Y-%m-%d %H:%M:%S")}
+places = [geo.unit_by_code()[code].short_zh for code in ctx.filters.units]
+
+
+def whole_slice() -> pl.DataFrame:
+    return q("ledger_slice", ctx.scope, limit=None, offset=0, **params)
+
+
+st.markdown(f"**{t('explorer.download', lang, n=f'{total:,}')}**")
+for column, fmt in zip(st.columns(3), export.FORMATS):
+    column.download_button(
+        t(f"explorer.download.{fmt}", lang), data=lambda fmt=fmt: export.to_bytes(whole_slice(), fmt, meta, lang),
+        file_name=export.file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt),
+        mime=export.MIME[fmt], key=f"download_{fmt}", icon=":material/download:", width="stretch", on_click="ignore")
+
+# --- one item in full ----------------------------------------------------------------------
+selected = picked.selection.rows if picked is not None else []
+if not selected:
+    st.caption(t("explorer.select_hint", lang))
+else:
+    item = rows.row(selected[0], named=True)
+    st.subheader(t("explorer.detail", lang, item_id=item["item_id"]))
+    shown = export.for_people(rows.slice(selected[0], 1), lang).row(0, named=True)
+    fields_column, history_column = st.columns([2, 1], gap="large")
+    fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): list(shown.values())}),
+                            hide_index=True, width="stretch", height=38 + 35 * 14)
+    steps = [("captured", "captured_at"), ("assigned", "assigned_at"), ("due", "verify_due_at"),
+             ("verified", "verified_at"), ("closed", "closed_at"), ("updated", "updated_at")]
+    history = pl.DataFrame({
+        t("col.step", lang): [t(f"explorer.history.{step}", lang) for step, column in steps if item[column]],
+        t("col.when", lang): [item[column].strftime("%Y-%m-%d %H:%M") for step, column in steps if item[column]],
+    }).sort(t("col.when", lang))
+    history_column.markdown(f"**{t('explorer.history', lang)}**")
+    history_column.dataframe(history, hide_index=True, width="stretch")

@@ -1,0 +1,97 @@
+-- The analysts' slice of the ledger: every item matching all the explorer's filters, with the
+-- unit, county and industry names beside their codes, `total_n` (the size of the whole slice on
+-- every row) and `overdue` (past its deadline and not verified at t). A page of it for the
+-- table ($limit/$offset), or all of it for a download ($limit null). Window: captured in
+-- [$since, $until]; overdue is judged at t = the earlier of $now and the end of $until.
+-- $since: first day of the window (date)
+-- $until: last day of the window (date, inclusive)
+-- $units: reporting-unit codes to keep, or null for all
+-- $industries: industry section codes to keep, or null for all
+-- $now: the current time (timestamp, Asia/Shanghai)
+-- $counties: county/town codes to keep, or null for all
+-- $sub_industries: industry division codes to keep, or null for all
+-- $ownerships: ownership codes to keep, or null for all
+-- $union_present: true / false to keep items with / without a union, or null for both
+-- $grades: grade codes to keep, or null for all (the code 'none' keeps ungraded items)
+-- $min_participants: keep items whose upper participant count reaches this, or null
+-- $max_participants: keep items whose lower participant count is at most this, or null
+-- $demands: keep items with any of these demand codes, or null for all
+-- $action_forms: keep items with any of these action-form codes, or null for all
+-- $sources: source codes to keep, or null for all
+-- $statuses: status codes to keep, or null for all
+-- $collective_only: true to keep only collective disputes
+-- $overdue_only: true to keep only items overdue at t
+-- $proactive_only: true to keep only items a unit reported proactively
+-- $keyword: text to find in the title, summary or enterprise (case-insensitive), or null
+-- $sort: 'captured_at', 'participants', 'grade' or 'verify_due_at'
+-- $descending: true for the largest / newest / most serious first
+-- $limit: how many rows to return, or null for all
+-- $offset: how many rows to skip
+with as_of as (
+    select least($now::timestamp, $until::timestamp + interval 1 day) as t
+),
+
+sliced as (
+    select
+        items.*,
+        verify_due_at < as_of.t and (verified_at is null or verified_at > as_of.t) as overdue
+    from items, as_of
+    where captured_at >= $since::timestamp and captured_at < $until::timestamp + interval 1 day
+      and ($units is null or list_contains($units, unit_code))
+      and ($industries is null or list_contains($industries, industry))
+      and ($counties is null or list_contains($counties, county_code))
+      and ($sub_industries is null or list_contains($sub_industries, sub_industry))
+      and ($ownerships is null or list_contains($ownerships, ownership))
+      and ($union_present is null or union_present = $union_present)
+      and ($grades is null or list_contains($grades, coalesce(grade, 'none')))
+      and ($min_participants is null or participants_high >= $min_participants)
+      and ($max_participants is null or participants_low <= $max_participants)
+      and ($demands is null or list_has_any(demands, $demands))
+      and ($action_forms is null or list_has_any(action_forms, $action_forms))
+      and ($sources is null or list_contains($sources, source))
+      and ($statuses is null or list_contains($statuses, status))
+      and (not $collective_only or is_collective)
+      and (not $overdue_only or (verify_due_at < as_of.t and (verified_at is null or verified_at > as_of.t)))
+      and (not $proactive_only or proactive)
+      and ($keyword is null
+           or contains(lower(concat_ws(' ', title, summary, enterprise)), lower($keyword)))
+),
+
+named as (
+    select
+        s.*,
+        u.name_zh as unit_name_zh,
+        u.name_en as unit_name_en,
+        c.name_zh as county_name_zh,
+        c.name_en as county_name_en,
+        i.name_zh as industry_name_zh,
+        i.name_en as industry_name_en,
+        d.name_zh as sub_industry_name_zh,
+        d.name_en as sub_industry_name_en,
+        case $sort
+            when 'participants' then coalesce(s.participants_high, -1)
+            when 'grade' then -coalesce(g.severity_rank, 99)
+            when 'verify_due_at' then epoch(s.verify_due_at)
+            else epoch(s.captured_at)
+        end as sort_key,
+        count(*) over () as total_n
+    from sliced as s
+    left join units as u on u.unit_code = s.unit_code
+    left join counties as c on c.county_code = s.county_code
+    left join industries as i on i.code = s.industry
+    left join industries as d on d.code = s.sub_industry
+    left join grades as g on g.grade = s.grade
+),
+
+final as (
+    select * exclude (sort_key)
+    from named
+    order by
+        case when $descending then sort_key end desc nulls last,
+        case when not $descending then sort_key end asc nulls last,
+        item_id
+    limit $limit
+    offset $offset
+)
+
+select * from final
