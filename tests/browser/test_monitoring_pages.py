@@ -1,0 +1,95 @@
+"""The map, verification, trends and explorer pages in headless Chromium at 1920×1080: the map
+canvas, gauges and charts are really drawn with Chinese labels, nothing is fetched from outside,
+downloads hold exactly the filtered slice, and a screenshot of each is saved for people to see."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+from ledger.i18n import t
+from tests.browser.conftest import ARTIFACTS
+
+
+def open_page(page, url: str, ready: str) -> str:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+    page.wait_for_selector(ready, timeout=90_000)
+    page.wait_for_timeout(3000)  # deck.gl and Plotly finish drawing after they appear
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def canvas_is_drawn(page, selector: str) -> bool:
+    """True when the canvas holds more than one colour (an empty WebGL canvas is uniform)."""
+    return page.evaluate("""(selector) => {
+        const source = document.querySelector(selector);
+        const copy = document.createElement('canvas');
+        copy.width = 200; copy.height = 200;
+        const ctx = copy.getContext('2d');
+        ctx.drawImage(source, 0, 0, 200, 200);
+        const data = ctx.getImageData(0, 0, 200, 200).data;
+        const colours = new Set();
+        for (let i = 0; i < data.length; i += 4 * 97) colours.add(data[i] + ',' + data[i+1] + ',' + data[i+2]);
+        return colours.size > 5;
+    }""", selector)
+
+
+def test_map_page_draws_an_offline_map(server, page):
+    text = open_page(page, server + "/map", '[data-testid="stDeckGlJsonChart"] canvas')
+    assert t("mappage.heading") in text and "活跃纠纷" in text
+    assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
+    page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_map_choropleth_focused_on_a_city(server, page):
+    text = open_page(page, server + "/map?view=choropleth&focus=441900", '[data-testid="stDeckGlJsonChart"] canvas')
+    assert "东莞市活跃纠纷" in text
+    assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
+    page.screenshot(path=str(ARTIFACTS / "map-choropleth-dongguan.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_verification_page_draws_eleven_gauges(server, page):
+    text = open_page(page, server + "/verification", ".js-plotly-plot .indicatorlayer")
+    assert t("verify.units") in text
+    page.wait_for_selector(".js-plotly-plot .indicatorlayer .trace", timeout=30_000)
+    assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 11  # ten units and the total
+    assert "广州市" in page.locator(".js-plotly-plot").nth(1).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "verification.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_trends_page_draws_its_charts(server, page):
+    text = open_page(page, server + "/trends", ".js-plotly-plot .barlayer")
+    assert t("trends.summary") in text and "近30天共发生群体性劳资纠纷" in text
+    assert page.locator(".js-plotly-plot").count() == 4
+    assert page.locator(".js-plotly-plot .barlayer .point").count() > 10
+    assert "制造业" in page.locator(".js-plotly-plot").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "trends.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_explorer_downloads_exactly_the_filtered_slice(server, page):
+    text = open_page(page, server + "/explorer?unit=440300&demand=wage_arrears", '[data-testid="stDataFrame"]')
+    shown = int(text.split("共 ", 1)[1].split(" 条", 1)[0].replace(",", ""))
+    assert shown > 0
+    with page.expect_download() as xlsx_download:
+        page.get_by_text(t("explorer.download.xlsx")).click()
+    assert xlsx_download.value.suggested_filename.startswith("台账_深圳_")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
+    items = book.worksheets[0]
+    assert items.max_row - 1 == shown
+    assert [c.value for c in items[1]][:4] == ["编号", "来源", "链接", "标题"]
+    assert all(row[8] == "深圳市" for row in items.iter_rows(min_row=2, values_only=True))
+    assert ("诉求", "欠薪") in list(book.worksheets[1].iter_rows(values_only=True))
+    with page.expect_download() as csv_download:
+        page.get_by_text(t("explorer.download.csv")).click()
+    raw = open(csv_download.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) - 1 == shown and rows[0][3] == "标题"
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests

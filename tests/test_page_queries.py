@@ -1,0 +1,187 @@
+"""The monitoring pages' queries against the real demo snapshot, each checked against an
+independent Polars computation on the snapshot's Parquet or against another query's totals."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from ledger.reference import spring_festivals
+from queries import ALL, Door, Filters, Scope
+from queries.slices import SliceFilters
+
+c = pl.col
+
+
+@pytest.fixture(scope="module")
+def door(demo_settings):
+    return Door(demo_settings)
+
+
+@pytest.fixture(scope="module")
+def items(door):
+    return pl.read_parquet(door.snapshot().table("items"))
+
+
+def params(now: datetime, days: int = 183, **more) -> dict:
+    return {**Filters.last_days(days, now.date()).params(), "now": now, **more}
+
+
+def as_of(now: datetime, until: date) -> datetime:
+    return min(now, datetime.combine(until + timedelta(days=1), datetime.min.time()))
+
+
+def slice_params(now: datetime, filters: SliceFilters = SliceFilters(), days: int = 183, **more) -> dict:
+    return {**params(now, days), **filters.params(), "sort": "captured_at", "descending": True,
+            "limit": None, "offset": 0, **more}
+
+
+def test_active_disputes_are_open_collective_and_placed(door, items, now):
+    p = params(now)
+    points = door.q("active_disputes_on_map", ALL, limit=100_000, **p)
+    places = door.q("active_disputes_by_place", ALL, **p)
+    t = as_of(now, p["until"])
+    start = datetime.combine(p["since"], datetime.min.time())
+    expected = items.filter(c("is_collective") & (c("captured_at") <= t)
+                            & (c("closed_at").is_null() | (c("closed_at") > t))
+                            & ((c("captured_at") >= start) | (c("occurred_on") >= p["since"])
+                               | ((c("updated_at") >= start) & (c("updated_at") <= t))))
+    assert points.height == expected.height > 0
+    assert set(points["item_id"]) == set(expected["item_id"])
+    assert points["lon"].null_count() == 0 and points["lat"].null_count() == 0
+    assert places.filter(level="unit")["active_n"].sum() == points.height
+    by_unit = dict(places.filter(level="unit").select("place_code", "active_n").iter_rows())
+    assert len(by_unit) == 10 and by_unit["440300"] == points.filter(unit_code="440300").height
+    ranks = points["severity_rank"].to_list()
+    assert ranks == sorted(ranks)  # most serious first, so a cap keeps those
+
+
+def test_map_points_are_capped_by_the_limit(door, now):
+    assert door.q("active_disputes_on_map", ALL, limit=7, **params(now)).height == 7
+
+
+def test_items_without_coordinates_fall_back_to_their_county(door, now):
+    points = door.q("active_disputes_on_map", ALL, limit=100_000, **params(now))
+    approximate = points.filter("approx_location")
+    assert approximate.height > 0  # the demo marks some locations as approximate
+
+
+def test_verification_rates_add_up_and_match_the_ledger(door, items, now):
+    p = params(now)
+    rates = door.q("verification_rate_by_unit", ALL, **p)
+    total = rates.filter(c("unit_code").is_null()).row(0, named=True)
+    units = rates.filter(c("unit_code").is_not_null())
+    assert units.height == 10
+    for key in ("due_n", "on_time_n", "late_n", "overdue_n", "pending_n"):
+        assert units[key].sum() == total[key], key
+    assert total["due_n"] == total["on_time_n"] + total["late_n"] + total["overdue_n"]
+    t = as_of(now, p["until"])
+    start = datetime.combine(p["since"], datetime.min.time())
+    due = items.filter(c("verify_due_at").is_between(start, t))
+    on_time = due.filter(c("verified_at") <= c("verify_due_at")).height
+    assert total["due_n"] == due.height > 0
+    assert total["rate_pct"] == pytest.approx(round(100 * on_time / due.height, 1))
+    overdue = door.q("overdue_items", ALL, **p)
+    assert overdue.height == total["overdue_n"]
+    assert (overdue["days_overdue"] > 0).all()
+
+
+def test_verification_rates_respect_the_scope(door, now):
+    rates = door.q("verification_rate_by_unit", Scope.only("440400"), **params(now))
+    assert rates["unit_code"].to_list() == [None, "440400"]
+    overdue = door.q("overdue_items", Scope.only("440400"), **params(now))
+    assert set(overdue["unit_code"]) <= {"440400"}
+
+
+def test_monthly_rates_cover_the_due_items(door, now):
+    p = params(now)
+    monthly = door.q("verification_rate_by_month", ALL, **p)
+    total = door.q("verification_rate_by_unit", ALL, **p).filter(c("unit_code").is_null())
+    assert monthly.filter(c("unit_code").is_null())["due_n"].sum() == total["due_n"][0]
+    assert monthly.filter(c("unit_code").is_not_null())["due_n"].sum() == total["due_n"][0]
+
+
+@pytest.mark.parametrize("grain", ["week", "month"])
+def test_industry_periods_count_each_dispute_once_and_last_year_too(door, items, now, grain):
+    p = params(now, days=120)
+    periods = door.q("disputes_by_industry_period", ALL, grain=grain, **p)
+    t = as_of(now, p["until"])
+    start = datetime.combine(p["since"], datetime.min.time())
+    shift = timedelta(days=364) if grain == "week" else None
+    collective = items.filter("is_collective")
+    this_year = collective.filter(c("captured_at").is_between(start, t)).height
+    assert periods["n"].sum() == this_year > 0
+    if shift is not None:
+        last_year = collective.filter(c("captured_at").is_between(start - shift, t - shift, closed="left")).height
+        assert periods["n_last_year"].sum() == last_year
+
+
+def test_breakdowns_count_every_dispute_under_each_of_its_values(door, items, now):
+    p = params(now)
+    start = datetime.combine(p["since"], datetime.min.time())
+    window = items.filter(c("is_collective") & c("captured_at").is_between(start, as_of(now, p["until"])))
+    ownership = door.q("disputes_breakdown", ALL, dimension="ownership", **p)
+    assert ownership["n"].sum() == window.height
+    demands = door.q("disputes_breakdown", ALL, dimension="demands", **p)
+    assert demands["n"].sum() == window.select(c("demands").list.len().clip(1, None)).sum().item()
+    union = door.q("disputes_breakdown", ALL, dimension="union_present", **p)
+    assert set(union["key"]) <= {"yes", "no", "unknown"}
+
+
+def test_festival_weeks_line_up_on_the_festival(door, now):
+    festivals = [d for y, d in sorted(spring_festivals().items()) if 2024 <= y <= 2026]
+    weeks = door.q("disputes_around_festival", ALL, units=None, industries=None, festivals=festivals,
+                   weeks_before=8, weeks_after=4, demand="wage_arrears", now=now)
+    assert set(weeks["week_from_festival"]) <= set(range(-8, 4))
+    per_week = weeks.group_by("week_from_festival").agg(c("n").mean()).sort("week_from_festival")
+    before = per_week.filter(c("week_from_festival").is_between(-6, -1))["n"].mean()
+    after = per_week.filter(c("week_from_festival").is_between(1, 3))["n"].mean()
+    assert before > 2 * after  # the demo's pre-festival wage-arrears surge, seen through the query
+
+
+def test_slice_total_matches_an_independent_filter(door, items, now):
+    filters = SliceFilters(grades=("I", "II", "III"), demands=("wage_arrears", "severance"), collective_only=True,
+                           min_participants=50)
+    rows = door.q("ledger_slice", ALL, **slice_params(now, filters, days=1000))
+    start = datetime.combine(now.date() - timedelta(days=999), datetime.min.time())
+    expected = items.filter(
+        (c("captured_at") >= start) & c("grade").is_in(["I", "II", "III"]) & c("is_collective")
+        & (c("participants_high") >= 50)
+        & c("demands").list.eval(pl.element().is_in(["wage_arrears", "severance"])).list.any())
+    assert rows.height == expected.height > 0
+    assert rows["total_n"][0] == rows.height
+    assert set(rows["item_id"]) == set(expected["item_id"])
+
+
+def test_slice_pages_sort_and_search(door, now):
+    everything = door.q("ledger_slice", ALL, **slice_params(now))
+    page_two = door.q("ledger_slice", ALL, **slice_params(now, limit=20, offset=20))
+    assert page_two["item_id"].to_list() == everything["item_id"][20:40].to_list()
+    by_people = door.q("ledger_slice", ALL, **slice_params(now, sort="participants", limit=30))
+    people = by_people["participants_high"].fill_null(-1).to_list()
+    assert people == sorted(people, reverse=True)
+    oldest = door.q("ledger_slice", ALL, **slice_params(now, descending=False, limit=5))
+    assert oldest["captured_at"].to_list() == sorted(everything["captured_at"].to_list())[:5]
+    word = everything["enterprise"].drop_nulls()[0][:4]
+    found = door.q("ledger_slice", ALL, **slice_params(now, SliceFilters(keyword=word)))
+    assert 0 < found.height < everything.height
+    assert all(word in " ".join(filter(None, (r["title"], r["summary"], r["enterprise"])))
+               for r in found.iter_rows(named=True))
+
+
+def test_slice_keyword_is_data_not_sql(door, now):
+    for hostile in ("'; DROP TABLE items; --", "%", "_", "\\"):
+        rows = door.q("ledger_slice", ALL, **slice_params(now, SliceFilters(keyword=hostile)))
+        assert rows.height == 0, hostile
+    assert door.q("ledger_slice", ALL, **slice_params(now, limit=1)).height == 1
+
+
+def test_overdue_only_slice_matches_the_overdue_list(door, now):
+    rows = door.q("ledger_slice", ALL, **slice_params(now, SliceFilters(overdue_only=True)))
+    assert rows.height > 0 and rows["overdue"].all()
+
+
+def test_slice_respects_the_scope(door, now):
+    rows = door.q("ledger_slice", Scope.only("442000"), **slice_params(now, days=1000))
+    assert rows.height > 0 and set(rows["unit_code"]) == {"442000"}
