@@ -58,5 +58,5 @@ with list_column:
     if in_focus.is_empty():
         st.info(t("mappage.list.empty", lang))
     else:
-        columns = ["title", "county", "grade", "participants", "days_open"]
+        columns = ["title", "county", "grade", "days_open"]
         show_disputes(in_focus, lang, columns, height=600)
