@@ -30,6 +30,7 @@ from ledger.store import Snapshot, StoreError, open_snapshot
 
 QUERY_DIR = Path(__file__).resolve().parent
 CACHE_ENTRIES = 512
+SHARED_MACROS = "shared_macros"  # created on every connection; not a query of its own
 # `items` is scoped; the reference tables hold no ledger rows and are shared by everyone.
 _SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
                  "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
@@ -133,6 +134,7 @@ class Door:
                 # where nothing happened (a zero is still information about that place).
                 for name in _SCOPED_PLACES:
                     con.read_parquet(str(snapshot.table(name))).filter(_SCOPE_FILTER).create_view(f"{name}_in_scope")
+                con.execute(query_file(SHARED_MACROS).text)
                 self._connections[snapshot.snapshot_id] = con
                 # Keep the previous snapshot's connection for readers still on it; close older ones.
                 while len(self._connections) > 2:
@@ -141,6 +143,8 @@ class Door:
 
     def q(self, name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
         """Run query `name` against the CURRENT snapshot within `scope`."""
+        if name == SHARED_MACROS:
+            raise QueryError(f"{name} defines macros for the other queries; it is not a query")
         query = query_file(name)
         missing = query.used - params.keys()
         unknown = params.keys() - query.used

@@ -1,4 +1,4 @@
--- How many collective disputes are active (same rule as active_disputes_on_map) in each
+-- How many collective disputes are active (the active_disputes macro) in each
 -- reporting unit and in each county or town in the caller's scope, for the choropleth and the
 -- unit list. One row per place with `level` 'unit' or 'county'; places with none are included with active_n = 0, so a
 -- quiet county is drawn as quiet rather than missing.
@@ -7,20 +7,10 @@
 -- $units: reporting-unit codes to keep, or null for all
 -- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
-with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
-),
-
-active as (
-    select items.unit_code, items.county_code, items.grade, items.participants_high
-    from items, as_of
-    where is_collective
-      and captured_at <= as_of.t
-      and (closed_at is null or closed_at > as_of.t)
-      and (captured_at >= $since
-           or occurred_on >= $since
-           or (updated_at >= $since and updated_at <= as_of.t))
-      and ($units is null or list_contains($units, unit_code))
+with active as (
+    select unit_code, county_code, grade, participants_high
+    from active_disputes($since, $until, $now)
+    where ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),
 

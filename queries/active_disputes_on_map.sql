@@ -9,20 +9,10 @@
 -- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
 -- $limit: the most points to return
-with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
-),
-
-active as (
-    select items.*, as_of.t
-    from items, as_of
-    where is_collective
-      and captured_at <= as_of.t
-      and (closed_at is null or closed_at > as_of.t)
-      and (captured_at >= $since
-           or occurred_on >= $since
-           or (updated_at >= $since and updated_at <= as_of.t))
-      and ($units is null or list_contains($units, unit_code))
+with active as (
+    select *
+    from active_disputes($since, $until, $now)
+    where ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),
 

@@ -9,7 +9,7 @@
 -- $now: the current time (timestamp, Asia/Shanghai)
 -- $grain: 'week' or 'month'
 with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
+    select as_of($now, $until) as t
 ),
 
 shift as (

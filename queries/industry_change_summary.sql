@@ -6,7 +6,7 @@
 -- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
 with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
+    select as_of($now, $until) as t
 ),
 
 disputes as (

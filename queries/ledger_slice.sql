@@ -28,7 +28,7 @@
 -- $limit: how many rows to return, or null for all
 -- $offset: how many rows to skip
 with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
+    select as_of($now, $until) as t
 ),
 
 sliced as (

@@ -8,7 +8,7 @@
 -- $now: the current time (timestamp, Asia/Shanghai)
 -- $limit: how many disputes to return
 with as_of as (
-    select least($now::timestamp, $until::timestamp + interval 1 day) as t
+    select as_of($now, $until) as t
 ),
 
 open_disputes as (

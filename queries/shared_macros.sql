@@ -1,0 +1,18 @@
+-- Macros the panel queries share, created on every connection the query door opens, so that a
+-- rule such as "an active dispute" is written once. Not a panel query itself.
+-- as_of(now, until): the moment the figures are computed at: the earlier of now and the end of
+--   the window's last day, so a past window shows the figures as they stood then.
+-- active_disputes(since, until, now): the collective disputes active at as_of(now, until): not
+--   closed by then, captured by then, and occurred, captured or updated within the window. Rows
+--   of the scoped `items` view, plus `t` (that moment).
+create or replace macro as_of(now, until) as least(now::timestamp, until::timestamp + interval 1 day);
+
+create or replace macro active_disputes(since, until, now) as table
+    select items.*, as_of(now, until) as t
+    from items
+    where is_collective
+      and captured_at <= as_of(now, until)
+      and (closed_at is null or closed_at > as_of(now, until))
+      and (captured_at >= since
+           or occurred_on >= since
+           or (updated_at >= since and updated_at <= as_of(now, until)));
