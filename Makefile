@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test demo install install-dev clean-venv
+.PHONY: run test demo install install-dev clean-venv wall soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ demo: install
 ## Start the dashboard on http://localhost:$(PORT)
 run: demo
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+## The command room's wall screen: starts the app if needed, opens ?mode=wall full screen (SCALE=2 on a 4K screen)
+SCALE ?= 1
+wall: demo
+	$(BIN)/python tools/wall.py --port $(PORT) --scale $(SCALE)
+
+## 30 minutes of wall-screen rotations and 30 snapshot swaps; writes bench/soak.json (not part of `make test`)
+soak: install-dev
+	$(BIN)/python tools/soak_wall.py --minutes 30 --swaps 30
 
 ## Run the whole test suite (browser tests too when Chromium is installed; required when CI=true).
 test: install-dev

@@ -3,7 +3,7 @@ filters and the navigation, then runs the chosen page inside a guard that turns 
 into a calm message (details go to the server log, never to a leader's screen).
 
 Run with `make run` (or `streamlit run app.py`). Pages are listed in PAGES; later issues add
-theirs there.
+theirs there. `?mode=wall` (or `make wall`) shows the command room's wall screen instead.
 """
 from pathlib import Path
 
@@ -13,7 +13,9 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from ledger.i18n import t
 from ui import shell
 
-st.set_page_config(page_title="哨岗 Sentinel", page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"), layout="wide")
+WALL = st.query_params.get("mode") == "wall"  # the command room's screen: no sidebar, no menus
+st.set_page_config(page_title="哨岗 Sentinel", page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
+                   layout="wide", initial_sidebar_state="collapsed" if WALL else "auto")
 
 PAGES = [
     # (file, i18n title key, icon, url path)
@@ -24,15 +26,26 @@ PAGES = [
     ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
 ]
 
-lang = shell.language()
-navigation = st.navigation([
-    st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
-    for i, (path, title_key, icon, url) in enumerate(PAGES)
-])
-if shell.render_sidebar(lang) is not None:
+
+def run_guarded(navigation) -> None:
     try:
         navigation.run()
     except ScriptControlException:
         raise  # st.rerun / st.stop are control flow, not failures
     except Exception as error:  # noqa: BLE001 — the guard exists to catch everything
-        shell.show_error(lang, error)
+        shell.show_error(shell.language_from_url(), error)
+
+
+if WALL:
+    # The wall page reads its own data and recovers by itself, even when there is no snapshot yet.
+    run_guarded(st.navigation([st.Page("app_pages/wall.py", title=t("page.wall", shell.language_from_url()), url_path="wall",
+                                       default=True)],
+                              position="hidden"))
+else:
+    lang = shell.language()
+    navigation = st.navigation([
+        st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
+        for i, (path, title_key, icon, url) in enumerate(PAGES)
+    ])
+    if shell.render_sidebar(lang) is not None:
+        run_guarded(navigation)

@@ -32,6 +32,12 @@ class Settings:
     # on-time verification rate (%) at or above which a unit's gauge is green, and amber
     verification_green_pct: float = 95.0
     verification_amber_pct: float = 85.0
+    # the wall screen: how often it re-reads the ledger, how long each rotating panel stays, when
+    # the data counts as stale (the ingest has stopped), how long a new serious dispute is flagged
+    wall_refresh_seconds: int = 30
+    wall_rotate_seconds: int = 20
+    wall_stale_minutes: int = 180
+    wall_banner_minutes: int = 60
 
     @property
     def journal_dir(self) -> Path:
@@ -68,4 +74,6 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
         verification_green_pct=float(bands.get("green_pct", 95.0)),
         verification_amber_pct=float(bands.get("amber_pct", 85.0)),
+        **{f"wall_{key}": int(value) for key, value in file_values.get("wall", {}).items()
+           if f"wall_{key}" in Settings.__dataclass_fields__},
     )

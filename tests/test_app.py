@@ -228,3 +228,18 @@ def test_explorer_keyword_with_no_match_and_hostile_text(sentinel_env):
     at = run_app({"q": "'; DROP TABLE items; --"}, page="app_pages/explorer.py")
     assert_clean(at)
     assert any(t("explorer.empty") in i.value for i in at.info)
+
+
+def test_wall_mode_draws_without_sidebar(sentinel_env):
+    at = run_app({"mode": "wall"})
+    assert_clean(at)
+    assert not at.sidebar.multiselect  # no filters, no menus on the wall
+    assert {m.label for m in at.metric} == {t(k) for k in ("wall.new_today", "wall.active", "wall.serious", "wall.overdue")}
+    assert at.get("deck_gl_json_chart")
+
+
+def test_wall_mode_without_a_snapshot_is_calm(tmp_path, monkeypatch):
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(tmp_path))
+    at = run_app({"mode": "wall"})
+    assert not at.exception and not at.error
+    assert any(t("wall.no_data") in i.value for i in at.info)

@@ -101,3 +101,13 @@ def horizontal_bars(labels: list[str], values: dict[str, list[float]], x_title: 
     figure.update_yaxes(autorange="reversed", rangemode="normal")
     figure.update_xaxes(title_text=x_title)
     return styled(figure, height)
+
+
+def for_wall(figure: go.Figure, font_size: int = 20) -> go.Figure:
+    """The same figure for the dark wall screen: light text on a transparent ground, larger type."""
+    figure.update_layout(template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                         font=dict(family=FONT, size=font_size, color="#e8eef7"))
+    figure.update_annotations(font=dict(size=font_size + 2, color="#e8eef7"))
+    figure.update_xaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
+    figure.update_yaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
+    return figure

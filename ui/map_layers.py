@@ -8,6 +8,7 @@ browser sets innerText), so ledger text can never become HTML.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 import polars as pl
@@ -19,10 +20,28 @@ from ledger.schema import GRADE, STATUS
 
 GEO_DIR = REPO_ROOT / "data" / "geo"
 PRD_VIEW = pdk.ViewState(longitude=113.45, latitude=22.85, zoom=7.6, min_zoom=6, max_zoom=13)
-SEA = [214, 228, 238]
-LAND_CONTEXT = [236, 234, 228]
-LAND_PRD = [250, 249, 245]
-BOUNDARY = [120, 120, 120]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The map's ground colours: light for the browser pages, dark for the wall screen."""
+
+    sea: list[int]
+    land_context: list[int]
+    land_prd: list[int]
+    boundary: list[int]
+    county_line: list[int]
+    focus_line: list[int]
+    label: list[int]
+    label_outline: list[int]
+
+
+LIGHT = Palette(sea=[214, 228, 238], land_context=[236, 234, 228], land_prd=[250, 249, 245], boundary=[120, 120, 120],
+                county_line=[170, 170, 170], focus_line=[20, 20, 20], label=[40, 40, 40, 230],
+                label_outline=[255, 255, 255, 220])
+DARK = Palette(sea=[10, 22, 40], land_context=[30, 36, 46], land_prd=[44, 52, 66], boundary=[150, 160, 175],
+               county_line=[78, 88, 104], focus_line=[255, 255, 255], label=[235, 240, 248, 240],
+               label_outline=[10, 22, 40, 230])
 CJK_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 # grade → RGBA; I (most serious) the union's red, then orange, amber, blue; ungraded grey
@@ -39,40 +58,40 @@ def geojson(name: str) -> dict:
     return json.loads((GEO_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
 
 
-def _sea_layer() -> pdk.Layer:
+def _sea_layer(palette: Palette) -> pdk.Layer:
     west, south, east, north = 109.0, 19.5, 118.5, 26.0
     return pdk.Layer("SolidPolygonLayer", id="sea", data=[{"polygon": [[west, south], [east, south], [east, north], [west, north]]}],
-                     get_polygon="polygon", get_fill_color=SEA)
+                     get_polygon="polygon", get_fill_color=palette.sea)
 
 
-def base_layers(focus_unit: str | None = None, units: dict | None = None) -> list[pdk.Layer]:
+def base_layers(focus_unit: str | None = None, units: dict | None = None, palette: Palette = LIGHT) -> list[pdk.Layer]:
     """Sea, the land around the PRD, the ten units (the focused one outlined) and county lines.
     `units` may be the units' GeoJSON with a `tip` per feature, so hovering a city tells about it."""
     units = units or geojson("prd_units")
     focus = [f for f in units["features"] if f["properties"]["unit_code"] == focus_unit]
     layers = [
-        _sea_layer(),
+        _sea_layer(palette),
         pdk.Layer("GeoJsonLayer", id="context", data=geojson("context"), stroked=True, filled=True,
-                  get_fill_color=LAND_CONTEXT, get_line_color=[200, 200, 200], line_width_min_pixels=0.5),
+                  get_fill_color=palette.land_context, get_line_color=palette.county_line, line_width_min_pixels=0.5),
         pdk.Layer("GeoJsonLayer", id="units", data=units, stroked=True, filled=True, pickable=True,
-                  get_fill_color=LAND_PRD, get_line_color=BOUNDARY, line_width_min_pixels=1.4),
+                  get_fill_color=palette.land_prd, get_line_color=palette.boundary, line_width_min_pixels=1.4),
         pdk.Layer("GeoJsonLayer", id="counties", data=geojson("prd_counties"), stroked=True, filled=False,
-                  get_line_color=[170, 170, 170], line_width_min_pixels=0.5),
+                  get_line_color=palette.county_line, line_width_min_pixels=0.5),
     ]
     if focus:
         layers.append(pdk.Layer("GeoJsonLayer", id="focus", data={"type": "FeatureCollection", "features": focus},
-                                stroked=True, filled=False, get_line_color=[20, 20, 20], line_width_min_pixels=3))
+                                stroked=True, filled=False, get_line_color=palette.focus_line, line_width_min_pixels=3))
     return layers
 
 
-def label_layer(places: pl.DataFrame, text_column: str, size: int = 15) -> pdk.Layer:
+def label_layer(places: pl.DataFrame, text_column: str, size: int = 15, palette: Palette = LIGHT) -> pdk.Layer:
     """Place names drawn on the map. deck.gl only has glyphs for ASCII unless characterSet is
     "auto"; pdk.types.String keeps pydeck from turning these two strings into accessor expressions
     (which silently draws nothing)."""
     return pdk.Layer("TextLayer", id=f"labels-{text_column}", data=places.select("lon", "lat", text_column).to_dicts(),
-                     get_position=["lon", "lat"], get_text=text_column, get_size=size, get_color=[40, 40, 40, 230],
+                     get_position=["lon", "lat"], get_text=text_column, get_size=size, get_color=palette.label,
                      font_family=pdk.types.String(CJK_FONT), character_set=pdk.types.String("auto"), font_weight=600,
-                     outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True})
+                     outline_width=2, outline_color=palette.label_outline, font_settings={"sdf": True})
 
 
 def grade_colour(grade: str | None) -> list[int]:
@@ -183,23 +202,23 @@ HEX_RADIUS_M = 4000
 
 
 def for_mode(mode: str, disputes: pl.DataFrame, places: pl.DataFrame, lang: str,
-             focus_unit: str | None) -> list[pdk.Layer]:
+             focus_unit: str | None, palette: Palette = LIGHT, label_size: int = 15) -> list[pdk.Layer]:
     """The map's layers for one display mode: points, hex (density) or choropleth."""
-    layers = base_layers(focus_unit, _unit_tips(places, lang))
+    layers = base_layers(focus_unit, _unit_tips(places, lang), palette)
     if mode == "choropleth":
         layers[3:3] = _choropleth(places, lang)  # under the county lines and the focus outline
     elif mode == "hex":
         layers.append(pdk.Layer("HexagonLayer", id="density", data=disputes.select("lon", "lat").to_dicts(),
                                 get_position=["lon", "lat"], radius=HEX_RADIUS_M, extruded=False, coverage=0.92,
-                                opacity=0.75, color_range=[c for c in COUNT_RAMP], pickable=False))
+                                opacity=0.75, color_range=COUNT_RAMP, pickable=False))
     else:
         layers.append(pdk.Layer("ScatterplotLayer", id="disputes", data=dispute_points(disputes, lang),
                                 get_position=["lon", "lat"], get_fill_color="colour", get_radius="radius",
-                                radius_min_pixels=3, radius_max_pixels=28, stroked=True, get_line_color=[255, 255, 255],
-                                line_width_min_pixels=0.7, pickable=True))
+                                radius_min_pixels=3, radius_max_pixels=28, stroked=True,
+                                get_line_color=palette.label_outline[:3], line_width_min_pixels=0.7, pickable=True))
     units = places.filter(level="unit").with_columns(
         label=pl.col("name_zh" if lang == "zh" else "name_en").str.replace("[市区]$", ""))
-    layers.append(label_layer(units, "label"))
+    layers.append(label_layer(units, "label", label_size, palette))
     return layers
 
 

@@ -68,6 +68,11 @@ def one_of(allowed):
     return parse
 
 
+def language_from_url() -> str:
+    """zh or en from the URL alone, for places without the sidebar (the wall screen, the guard)."""
+    return "en" if st.query_params.get("lang") == "en" else "zh"
+
+
 def language() -> str:
     """zh (default) or en, chosen in the sidebar and kept in the URL as ?lang=en."""
     choice = st.sidebar.segmented_control(

@@ -1,0 +1,41 @@
+-- Collective disputes captured since a moment (e.g. today's, or the last hour's serious ones for
+-- the wall screen's banner), most serious first, then newest, with place and industry names.
+-- $since_time: the moment (timestamp, Asia/Shanghai); disputes captured at or after it
+-- $now: the current time (timestamp, Asia/Shanghai); nothing captured later is shown
+-- $grades: grade codes to keep, or null for all
+-- $limit: how many to return
+with recent as (
+    select *
+    from items
+    where is_collective
+      and captured_at >= $since_time and captured_at <= $now
+      and ($grades is null or list_contains($grades, grade))
+),
+
+final as (
+    select
+        r.item_id,
+        r.title,
+        r.enterprise,
+        r.unit_code,
+        u.name_zh as unit_name_zh,
+        u.name_en as unit_name_en,
+        c.name_zh as county_name_zh,
+        c.name_en as county_name_en,
+        i.name_zh as industry_name_zh,
+        i.name_en as industry_name_en,
+        r.grade,
+        r.participants_text,
+        r.status,
+        r.captured_at,
+        count(*) over () as total_n
+    from recent as r
+    left join units as u on u.unit_code = r.unit_code
+    left join counties as c on c.county_code = r.county_code
+    left join industries as i on i.code = r.industry
+    left join grades as g on g.grade = r.grade
+    order by coalesce(g.severity_rank, 99), r.captured_at desc
+    limit $limit
+)
+
+select * from final

@@ -1,0 +1,55 @@
+"""`make wall`: start Sentinel (unless it already runs) and open the wall screen full screen.
+
+    .venv/bin/python tools/wall.py [--port 8501] [--scale 2]
+
+--scale is the screen's device scale factor: 2 for a 3840×2160 screen, so the 1920×1080 layout is
+drawn twice as sharp. Without Chromium on the machine it prints the address to open instead.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok"
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    base = f"http://localhost:{args.port}"
+    server = None
+    if not healthy(base):
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                                   "--server.port", str(args.port)], cwd=ROOT)
+        while not healthy(base):
+            if server.poll() is not None:
+                sys.exit("Sentinel did not start; see the messages above")
+            time.sleep(0.5)
+    wall = f"{base}/?mode=wall"
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser:
+        subprocess.Popen([browser, "--kiosk", f"--app={wall}", f"--force-device-scale-factor={args.scale}",
+                          "--noerrdialogs", "--disable-session-crashed-bubble", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    else:
+        print(f"open {wall} full screen (F11)")
+    if server is not None:
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
