@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test demo install install-dev clean-venv wall soak
+.PHONY: run test demo install install-dev clean-venv wall soak bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ wall: demo
 ## 30 minutes of wall-screen rotations and 30 snapshot swaps; writes bench/soak.json (not part of `make test`)
 soak: install-dev
 	$(BIN)/python tools/soak_wall.py --minutes 30 --swaps 30
+
+## Demo ledgers of 10 thousand, 1 million and 10 million items, every panel timed against pandas; writes bench/results.json (not part of `make test`; about 25 minutes)
+bench: install-dev
+	$(BIN)/python -m bench.run
 
 ## Run the whole test suite (browser tests too when Chromium is installed; required when CI=true).
 test: install-dev

@@ -98,8 +98,9 @@ def _hashable(value):
 class Door:
     """Connections to snapshots of one data directory, and the result cache."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, cache_entries: int = CACHE_ENTRIES):
         self.settings = settings
+        self.cache_entries = cache_entries  # 0: no result cache (benchmarks measure the queries)
         self._lock = threading.Lock()
         self._connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
@@ -165,7 +166,7 @@ class Door:
             cursor.close()
         with self._lock:
             self._cache[key] = result
-            while len(self._cache) > CACHE_ENTRIES:
+            while len(self._cache) > self.cache_entries:
                 self._cache.popitem(last=False)
         return result
 

@@ -31,11 +31,22 @@ with as_of as (
     select as_of($now, $until) as t
 ),
 
-sliced as (
+-- First only the narrow columns needed to filter, count and order, so that a page of 50 rows
+-- does not drag every column of every matching row through the sort.
+matching as (
     select
-        items.*,
+        items.item_id,
+        items.captured_at,
+        case $sort
+            when 'participants' then coalesce(participants_high, -1)
+            when 'grade' then -coalesce(g.severity_rank, 99)
+            when 'verify_due_at' then epoch(verify_due_at)
+            else epoch(captured_at)
+        end as sort_key,
         verify_due_at < as_of.t and (verified_at is null or verified_at > as_of.t) as overdue
-    from items, as_of
+    from items
+    cross join as_of
+    left join grades as g on g.grade = items.grade
     where captured_at >= $since::timestamp and captured_at < $until::timestamp + interval 1 day
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
@@ -43,7 +54,7 @@ sliced as (
       and ($sub_industries is null or list_contains($sub_industries, sub_industry))
       and ($ownerships is null or list_contains($ownerships, ownership))
       and ($union_present is null or union_present = $union_present)
-      and ($grades is null or list_contains($grades, coalesce(grade, 'none')))
+      and ($grades is null or list_contains($grades, coalesce(items.grade, 'none')))
       and ($min_participants is null or participants_high >= $min_participants)
       and ($max_participants is null or participants_low <= $max_participants)
       and ($demands is null or list_has_any(demands, $demands))
@@ -57,9 +68,23 @@ sliced as (
            or contains(lower(concat_ws(' ', title, summary, enterprise)), lower($keyword)))
 ),
 
-named as (
+page as (
+    select *
+    from matching
+    order by
+        case when $descending then sort_key end desc nulls last,
+        case when not $descending then sort_key end asc nulls last,
+        item_id
+    limit $limit
+    offset $offset
+),
+
+-- Then every column, for the page's rows only (the capture-time bounds let DuckDB skip the
+-- row groups outside the window while it looks them up).
+final as (
     select
-        s.*,
+        items.*,
+        page.overdue,
         u.name_zh as unit_name_zh,
         u.name_en as unit_name_en,
         c.name_zh as county_name_zh,
@@ -68,30 +93,19 @@ named as (
         i.name_en as industry_name_en,
         d.name_zh as sub_industry_name_zh,
         d.name_en as sub_industry_name_en,
-        case $sort
-            when 'participants' then coalesce(s.participants_high, -1)
-            when 'grade' then -coalesce(g.severity_rank, 99)
-            when 'verify_due_at' then epoch(s.verify_due_at)
-            else epoch(s.captured_at)
-        end as sort_key,
-        count(*) over () as total_n
-    from sliced as s
-    left join units as u on u.unit_code = s.unit_code
-    left join counties as c on c.county_code = s.county_code
-    left join industries as i on i.code = s.industry
-    left join industries as d on d.code = s.sub_industry
-    left join grades as g on g.grade = s.grade
-),
-
-final as (
-    select * exclude (sort_key)
-    from named
+        (select count(*) from matching) as total_n
+    from page
+    join items on items.item_id = page.item_id
+        and items.captured_at >= (select min(captured_at) from page)
+        and items.captured_at <= (select max(captured_at) from page)
+    left join units as u on u.unit_code = items.unit_code
+    left join counties as c on c.county_code = items.county_code
+    left join industries as i on i.code = items.industry
+    left join industries as d on d.code = items.sub_industry
     order by
-        case when $descending then sort_key end desc nulls last,
-        case when not $descending then sort_key end asc nulls last,
-        item_id
-    limit $limit
-    offset $offset
+        case when $descending then page.sort_key end desc nulls last,
+        case when not $descending then page.sort_key end asc nulls last,
+        items.item_id
 )
 
 select * from final

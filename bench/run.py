@@ -1,0 +1,254 @@
+"""`make bench`: build demo ledgers of several sizes and measure, in one run on this machine:
+snapshot build time and peak memory; every panel query cold and warm against the same panel
+computed with pandas; each page's full render through AppTest; ten concurrent browser sessions.
+Writes bench/results.json and the table in README.md (between the bench markers).
+
+    .venv/bin/python -m bench.run [--sizes 10000,1000000,10000000] [--reuse] [--sessions 10]
+
+Ratios, not absolute times, are what carry over between machines: read them side by side.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ledger.config import REPO_ROOT, load_settings
+from ledger.store import current_snapshot, now_shanghai
+from queries import Door
+
+from . import pandas_panels
+from .panels import panel_params
+
+BENCH_DIR = REPO_ROOT / "bench"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+PAGES = ["overview", "map", "verification", "trends", "explorer"]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def build(folder: Path, items: int, reuse: bool) -> dict:
+    settings = load_settings(folder)
+    existing = current_snapshot(settings)
+    if reuse and existing is not None and existing.manifest["counts"]["items"] == items:
+        return {"seconds": None, "peak_rss_mb": None, "reused": existing.snapshot_id}
+    out = subprocess.run([sys.executable, "-m", "bench.build_one", str(folder), str(items)], cwd=REPO_ROOT,
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def time_panels(settings, warm_runs: int) -> dict:
+    """Per panel: cold (a new connection each time), warm (same connection, no result cache), and
+    the pandas equivalent where there is one, whose answer must agree."""
+    now = now_shanghai()
+    params = panel_params(now)
+    items_path = current_snapshot(settings).table("items")
+    warm_door = Door(settings, cache_entries=0)
+    results = {}
+    for name, p in params.items():
+        cold = []
+        for _ in range(3):
+            door = Door(settings, cache_entries=0)
+            start = time.perf_counter()
+            door.q(name, **p)
+            cold.append(time.perf_counter() - start)
+        warm_door.q(name, **p)
+        warm = []
+        for _ in range(warm_runs):
+            start = time.perf_counter()
+            answer = warm_door.q(name, **p)
+            warm.append(time.perf_counter() - start)
+        row = {"p50_warm_ms": _ms(statistics.median(warm)), "p95_warm_ms": _ms(_p95(warm)),
+               "p95_cold_ms": _ms(max(cold))}
+        if name in pandas_panels.PANELS:
+            start = time.perf_counter()
+            expected = pandas_panels.PANELS[name](items_path, p)
+            row["pandas_ms"] = _ms(time.perf_counter() - start)
+            row["pandas_ratio"] = round(row["pandas_ms"] / max(row["p50_warm_ms"], 0.1), 1)
+            row["agrees_with_pandas"] = _agrees(name, answer, expected)
+        results[name] = row
+        print(f"  {name:32s} warm p50 {row['p50_warm_ms']:8.1f} ms  p95 {row['p95_warm_ms']:8.1f}  "
+              f"cold {row['p95_cold_ms']:8.1f}" + (f"  pandas ×{row['pandas_ratio']}" if "pandas_ratio" in row else ""),
+              flush=True)
+    return results
+
+
+def _agrees(name: str, answer, expected: dict) -> bool:
+    if name == "overview_kpis":
+        row = answer.row(0, named=True)
+        return all(row[key] == value for key, value in expected.items())
+    if name == "verification_rate_by_unit":
+        return {r["unit_code"]: r["due_n"] for r in answer.iter_rows(named=True)
+                if r["unit_code"] and r["due_n"]} == expected
+    if name == "active_disputes_by_place":
+        return {r["place_code"]: r["active_n"] for r in answer.filter(level="unit").iter_rows(named=True)
+                if r["active_n"]} == expected
+    if name == "disputes_by_industry_period":
+        return answer["n"].sum() == expected["total"]
+    if name == "disputes_breakdown":
+        return dict(answer.select("key", "n").iter_rows()) == expected
+    if name == "ledger_slice":
+        return answer["total_n"][0] == expected["total_n"] and answer["item_id"][0] == expected["first"]
+    return False
+
+
+def time_pages(settings) -> dict:
+    """Each page through AppTest: the first render (nothing cached) and a rerun after a filter change."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
+    os.environ["SENTINEL_DATA_DIR"] = str(settings.data_dir)
+    results = {}
+    for page in PAGES:
+        timings = []
+        for query in ({}, {"unit": "440300"}):
+            at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+            for key, value in query.items():
+                at.query_params[key] = value
+            at.switch_page(f"app_pages/{page}.py")
+            start = time.perf_counter()
+            at.run()
+            timings.append(time.perf_counter() - start)
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception}")
+        results[page] = {"render_ms": _ms(timings[0]), "rerun_after_filter_ms": _ms(timings[1])}
+        print(f"  page {page:14s} render {results[page]['render_ms']:8.1f} ms  "
+              f"after a filter change {results[page]['rerun_after_filter_ms']:8.1f} ms", flush=True)
+    return results
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024)
+    return float("nan")
+
+
+async def _sessions(url: str, count: int) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    units = ["440100", "440300", "440400", "440600", "440606", "441300", "441900", "442000", "440700", "441200"]
+    names = {"440100": "广州市", "440300": "深圳市", "440400": "珠海市", "440600": "佛山市", "440606": "顺德区",
+             "441300": "惠州市", "441900": "东莞市", "442000": "中山市", "440700": "江门市", "441200": "肇庆市"}
+
+    async def session(browser, i: int) -> dict:
+        context = await browser.new_context(viewport={"width": 1600, "height": 900}, locale="zh-CN")
+        page = await context.new_page()
+        timings, own = [], True
+        for step, unit in enumerate((units[i % 10], units[(i + 3) % 10])):
+            start = time.perf_counter()
+            await page.goto(f"{url}/verification?unit={unit}&ind={'C' if step else ''}")
+            await page.wait_for_selector(".js-plotly-plot .indicatorlayer .trace", timeout=300_000)
+            timings.append(time.perf_counter() - start)
+            caption = await page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+            own = own and names[unit] in caption and all(n not in caption for u, n in names.items() if u != unit)
+        await context.close()
+        return {"timings": timings, "own_filters_only": own}
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        results = await asyncio.gather(*(session(browser, i) for i in range(count)))
+        await browser.close()
+    return results
+
+
+def concurrency(settings, count: int) -> dict:
+    from tests.browser.conftest import start_server
+
+    process, url = start_server(settings.data_dir, Path(tempfile.mkdtemp()) / "streamlit.log")
+    try:
+        rss_start = _rss_mb(process.pid)
+        results = asyncio.run(_sessions(url, count))
+        rss_end = _rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    timings = [t for r in results for t in r["timings"]]
+    return {"sessions": count, "page": "verification", "p50_ms": _ms(statistics.median(timings)),
+            "p95_ms": _ms(_p95(timings)), "server_rss_mb_start": rss_start, "server_rss_mb_end": rss_end,
+            "every_session_saw_only_its_own_filters": all(r["own_filters_only"] for r in results)}
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def readme_table(results: dict) -> str:
+    lines = [README_START, "", f"Measured on {results['machine']['cpus']} cores, "
+             f"{results['machine']['memory_gb']} GB, Python {results['machine']['python']} "
+             f"({results['measured_at']}). Times in ms; ×pandas = pandas time / DuckDB warm median.", ""]
+    for size, data in results["sizes"].items():
+        b = data["build"]
+        built = "reused" if b.get("seconds") is None else f"{b['seconds']} s, peak {b['peak_rss_mb']} MB"
+        lines += [f"**{int(size):,} items** — snapshot build: {built}", "",
+                  "| panel | warm p50 | warm p95 | cold p95 | pandas | ×pandas |", "|---|---:|---:|---:|---:|---:|"]
+        for name, p in data["panels"].items():
+            lines.append(f"| {name} | {p['p50_warm_ms']} | {p['p95_warm_ms']} | {p['p95_cold_ms']} | "
+                         f"{p.get('pandas_ms', '')} | {p.get('pandas_ratio', '')} |")
+        lines += ["", "| page (AppTest) | render | rerun after a filter change |", "|---|---:|---:|"]
+        lines += [f"| {name} | {p['render_ms']} | {p['rerun_after_filter_ms']} |" for name, p in data["pages"].items()]
+        if "concurrency" in data:
+            c = data["concurrency"]
+            lines += ["", f"{c['sessions']} concurrent browser sessions changing filters on the {c['page']} page: "
+                      f"p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms to a fully drawn page; server memory "
+                      f"{c['server_rss_mb_start']} → {c['server_rss_mb_end']} MB; each saw only its own filters: "
+                      f"{c['every_session_saw_only_its_own_filters']}."]
+        lines.append("")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000,10000000")
+    parser.add_argument("--data", type=Path, default=BENCH_DIR / "data")
+    parser.add_argument("--reuse", action="store_true", help="keep a ledger already built at a size (no build timing)")
+    parser.add_argument("--warm-runs", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {"machine": machine(), "measured_at": now_shanghai().isoformat(timespec="seconds"), "sizes": {}}
+    for size in sizes:
+        folder = args.data / str(size)
+        print(f"{size:,} items: building", flush=True)
+        data = {"build": build(folder, size, args.reuse)}
+        settings = load_settings(folder)
+        data["panels"] = time_panels(settings, args.warm_runs)
+        data["pages"] = time_pages(settings)
+        if size == max(sizes) and args.sessions:
+            data["concurrency"] = concurrency(settings, args.sessions)
+            print(f"  concurrency: {data['concurrency']}", flush=True)
+        results["sizes"][str(size)] = data
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START in text:
+        before, rest = text.split(README_START, 1)
+        text = before + readme_table(results) + rest.split(README_END, 1)[1]
+        readme.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
