@@ -34,7 +34,7 @@ else:
     st.success(t("overview.all_verified", lang), icon=":material/check_circle:")
 
 st.subheader(t("overview.serious", lang))
-serious = q("most_serious_open_disputes", ctx.scope, limit=5, **params)
+serious = q("active_disputes_on_map", ctx.scope, limit=5, **params)
 if serious.is_empty():
     st.info(t("overview.serious.empty", lang))
 else:

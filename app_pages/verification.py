@@ -11,6 +11,8 @@ from ui import charts
 from ui.shell import context, scope_label
 from ui.tables import enum_label, grade_label, place_label, suffix
 
+OVERDUE_SHOWN = 500  # the most overdue first; the counts by unit cover them all
+
 ctx = context()
 lang = ctx.lang
 params = {**ctx.filters.params(), "now": ctx.now}
@@ -51,12 +53,12 @@ gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct
 st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=min(5, max(1, len(gauges)))),
                 config={"displayModeBar": False}, key="gauge_units")
 
-overdue = q("overdue_items", ctx.scope, **params)
-st.subheader(t("verify.overdue_list", lang, n=overdue.height))
+overdue = q("overdue_items", ctx.scope, limit=OVERDUE_SHOWN, **params)
+st.subheader(t("verify.overdue_list", lang, n=total["overdue_n"]))
 if not overdue.is_empty():
     by_unit_column, list_column = st.columns([1, 3], gap="medium")
-    by_unit = (overdue.group_by(f"unit_name_{suffix(lang)}").len("n").sort("n", descending=True)
-               .rename({f"unit_name_{suffix(lang)}": t("col.unit", lang), "n": t("col.overdue_n", lang)}))
+    by_unit = (per_unit.filter(pl.col("overdue_n") > 0).sort("overdue_n", descending=True)
+               .select(pl.col(name).alias(t("col.unit", lang)), pl.col("overdue_n").alias(t("col.overdue_n", lang))))
     by_unit_column.dataframe(by_unit, hide_index=True, width="stretch")
     list_column.dataframe(overdue.select(
         place_label(lang).alias(t("col.place", lang)),
@@ -66,6 +68,8 @@ if not overdue.is_empty():
         pl.col("verify_due_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("col.due_at", lang)),
         pl.col("days_overdue").alias(t("col.days_overdue", lang)),
     ), hide_index=True, width="stretch", height=min(420, 38 + 35 * overdue.height))
+    if total["overdue_n"] > overdue.height:
+        list_column.caption(t("verify.overdue_shown", lang, shown=overdue.height))
 
 hours_column, monthly_column = st.columns(2, gap="large")
 with hours_column:

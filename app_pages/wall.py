@@ -117,7 +117,7 @@ def rotating(window: Filters, now: datetime) -> None:
         st.markdown(dispute_lines(today) if today.height else t("wall.nothing_today", lang))
     elif which == 1:
         st.subheader(t("wall.panel.serious", lang))
-        st.markdown(dispute_lines(q("most_serious_open_disputes", scope, limit=6, **params)))
+        st.markdown(dispute_lines(q("active_disputes_on_map", scope, limit=6, **params)))
     else:
         st.subheader(t("wall.panel.overdue", lang))
         rates = q("verification_rate_by_unit", scope, **params).filter(pl.col("unit_code").is_not_null())

@@ -16,11 +16,10 @@ def panel_params(now: datetime, window_days: int = 183) -> dict[str, dict]:
     festivals = [day for year, day in sorted(spring_festivals().items()) if now.year - 3 <= year <= now.year + 1]
     return {
         "overview_kpis": p,
-        "most_serious_open_disputes": {**p, "limit": 5},
         "active_disputes_on_map": {**p, "limit": 20_000},
         "active_disputes_by_place": p,
         "verification_rate_by_unit": p,
-        "overdue_items": p,
+        "overdue_items": {**p, "limit": 500},
         "verification_rate_by_month": p,
         "disputes_by_industry_period": {**p, "grain": "month"},
         "disputes_breakdown": {**p, "dimension": "demands"},

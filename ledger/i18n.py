@@ -84,7 +84,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "verify.overdue_n": ("逾期未核实", "Overdue, not verified"),
     "verify.units": ("各地市按时核实率", "On-time verification by city"),
     "verify.overdue_list": ("逾期未核实条目（{n} 条）", "Overdue items not yet verified ({n})"),
-    "verify.overdue_by_unit": ("各地市逾期未核实", "Overdue by city"),
+    "verify.overdue_shown": ("列出逾期最久的 {shown} 条；左表按地市统计全部逾期条目。", "The {shown} most overdue are listed; the table on the left counts them all."),
     "verify.hours": ("核实用时（小时，自发现起）", "Hours from capture to verification"),
     "verify.hours.median": ("中位数", "Median"),
     "verify.hours.p90": ("90% 分位", "90th percentile"),

@@ -17,6 +17,8 @@ due as (
         verified_at is not null and verified_at <= verify_due_at and verified_at <= as_of.t as in_time
     from items, as_of
     where verify_due_at between $since::timestamp and as_of.t
+      -- Deadlines fall days after capture, never 60: this bound lets DuckDB skip old row groups.
+      and captured_at >= $since::timestamp - interval 60 day
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

@@ -25,6 +25,8 @@ in_window as (
     from items, as_of
     where (verify_due_at between $since::timestamp and as_of.t
            or (captured_at >= $since::timestamp and captured_at <= as_of.t))
+      -- Deadlines fall days after capture, never 60: this bound lets DuckDB skip old row groups.
+      and captured_at >= $since::timestamp - interval 60 day and captured_at <= as_of.t
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

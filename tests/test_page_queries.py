@@ -82,15 +82,19 @@ def test_verification_rates_add_up_and_match_the_ledger(door, items, now):
     on_time = due.filter(c("verified_at") <= c("verify_due_at")).height
     assert total["due_n"] == due.height > 0
     assert total["rate_pct"] == pytest.approx(round(100 * on_time / due.height, 1))
-    overdue = door.q("overdue_items", ALL, **p)
-    assert overdue.height == total["overdue_n"]
+    overdue = door.q("overdue_items", ALL, limit=100_000, **p)
+    assert overdue.height == total["overdue_n"] == overdue["total_n"][0]
     assert (overdue["days_overdue"] > 0).all()
+    days = overdue["days_overdue"].to_list()
+    assert days == sorted(days, reverse=True)
+    capped = door.q("overdue_items", ALL, limit=5, **p)
+    assert capped["item_id"].to_list() == overdue["item_id"][:5].to_list() and capped["total_n"][0] == overdue.height
 
 
 def test_verification_rates_respect_the_scope(door, now):
     rates = door.q("verification_rate_by_unit", Scope.only("440400"), **params(now))
     assert rates["unit_code"].to_list() == [None, "440400"]
-    overdue = door.q("overdue_items", Scope.only("440400"), **params(now))
+    overdue = door.q("overdue_items", Scope.only("440400"), limit=1000, **params(now))
     assert set(overdue["unit_code"]) <= {"440400"}
 
 

@@ -65,8 +65,8 @@ def test_kpis_agree_with_an_independent_polars_computation(door, items, now):
     assert k["new_7d_n"] == new_7d
 
 
-def test_most_serious_open_disputes_are_ordered_and_open(door, now):
-    rows = door.q("most_serious_open_disputes", ALL, now=now, limit=5, **window(now).params())
+def test_the_most_serious_active_disputes_come_first(door, now):
+    rows = door.q("active_disputes_on_map", ALL, now=now, limit=5, **window(now).params())
     assert 0 < rows.height <= 5
     rank = {"I": 1, "II": 2, "III": 3, "IV": 4, None: 99}
     ranks = [rank[g] for g in rows["grade"].to_list()]
@@ -77,10 +77,10 @@ def test_most_serious_open_disputes_are_ordered_and_open(door, now):
 
 def test_scope_is_enforced_in_duckdb(door, now):
     f = window(now, days=1000)
-    shenzhen = door.q("most_serious_open_disputes", Scope.only("440300"), now=now, limit=50, **f.params())
+    shenzhen = door.q("active_disputes_on_map", Scope.only("440300"), now=now, limit=50, **f.params())
     assert shenzhen.height > 0 and set(shenzhen["unit_code"]) == {"440300"}
     # Asking for another unit's items through the filter cannot widen the scope.
-    widened = door.q("most_serious_open_disputes", Scope.only("440300"), now=now, limit=50,
+    widened = door.q("active_disputes_on_map", Scope.only("440300"), now=now, limit=50,
                      **Filters(f.since, f.until, units=("441900",)).params())
     assert widened.height == 0
     # A connection the door has not scoped sees no ledger rows at all.
@@ -109,9 +109,9 @@ def test_wrong_calls_are_refused_clearly(door, now):
 
 def test_results_are_cached_per_snapshot(door, now):
     params = {"now": now, "limit": 5, **window(now).params()}
-    first = door.q("most_serious_open_disputes", ALL, **params)
-    assert door.q("most_serious_open_disputes", ALL, **params) is first
-    assert door.q("most_serious_open_disputes", Scope.only("440300"), **params) is not first
+    first = door.q("active_disputes_on_map", ALL, **params)
+    assert door.q("active_disputes_on_map", ALL, **params) is first
+    assert door.q("active_disputes_on_map", Scope.only("440300"), **params) is not first
 
 
 def test_no_snapshot_is_reported_as_such(tmp_path, now):

@@ -59,7 +59,7 @@ def test_batch_with_wrong_columns_is_refused(tmp_path):
     assert journal.batches() == []
 
 
-def test_snapshot_manifest_matches_files_and_is_sorted(tmp_path):
+def test_snapshot_manifest_matches_files_and_is_sorted_open_items_first(tmp_path):
     settings = load_settings(tmp_path)
     journal = Journal(settings.journal_dir)
     journal.append("items", small_chunks(500, seed=3), source="test")
@@ -72,8 +72,10 @@ def test_snapshot_manifest_matches_files_and_is_sorted(tmp_path):
         assert sha256_of(path) == entry["sha256"], name
     assert m["counts"]["items"] == 500
     assert m["source_batches"] == [b.batch_id for b in journal.batches()]
-    captured = pq.read_table(snapshot.table("items"), columns=["captured_at"]).column(0).to_pylist()
-    assert captured == sorted(captured)
+    rows = pq.read_table(snapshot.table("items"), columns=["closed_at", "captured_at"]).to_pylist()
+    order = [(r["closed_at"] is not None, r["captured_at"]) for r in rows]
+    assert order == sorted(order)  # open items first, each part by capture time
+    assert any(r["closed_at"] is None for r in rows) and any(r["closed_at"] is not None for r in rows)
     assert pq.read_schema(snapshot.table("items")).names == ITEMS_SCHEMA.names
 
 
