@@ -10,8 +10,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from ledger.access import CLOSED_NETWORK_USER
 from ledger.i18n import t
-from ui import shell
+from ui import auth, shell
 
 WALL = st.query_params.get("mode") == "wall"  # the command room's screen: no sidebar, no menus
 st.set_page_config(page_title="哨岗 Sentinel", page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
@@ -24,6 +25,7 @@ PAGES = [
     ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
     ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
     ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
+    ("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin"),
 ]
 
 
@@ -36,16 +38,26 @@ def run_guarded(navigation) -> None:
         shell.show_error(shell.language_from_url(), error)
 
 
-if WALL:
+lang = shell.language_from_url()
+user = auth.current_user(lang, wall=WALL)
+shell.set_user(user)
+if user is CLOSED_NETWORK_USER:
+    st.warning(t("auth.closed_network", lang), icon=":material/shield:")
+
+if WALL or user.role.code == "wall":
+    if not WALL:  # a wall token opens the wall screen and nothing else
+        st.error(t("auth.wall_only", lang), icon=":material/lock:")
+        st.stop()
     # The wall page reads its own data and recovers by itself, even when there is no snapshot yet.
-    run_guarded(st.navigation([st.Page("app_pages/wall.py", title=t("page.wall", shell.language_from_url()), url_path="wall",
-                                       default=True)],
-                              position="hidden"))
+    run_guarded(st.navigation([st.Page("app_pages/wall.py", title=t("page.wall", lang), url_path="wall",
+                                       default=True)], position="hidden"))
 else:
     lang = shell.language()
+    allowed = [page for page in PAGES if page[3] in user.role.pages]
     navigation = st.navigation([
         st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title_key, icon, url) in enumerate(PAGES)
+        for i, (path, title_key, icon, url) in enumerate(allowed)
     ])
+    auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang) is not None:
         run_guarded(navigation)

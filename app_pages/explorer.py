@@ -7,11 +7,12 @@ import math
 import polars as pl
 import streamlit as st
 
-from ledger import export, geo
+from ledger import audit, export, geo
+from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.schema import column_label
 from queries import q
-from ui.shell import context, keep_in_url, scope_label, url_value
+from ui.shell import context, current_user, keep_in_url, scope_label, url_value
 from ui.slice_form import describe, slice_form
 from ui.tables import enum_label, grade_label, place_label, suffix
 
@@ -19,6 +20,7 @@ PAGE_SIZE = 50
 
 ctx = context()
 lang = ctx.lang
+user = current_user()
 
 st.title(t("explorer.heading", lang))
 st.caption(t("explorer.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx)))
@@ -68,16 +70,26 @@ meta = {**describe(ctx.filters, filters, lang),
 places = [geo.unit_by_code()[code].short_zh for code in ctx.filters.units]
 
 
-def whole_slice() -> pl.DataFrame:
-    return q("ledger_slice", ctx.scope, limit=None, offset=0, **params)
+def download(fmt: str) -> bytes:
+    """Built only when the button is clicked, from exactly this slice, and written to the audit log."""
+    if not user.role.download:  # the button is not drawn for such roles; refuse all the same
+        raise PermissionError("role may not download")
+    rows = q("ledger_slice", ctx.scope, limit=None, offset=0, **params)
+    audit.record(load_settings(), "download", user.username, format=fmt, rows=rows.height,
+                 snapshot=ctx.snapshot.snapshot_id, filters=meta)
+    return export.to_bytes(rows, fmt, meta, lang)
 
 
-st.markdown(f"**{t('explorer.download', lang, n=f'{total:,}')}**")
-for column, fmt in zip(st.columns(3), export.FORMATS):
-    column.download_button(
-        t(f"explorer.download.{fmt}", lang), data=lambda fmt=fmt: export.to_bytes(whole_slice(), fmt, meta, lang),
-        file_name=export.file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt),
-        mime=export.MIME[fmt], key=f"download_{fmt}", icon=":material/download:", width="stretch", on_click="ignore")
+if user.role.download:
+    st.markdown(f"**{t('explorer.download', lang, n=f'{total:,}')}**")
+    for column, fmt in zip(st.columns(3), export.FORMATS):
+        column.download_button(
+            t(f"explorer.download.{fmt}", lang), data=lambda fmt=fmt: download(fmt),
+            file_name=export.file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt),
+            mime=export.MIME[fmt], key=f"download_{fmt}", icon=":material/download:", width="stretch",
+            on_click="ignore")
+else:
+    st.caption(t("auth.no_download", lang))
 
 # --- one item in full ----------------------------------------------------------------------
 selected = picked.selection.rows if picked is not None else []

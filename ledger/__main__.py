@@ -7,6 +7,7 @@ added to SUBCOMMANDS.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import shutil
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import demo
+from . import access, audit, demo, geo
 from .config import Settings, load_settings
 from .store import Journal, StoreError, build_snapshot, current_snapshot
 
@@ -122,10 +123,65 @@ def cmd_info(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    path = access.users_file(settings)
+    users, tokens = access.raw_entries(path)
+    if args.action == "list":
+        for entry in users:
+            print(f"{entry['username']:<20} {entry['role']:<8} {entry.get('unit', ''):<7} {entry.get('name', '')}")
+        return 0
+    if not args.username:
+        raise CliError(f"users {args.action} needs a user name")
+    others = [u for u in users if u["username"] != args.username]
+    if args.action == "remove":
+        if len(others) == len(users):
+            raise CliError(f"no user named {args.username!r} in {path}")
+        access.save_directory(path, others, tokens)
+        audit.record(settings, "config_change", "cli", change=f"removed user {args.username}")
+        print(f"removed {args.username}")
+        return 0
+    if args.role not in access.ROLES:
+        raise CliError(f"--role must be one of {', '.join(access.ROLES)}")
+    if args.role == "officer" and args.unit not in geo.unit_by_code():
+        raise CliError("a city officer needs --unit, one of " + ", ".join(geo.unit_by_code()))
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
+    try:
+        entry = {"username": args.username, "role": args.role, "unit": args.unit, "name": args.name,
+                 "email": args.email, "password_hash": access.hash_password(password)}
+    except access.AccessError as e:
+        raise CliError(str(e)) from None
+    access.save_directory(path, others + [entry], tokens)
+    audit.record(settings, "config_change", "cli", change=f"set user {args.username} ({args.role})")
+    print(f"{'updated' if len(others) < len(users) else 'added'} {args.username} ({args.role}) in {path}")
+    return 0
+
+
+def cmd_wall_token(settings: Settings, args: argparse.Namespace) -> int:
+    path = access.users_file(settings)
+    users, tokens = access.raw_entries(path)
+    if args.action == "new":
+        token, digest = access.new_wall_token()
+        access.save_directory(path, users, tokens + [{"sha256": digest, "note": args.note, "revoked": False}])
+        audit.record(settings, "config_change", "cli", change=f"new wall token {digest[:8]}")
+        print(f"wall screen address (shown once): http://<server>:8501/?mode=wall&token={token}")
+        return 0
+    matches = [t for t in tokens if t["sha256"].startswith(args.prefix or "?")]
+    if len(matches) != 1:
+        raise CliError("give the first characters of exactly one token's sha256 (it was printed by `wall-token new` and is in the users file)")
+    if args.action == "revoke":
+        matches[0]["revoked"] = True
+        access.save_directory(path, users, tokens)
+        audit.record(settings, "config_change", "cli", change=f"revoked wall token {args.prefix}")
+        print(f"revoked {matches[0]['sha256'][:8]}")
+    return 0
+
+
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
     "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
     "info": (cmd_info, "describe the current snapshot"),
+    "users": (cmd_users, "list, add or remove the people who may sign in (users file)"),
+    "wall-token": (cmd_wall_token, "create or revoke the wall screen's sign-in token"),
 }
 
 
@@ -146,6 +202,18 @@ def build_parser() -> Parser:
     demo_parser.add_argument("--if-missing", action="store_true",
                              help="do nothing if a snapshot exists; only build a snapshot if a journal exists")
     sub.choices["info"].add_argument("--json", action="store_true", help="print one JSON object")
+    users = sub.choices["users"]
+    users.add_argument("action", choices=["list", "add", "remove"])
+    users.add_argument("username", nargs="?")
+    users.add_argument("--role", default="analyst", help="wall, leader, analyst, officer or admin (default analyst)")
+    users.add_argument("--unit", help="a city officer's reporting-unit code, e.g. 440300")
+    users.add_argument("--name", default="", help="the person's name, shown when signed in")
+    users.add_argument("--email", default="", help="for sign-in through the identity provider")
+    users.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    tokens = sub.choices["wall-token"]
+    tokens.add_argument("action", choices=["new", "revoke"])
+    tokens.add_argument("prefix", nargs="?", help="revoke: the first characters of the token's sha256")
+    tokens.add_argument("--note", default="", help="new: where the screen is, e.g. 省总应急指挥室")
     return parser
 
 

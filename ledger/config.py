@@ -38,6 +38,14 @@ class Settings:
     wall_rotate_seconds: int = 20
     wall_stale_minutes: int = 180
     wall_banner_minutes: int = 60
+    # sign-in ([auth]): where the users file is, lock-out after N failures within M minutes, how
+    # long a session lasts, a closed network that runs without sign-in, a reverse proxy's header
+    users_file: str | None = None
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    session_hours: int = 8
+    closed_network: bool = False
+    trusted_header: str | None = None
 
     @property
     def journal_dir(self) -> Path:
@@ -46,6 +54,9 @@ class Settings:
     @property
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
+
+
+_AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "session_hours", "closed_network", "trusted_header")
 
 
 def _config_file() -> Path:
@@ -76,4 +87,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         verification_amber_pct=float(bands.get("amber_pct", 85.0)),
         **{f"wall_{key}": int(value) for key, value in file_values.get("wall", {}).items()
            if f"wall_{key}" in Settings.__dataclass_fields__},
+        **{key: value for key, value in file_values.get("auth", {}).items() if key in _AUTH_KEYS},
     )

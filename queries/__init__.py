@@ -6,7 +6,9 @@ parameters documented in its header. This module:
   pointer, so readers move to a new snapshot on their next query, whole);
 - applies the caller's scope in DuckDB itself: the `items` view a query sees is filtered by
   per-cursor variables that only this module sets, and it shows nothing when they are unset.
-  A query cannot forget the scope and a page cannot widen it;
+  A query cannot forget the scope and a page cannot widen it. For roles that may not see
+  personal data, every result's text columns are masked here too (ledger.masking), so tables
+  and downloads cannot differ;
 - caches results keyed by snapshot id, scope and parameters, so a new snapshot invalidates
   everything without anyone clearing a cache.
 The cache and connection live at module level rather than in `st.cache_data`, so the CLI,
@@ -25,6 +27,7 @@ import duckdb
 import polars as pl
 
 from ledger.config import Settings, load_settings
+from ledger.masking import PERSONAL_TEXT_COLUMNS, mask
 from ledger.sqlfiles import SqlFile, load_sql
 from ledger.store import Snapshot, StoreError, open_snapshot
 
@@ -48,17 +51,19 @@ class QueryError(Exception):
 
 @dataclass(frozen=True)
 class Scope:
-    """Which reporting units' items a caller may see: `units=None` means all of them."""
+    """What a caller may see: which reporting units' items (`units=None`: all of them), and
+    whether personal data in ledger text (mobiles, ID numbers, names) is shown or masked."""
 
     units: frozenset[str] | None = None
+    personal: bool = True
 
     @classmethod
-    def only(cls, *unit_codes: str) -> Scope:
-        return cls(frozenset(unit_codes))
+    def only(cls, *unit_codes: str, personal: bool = True) -> Scope:
+        return cls(frozenset(unit_codes), personal)
 
     @property
     def key(self) -> str:
-        return "*" if self.units is None else ",".join(sorted(self.units))
+        return ("*" if self.units is None else ",".join(sorted(self.units))) + ("" if self.personal else "|masked")
 
 
 ALL = Scope()
@@ -164,6 +169,9 @@ class Door:
             result = cursor.sql(query.text, params=params).pl()
         finally:
             cursor.close()
+        if not scope.personal:
+            result = result.with_columns(pl.col(c).map_elements(mask, return_dtype=pl.String)
+                                         for c in PERSONAL_TEXT_COLUMNS if c in result.columns)
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self.cache_entries:

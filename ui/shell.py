@@ -19,10 +19,12 @@ from ledger import geo, reference
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.store import Snapshot, now_shanghai
-from queries import ALL, Filters, NoSnapshot, Scope, snapshot
+from ledger.access import User
+from queries import Filters, NoSnapshot, Scope, snapshot
 
 log = logging.getLogger("sentinel")
 _CONTEXT_KEY = "_sentinel_context"
+_USER_KEY = "_sentinel_user"
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ def render_sidebar(lang: str) -> PageContext | None:
     now = now_shanghai()
     st.sidebar.header(t("app.filters", lang))
     since, until = _window(lang, now.date())
-    unit_names = {u.code: u.name(lang) for u in geo.units()}
+    scope = current_scope()
+    unit_names = {u.code: u.name(lang) for u in geo.units() if scope.units is None or u.code in scope.units}
     units = st.sidebar.multiselect(t("app.units", lang), options=list(unit_names), key="unit",
                                    default=url_value("unit", codes_among(unit_names), []),
                                    format_func=unit_names.get, placeholder=t("app.units_all", lang))
@@ -148,14 +151,24 @@ def render_sidebar(lang: str) -> PageContext | None:
                          snapshot=current.snapshot_id))
     filters = Filters(since=since, until=until, units=tuple(units), industries=tuple(industries))
     _write_url(lang, filters, today=now.date())
-    page_context = PageContext(lang=lang, filters=filters, scope=current_scope(), now=now, snapshot=current)
+    page_context = PageContext(lang=lang, filters=filters, scope=scope, now=now, snapshot=current)
     st.session_state[_CONTEXT_KEY] = page_context
     return page_context
 
 
+def set_user(user: User) -> None:
+    st.session_state[_USER_KEY] = user
+
+
+def current_user() -> User:
+    return st.session_state[_USER_KEY]
+
+
 def current_scope() -> Scope:
-    """The signed-in user's scope. Until roles exist (their own issue), everyone sees all units."""
-    return ALL
+    """What the signed-in user may see, enforced by the query door: their units (all for most
+    roles, one for a city officer) and whether personal data is shown or masked."""
+    user = current_user()
+    return Scope(units=user.units, personal=user.role.personal)
 
 
 def context() -> PageContext:

@@ -1,0 +1,42 @@
+"""系统管理 Administration: who may sign in (read from the users file; edited with
+`python -m ledger users`) and the audit log of sign-ins, downloads, edits, imports and changes."""
+import polars as pl
+import streamlit as st
+
+from ledger import audit, geo
+from ledger.access import load_directory, users_file
+from ledger.config import load_settings
+from ledger.i18n import t
+from ui.shell import context
+
+ctx = context()
+lang = ctx.lang
+settings = load_settings()
+
+st.title(t("admin.heading", lang))
+st.subheader(t("admin.users", lang))
+directory = load_directory(settings)
+st.caption(t("admin.users.caption", lang, path=users_file(settings).name))
+people = [{t("admin.col.username", lang): user.username, t("admin.col.name", lang): user.name,
+           t("admin.col.role", lang): user.role.label(lang),
+           t("col.unit", lang): geo.unit_name(user.unit_code, lang) if user.unit_code else "—",
+           t("admin.col.email", lang): user.email or "—"} for user, _ in directory.users.values()]
+if people:
+    st.dataframe(pl.DataFrame(people), hide_index=True, width="stretch")
+else:
+    st.info(t("admin.no_users", lang))
+st.caption(t("admin.wall_tokens", lang, n=len(directory.wall_tokens)))
+
+st.subheader(t("admin.audit", lang))
+kinds = [None, *audit.EVENTS]
+kind = st.selectbox(t("admin.audit.kind", lang), kinds, format_func=lambda k: t("explorer.any", lang) if k is None
+                    else t(f"audit.{k}", lang), key="audit_kind")
+entries = audit.read(settings, event=kind)
+if not entries:
+    st.info(t("admin.audit.empty", lang))
+else:
+    st.dataframe(pl.DataFrame([{t("col.when", lang): e["at"].replace("T", " "), t("admin.col.event", lang):
+                                t(f"audit.{e['event']}", lang), t("admin.col.username", lang): e["user"],
+                                t("admin.col.details", lang): ", ".join(f"{k}={v}" for k, v in e.items()
+                                                                        if k not in ("at", "event", "user"))}
+                               for e in entries[:2000]]), hide_index=True, width="stretch", height=520)

@@ -1,0 +1,261 @@
+"""Who may see and do what: roles, the users file, password checks with lock-out, wall tokens.
+
+Roles (the union's own): the wall screen (read-only, no personal data, signs in with a long
+random token in its URL that an administrator can revoke), leaders (every page, read-only),
+analysts (every page and downloads), city officers (only their unit's items; they verify their
+queue) and administrators (users, officers, configuration, imports, the audit log).
+
+What a role may see is turned into a `queries.Scope` that the query door enforces in DuckDB, so
+hiding a button is never the only protection. Users live in a TOML file (`users.toml` beside
+`sentinel.toml`, or `[auth] users_file`); passwords are stored as Argon2id hashes (argon2-cffi,
+the reference implementation's binding), wall tokens as SHA-256 digests (they are long random
+values, so a fast hash is enough and a stolen file does not reveal them).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .config import REPO_ROOT, Settings
+from .geo import unit_by_code
+from .store import now_shanghai, write_json_durably
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    zh: str
+    en: str
+    pages: frozenset[str]  # page keys (app.py) this role may open
+    download: bool  # may download slices of the ledger
+    personal: bool  # may see phone numbers, ID numbers and names unmasked
+    all_units: bool  # sees every unit (else only its own)
+    verify: bool = False
+    admin: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer", "hazards"})
+ROLES: dict[str, Role] = {r.code: r for r in (
+    Role("wall", "指挥大屏", "Wall screen", frozenset({"wall"}), download=False, personal=False, all_units=True),
+    Role("leader", "领导", "Leader", MONITORING, download=False, personal=False, all_units=True),
+    Role("analyst", "分析员", "Analyst", MONITORING | {"import"}, download=True, personal=False, all_units=True),
+    Role("officer", "地市信息员", "City officer", MONITORING | {"verify"}, download=True, personal=True,
+         all_units=False, verify=True),
+    Role("admin", "管理员", "Administrator", MONITORING | {"import", "verify", "admin"}, download=True,
+         personal=True, all_units=True, verify=True, admin=True),
+)}
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: Role
+    name: str = ""
+    unit_code: str | None = None  # required for officers: the unit whose items they see
+    email: str = ""
+
+    @property
+    def units(self) -> frozenset[str] | None:
+        """The units this user may see; None means all of them."""
+        return None if self.role.all_units else frozenset({self.unit_code or ""})
+
+
+class AccessError(Exception):
+    """A users file that cannot be used as it is; the message says what to fix."""
+
+
+@dataclass
+class Directory:
+    """The users file, read once; `path` None means there is no users file."""
+
+    path: Path | None
+    users: dict[str, tuple[User, str]] = field(default_factory=dict)  # username -> (user, hash)
+    wall_tokens: dict[str, str] = field(default_factory=dict)  # sha256 digest -> note
+
+    def find(self, username: str) -> User | None:
+        entry = self.users.get(username)
+        return entry[0] if entry else None
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u, _ in self.users.values() if u.email and u.email.lower() == email.lower()), None)
+
+    def wall_user(self, token: str | None) -> User | None:
+        """The wall screen's user for a valid, unrevoked token in its URL."""
+        if not token:
+            return None
+        digest = _token_digest(token)
+        for known in self.wall_tokens:
+            if hmac.compare_digest(known, digest):
+                return User(username=f"wall:{digest[:8]}", role=ROLES["wall"], name=self.wall_tokens[known])
+        return None
+
+
+def users_file(settings: Settings) -> Path:
+    """SENTINEL_USERS, else `[auth] users_file`, else users.toml in the project folder."""
+    return Path(os.environ.get("SENTINEL_USERS") or settings.users_file or REPO_ROOT / "users.toml")
+
+
+def load_directory(settings: Settings) -> Directory:
+    path = users_file(settings)
+    if not path.exists():
+        return Directory(path=None)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise AccessError(f"用户文件 {path.name} 格式有误：{e}") from None
+    directory = Directory(path=path)
+    for entry in raw.get("users", []):
+        role = ROLES.get(entry.get("role", ""))
+        if role is None:
+            raise AccessError(f"用户文件中 {entry.get('username')!r} 的角色 {entry.get('role')!r} 无效，"
+                              f"应为 {', '.join(ROLES)} 之一")
+        unit = entry.get("unit")
+        if role.code == "officer" and unit not in unit_by_code():
+            raise AccessError(f"地市信息员 {entry.get('username')!r} 须填写有效的报送单位代码（unit）")
+        user = User(entry["username"], role, entry.get("name", ""), unit, entry.get("email", ""))
+        directory.users[user.username] = (user, entry.get("password_hash", ""))
+    directory.wall_tokens = {t["sha256"]: t.get("note", "") for t in raw.get("wall_tokens", []) if not t.get("revoked")}
+    return directory
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 10:
+        raise AccessError("密码至少 10 个字符")
+    return _hasher.hash(password)
+
+
+def new_wall_token() -> tuple[str, str]:
+    """A fresh token (to put in the wall screen's URL once) and the digest to store."""
+    token = secrets.token_urlsafe(32)
+    return token, _token_digest(token)
+
+
+# ---- sign-in with lock-out -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    reason: str = ""  # "bad_credentials" or "locked"; empty on success
+    locked_until: datetime | None = None
+
+
+class SignInGuard:
+    """Checks passwords and locks a username out after repeated failures.
+
+    Failures are kept in `data/auth/failures.json` so that restarting the server does not reset
+    a lock-out. A locked username is refused even with the right password until the lock ends.
+    """
+
+    def __init__(self, settings: Settings, directory: Directory):
+        self.settings = settings
+        self.directory = directory
+        self.state_file = settings.data_dir / "auth" / "failures.json"
+
+    def _failures(self) -> dict[str, list[str]]:
+        try:
+            return json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def _recent(self, username: str, now: datetime) -> list[datetime]:
+        window = timedelta(minutes=self.settings.lockout_minutes)
+        return [t for t in map(datetime.fromisoformat, self._failures().get(username, [])) if now - t < window]
+
+    def locked_until(self, username: str, now: datetime | None = None) -> datetime | None:
+        now = now or now_shanghai()
+        recent = self._recent(username, now)
+        if len(recent) >= self.settings.lockout_attempts:
+            return max(recent) + timedelta(minutes=self.settings.lockout_minutes)
+        return None
+
+    def sign_in(self, username: str, password: str, now: datetime | None = None) -> SignInResult:
+        now = now or now_shanghai()
+        username = username.strip()
+        locked = self.locked_until(username, now)
+        if locked:
+            return SignInResult(None, "locked", locked)
+        entry = self.directory.users.get(username)
+        try:
+            ok = entry is not None and _hasher.verify(entry[1], password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            if entry is None:  # spend the same time as a real check, so usernames cannot be probed
+                _hasher.hash(password or "x")
+            failures = self._failures()
+            failures[username] = [t.isoformat() for t in self._recent(username, now)] + [now.isoformat()]
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            write_json_durably(self.state_file, failures)
+            locked = self.locked_until(username, now)
+            return SignInResult(None, "locked" if locked else "bad_credentials", locked)
+        failures = self._failures()
+        if failures.pop(username, None) is not None:
+            write_json_durably(self.state_file, failures)
+        return SignInResult(entry[0])
+
+
+# ---- running without a users file -------------------------------------------------------------
+
+DEMO_USER = User("demo", ROLES["admin"], "演示用户")
+CLOSED_NETWORK_USER = User("closed-network", ROLES["admin"], "封闭网络")
+
+
+def is_demo_ledger(settings: Settings) -> bool:
+    """True when every batch in the journal is the generated demo (no real data)."""
+    batches = sorted(settings.journal_dir.glob("*/batch.json"))
+    return all(json.loads(b.read_text(encoding="utf-8")).get("source") == "demo" for b in batches)
+
+
+def is_loopback(address: str | None) -> bool:
+    """Streamlit reports a browser on this machine as no address at all (None)."""
+    return address is None or address in ("::1", "localhost") or address.startswith("127.")
+
+
+# ---- editing the users file (the CLI's `users` and `wall-token`) ------------------------------
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def save_directory(path: Path, users: list[dict], wall_tokens: list[dict]) -> None:
+    """Write the users file whole (temp file, then rename), readable only by its owner."""
+    lines = ["# Sentinel users: edit with `python -m ledger users` and `python -m ledger wall-token`.", ""]
+    for entry in users:
+        lines.append("[[users]]")
+        lines += [f"{key} = {_toml_string(str(value))}" for key, value in entry.items() if value not in (None, "")]
+        lines.append("")
+    for entry in wall_tokens:
+        lines.append("[[wall_tokens]]")
+        lines += [f"{key} = {str(value).lower() if isinstance(value, bool) else _toml_string(str(value))}"
+                  for key, value in entry.items()]
+        lines.append("")
+    temp = path.with_suffix(".tmp")
+    temp.write_text("\n".join(lines), encoding="utf-8")
+    os.chmod(temp, 0o600)
+    os.replace(temp, path)
+
+
+def raw_entries(path: Path) -> tuple[list[dict], list[dict]]:
+    if not path.exists():
+        return [], []
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return raw.get("users", []), raw.get("wall_tokens", [])

@@ -1,0 +1,121 @@
+"""Who is using this browser session, decided once per run before any page draws.
+
+In order: a wall screen's token in its URL; no users file (the demo on this machine only, or a
+real ledger on a network declared closed, which every page then says); a reverse proxy's
+authenticated header; the union's identity provider through Streamlit's `st.login`; otherwise
+a sign-in form with lock-out. Every sign-in, failure and lock-out goes to the audit log.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from ledger import audit
+from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, AccessError, SignInGuard, User, is_demo_ledger,
+                           is_loopback, load_directory)
+from ledger.config import load_settings
+from ledger.i18n import t
+from ledger.store import now_shanghai
+
+_SESSION_KEY = "_signed_in"
+
+
+def client_ip() -> str | None:
+    """The browser's address as Streamlit sees it; None for this machine (and in AppTest, which
+    runs in-process and has no connection)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def _stop(message: str) -> None:
+    st.error(message, icon=":material/lock:")
+    st.stop()
+
+
+def _identity_provider_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an [auth] section for st.login (docs/operations.md)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 — no secrets file at all is the usual case
+        return False
+
+
+def _from_session(settings) -> User | None:
+    signed = st.session_state.get(_SESSION_KEY)
+    if signed is None:
+        return None
+    user, since = signed
+    if now_shanghai() - since > timedelta(hours=settings.session_hours):
+        del st.session_state[_SESSION_KEY]
+        st.info(t("auth.expired", "zh"), icon=":material/schedule:")
+        return None
+    return user
+
+
+def _sign_in_form(settings, directory, lang: str) -> None:
+    guard = SignInGuard(settings, directory)
+    st.title(t("auth.heading", lang))
+    with st.form("sign_in", border=True, width=420):
+        username = st.text_input(t("auth.username", lang), max_chars=64)
+        password = st.text_input(t("auth.password", lang), type="password", max_chars=256)
+        submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+    if _identity_provider_configured():
+        st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
+    if not submitted:
+        st.stop()
+    result = guard.sign_in(username, password)
+    client = client_ip()
+    if result.user is None:
+        event = "locked_out" if result.reason == "locked" else "sign_in_failed"
+        audit.record(settings, event, username.strip(), ip=client)
+        if result.reason == "locked":
+            _stop(t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")))
+        _stop(t("auth.bad_credentials", lang))
+    audit.record(settings, "sign_in", result.user.username, ip=client, role=result.user.role.code)
+    st.session_state[_SESSION_KEY] = (result.user, now_shanghai())
+    st.rerun()
+
+
+def current_user(lang: str, wall: bool = False) -> User:
+    """The user of this session; draws the sign-in form (or a refusal) and stops when there is none."""
+    settings = load_settings()
+    try:
+        directory = load_directory(settings)
+    except AccessError as error:
+        _stop(str(error))
+    token = st.query_params.get("token")
+    if token:
+        user = directory.wall_user(token)
+        if user is None:
+            audit.record(settings, "access_denied", "wall-token", ip=client_ip(), reason="bad token")
+            _stop(t("auth.bad_token", lang))
+        return user
+    if directory.path is None:
+        if settings.closed_network:
+            return CLOSED_NETWORK_USER
+        if not is_demo_ledger(settings):
+            _stop(t("auth.refuse_real_ledger", lang))
+        if not is_loopback(client_ip()):
+            _stop(t("auth.demo_local_only", lang))
+        return DEMO_USER
+    if settings.trusted_header:
+        name = st.context.headers.get(settings.trusted_header)
+        user = directory.find(name or "")
+        if user is None:
+            _stop(t("auth.proxy_unknown", lang))
+        return user
+    if getattr(st.user, "is_logged_in", False):
+        user = directory.by_email(st.user.get("email", ""))
+        if user is None:
+            _stop(t("auth.oidc_unknown", lang))
+        return user
+    return _from_session(settings) or _sign_in_form(settings, directory, lang)
+
+
+def sign_out_button(user: User, lang: str) -> None:
+    st.sidebar.caption(t("auth.signed_in_as", lang, name=user.name or user.username, role=user.role.label(lang)))
+    if _SESSION_KEY in st.session_state and st.sidebar.button(t("auth.sign_out", lang), icon=":material/logout:"):
+        audit.record(load_settings(), "sign_out", user.username)
+        del st.session_state[_SESSION_KEY]
+        st.rerun()
