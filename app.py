@@ -39,7 +39,11 @@ def run_guarded(navigation) -> None:
 
 
 lang = shell.language_from_url()
-user = auth.current_user(lang, wall=WALL)
+user = auth.current_user(lang)
+if user is None:  # the sign-in form is showing; register the pages so the link's page survives sign-in
+    st.navigation([st.Page(path, url_path=url, default=(i == 0)) for i, (path, _, _, url) in enumerate(PAGES)],
+                  position="hidden")
+    st.stop()
 shell.set_user(user)
 if user is CLOSED_NETWORK_USER:
     st.warning(t("auth.closed_network", lang), icon=":material/shield:")

@@ -54,6 +54,8 @@ def _from_session(settings) -> User | None:
 
 
 def _sign_in_form(settings, directory, lang: str) -> None:
+    """Draw the form; sign in and rerun on the right password, else say why. Returns None so the
+    caller keeps the page from drawing (and keeps the link's page in the URL for after sign-in)."""
     guard = SignInGuard(settings, directory)
     st.title(t("auth.heading", lang))
     with st.form("sign_in", border=True, width=420):
@@ -63,22 +65,24 @@ def _sign_in_form(settings, directory, lang: str) -> None:
     if _identity_provider_configured():
         st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
     if not submitted:
-        st.stop()
+        return None
     result = guard.sign_in(username, password)
     client = client_ip()
     if result.user is None:
         event = "locked_out" if result.reason == "locked" else "sign_in_failed"
         audit.record(settings, event, username.strip(), ip=client)
-        if result.reason == "locked":
-            _stop(t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")))
-        _stop(t("auth.bad_credentials", lang))
+        message = (t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")) if result.reason == "locked"
+                   else t("auth.bad_credentials", lang))
+        st.error(message, icon=":material/lock:")
+        return None
     audit.record(settings, "sign_in", result.user.username, ip=client, role=result.user.role.code)
     st.session_state[_SESSION_KEY] = (result.user, now_shanghai())
     st.rerun()
 
 
-def current_user(lang: str, wall: bool = False) -> User:
-    """The user of this session; draws the sign-in form (or a refusal) and stops when there is none."""
+def current_user(lang: str) -> User | None:
+    """The user of this session; None after drawing the sign-in form. A refusal (bad token, a
+    real ledger without users) is drawn and stops the run."""
     settings = load_settings()
     try:
         directory = load_directory(settings)

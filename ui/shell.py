@@ -176,8 +176,9 @@ def context() -> PageContext:
 
 
 def scope_label(page_context: PageContext) -> str:
-    f, lang = page_context.filters, page_context.lang
-    units = "、".join(geo.unit_name(u, lang) for u in f.units) or t("app.units_all", lang)
+    f, lang, scope = page_context.filters, page_context.lang, page_context.scope
+    chosen = f.units or sorted(scope.units or ())
+    units = "、".join(geo.unit_name(u, lang) for u in chosen) or t("app.units_all", lang)
     names = reference.industry_by_code()
     industries = "、".join(names[c].name(lang) for c in f.industries) or t("app.industries_all", lang)
     return f"{units} · {industries}"

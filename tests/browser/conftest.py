@@ -32,14 +32,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, log_path: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start `streamlit run app.py` directly (no shell wrapper, so we stop the right process)."""
     port = _free_port()
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, "SENTINEL_DATA_DIR": str(data_dir)}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=REPO_ROOT, env={**os.environ, "SENTINEL_DATA_DIR": str(data_dir), **(env or {})}, stdout=log,
+        stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
