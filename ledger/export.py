@@ -127,10 +127,13 @@ def readable_frame(frame: pl.DataFrame, lang: str = "zh", columns: list[str] | N
             elif dtype == pl.Date and times_as_text:
                 expr = expr.dt.strftime("%Y-%m-%d")
         exprs.append(expr.alias(name))
-    readable = frame.select(exprs)
-    guarded = [_guard(pl.col(n)).alias(n) if readable.schema[n] == pl.String else pl.col(n)
-               for n in readable.columns]
-    return readable.select(guarded).rename({n: header(n, lang) for n in readable.columns})
+    readable = guarded(frame.select(exprs))
+    return readable.rename({n: header(n, lang) for n in readable.columns})
+
+
+def guarded(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every text cell that could start a formula behind an apostrophe."""
+    return frame.with_columns(_guard(pl.col(n)).alias(n) for n, t in frame.schema.items() if t == pl.String)
 
 
 def _display_width(text: str) -> int:
@@ -144,7 +147,9 @@ def _column_width(name: str, values: pl.Series) -> int:
     return min(max(widest + 2, 8), MAX_WIDTH)
 
 
-def _write_xlsx(readable: pl.DataFrame, target: Path | BinaryIO, meta: dict[str, str], lang: str) -> None:
+def _write_xlsx(readable: pl.DataFrame, target: Path | BinaryIO, sheet_name: str, about_name: str,
+                about: dict[str, str]) -> None:
+    """One table sheet (bold frozen header, filter, widths) and a key-value sheet about it."""
     # Strings are written as strings: never turned into formulas or hyperlinks.
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                "in_memory": not isinstance(target, Path)}
@@ -152,7 +157,7 @@ def _write_xlsx(readable: pl.DataFrame, target: Path | BinaryIO, meta: dict[str,
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
     when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = workbook.add_worksheet("台账" if lang == "zh" else "Ledger")
+    sheet = workbook.add_worksheet(sheet_name)
     for col, name in enumerate(readable.columns):
         sheet.write_string(0, col, name, head)
         sheet.set_column(col, col, _column_width(name, readable[name]))
@@ -173,12 +178,12 @@ def _write_xlsx(readable: pl.DataFrame, target: Path | BinaryIO, meta: dict[str,
                 writers[c](r, c, value)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(readable.height, 1), max(readable.width - 1, 0))
-    about = workbook.add_worksheet(META_SHEET[lang])
-    for r, (key, value) in enumerate(meta.items()):
-        about.write_string(r, 0, key, head)
-        about.write_string(r, 1, str(value))
-    about.set_column(0, 0, 16)
-    about.set_column(1, 1, 60)
+    about_sheet = workbook.add_worksheet(about_name)
+    for r, (key, value) in enumerate(about.items()):
+        about_sheet.write_string(r, 0, key, head)
+        about_sheet.write_string(r, 1, str(value))
+    about_sheet.set_column(0, 0, 16)
+    about_sheet.set_column(1, 1, 60)
     workbook.close()
 
 
@@ -202,7 +207,8 @@ def _write(frame: pl.DataFrame, target: Path | BinaryIO, fmt: str, meta: dict[st
     elif fmt == "csv":
         readable_frame(frame, lang, columns).write_csv(target, include_bom=True)
     else:
-        _write_xlsx(readable_frame(frame, lang, columns, times_as_text=False), target, provenance, lang)
+        _write_xlsx(readable_frame(frame, lang, columns, times_as_text=False), target,
+                    "台账" if lang == "zh" else "Ledger", META_SHEET[lang], provenance)
     return frame.height
 
 
@@ -219,6 +225,13 @@ def to_bytes(frame: pl.DataFrame, fmt: str, meta: dict[str, str] | None = None, 
     """The export file's bytes, for a download button."""
     buffer = io.BytesIO()
     _write(frame, buffer, fmt, meta, lang, columns)
+    return buffer.getvalue()
+
+
+def workbook_bytes(frame: pl.DataFrame, sheet_name: str, about: dict[str, str]) -> bytes:
+    """Any table (e.g. an ingest's quarantine) as a guarded workbook with an "about" sheet."""
+    buffer = io.BytesIO()
+    _write_xlsx(guarded(frame), buffer, sheet_name, "说明", about)
     return buffer.getvalue()
 
 

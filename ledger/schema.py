@@ -293,7 +293,7 @@ def _status_problems(row: dict) -> list[Problem]:
 ORIGINS_SCHEMA = pa.schema([
     pa.field("row_key", pa.string(), nullable=False),  # the item id the row itself would have
     pa.field("item_id", pa.string(), nullable=False),  # the item it became or was merged into
-    pa.field("relation", pa.string(), nullable=False),  # new | same_url | same_dispute
+    pa.field("relation", pa.string(), nullable=False),  # new | same_url | same_dispute | update
     pa.field("file", pa.string(), nullable=False),
     pa.field("sheet", pa.string()),
     pa.field("row", pa.int32(), nullable=False),  # as a person counts: the spreadsheet's row number
