@@ -136,10 +136,10 @@ def _journal(settings: Settings, path: Path, outcome: Outcome, source: str, repo
 def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dry_run: bool,
                 snapshot: Snapshot | None, state: LedgerState, report: FileReport, progress: Progress) -> bool:
     """Ingest one file into `report`; return whether the journal changed."""
+    found = preview(path, fmt)
     report.sha256 = sha256_of(path)
     report.seen_before = [b.batch_id for b in Journal(settings.journal_dir).batches()
                           if report.sha256 in b.raw_checksums]
-    found = preview(path, fmt)
     report.format, report.encoding = found.format, found.encoding
     progress("读取并识别各行", 0.1)
     rows = _read_rows(found, found.format, source, report)

@@ -76,11 +76,11 @@ def read_file(path: Path) -> ReadResult:
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001 — a corrupt file must give a sentence, not a trace
-        raise ReadError(f"文件“{path.name}”已损坏或不是{_KIND_ZH[kind]}文件，无法读取（{type(e).__name__}）。 "
-                        f"The file is damaged or not a {kind} file.") from None
+        raise ReadError(f"文件“{path.name}”已损坏或不是 {_KIND_NAME[kind]} 文件，无法读取（{type(e).__name__}）。 "
+                        f"The file is damaged or not in {_KIND_NAME[kind]} format.") from None
 
 
-_KIND_ZH = {"excel": "Excel", "csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}
+_KIND_NAME = {"excel": "Excel", "csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}
 
 
 def _kind(path: Path, data: bytes) -> str:
