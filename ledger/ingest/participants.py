@@ -9,6 +9,7 @@ and a text we cannot read keeps its words and no numbers (never a guess).
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,6 +91,8 @@ def parse_participants(value) -> Participants | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
+        return Participants(None, None, str(value))
+    if isinstance(value, float) and not math.isfinite(value):
         return Participants(None, None, str(value))
     if isinstance(value, (int, float)):
         n = _clip(round(value))
