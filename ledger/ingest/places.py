@@ -100,6 +100,8 @@ class Gazetteer:
     def _find(self, text: str, whole_cell: bool) -> tuple[list[set[str]], list[str], list[str]]:
         """(candidate code sets, one per mention; outside-delta cities named; latin words unmatched)."""
         text = unicodedata.normalize("NFKC", text)
+        if whole_cell and text.strip() in self.places:  # a GB/T 2260 or town code
+            return [{text.strip()}], [], []
         mentions, outside = [], []
         zh_names, latin = (self.zh_cell, self.latin_cell) if whole_cell else (self.zh_text, self.latin_text)
         for match in (self._zh_cell_re if whole_cell else self._zh_text_re).finditer(text):
