@@ -18,6 +18,7 @@ st.set_page_config(page_title="哨岗 Sentinel", page_icon=str(Path(__file__).pa
 PAGES = [
     # (file, i18n title key, icon, url path)
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("pages/import.py", "page.import", ":material/upload_file:", "import"),
 ]
 
 lang = shell.language()

@@ -146,3 +146,11 @@ def detect_format(table: Table) -> str:
     if set(LEDGER_MARKERS) <= set(table.fields.values()):
         return "ledger"
     return "generic"
+
+
+def field_label(field: str, lang: str = "zh") -> str:
+    """A field's name for people: the ledger column's label, or the import page's word for it."""
+    from ..i18n import t
+    from ..schema import COLUMN_BY_NAME, column_label
+
+    return column_label(field, lang) if field in COLUMN_BY_NAME else t(f"import.field.{field}", lang)
