@@ -85,13 +85,13 @@ def _fresh_snapshot(settings: Settings) -> Snapshot | None:
     return current
 
 
-def _read_rows(preview_: Preview, fmt: str, source: str | None, report: FileReport) -> list[Row]:
+def _read_rows(found: Preview, source: str | None, report: FileReport) -> list[Row]:
     now = now_shanghai()
     rows = []
-    for table in preview_.tables:
+    for table in found.tables:
         report.tables.append({"sheet": table.sheet.name, "header_row": table.header_row_number,
                               "mapping": table.mapping()})
-        ctx = Context(preview_.name, fmt, source, year_hint(table, now), now)
+        ctx = Context(found.name, found.format, source, year_hint(table, now), now)
         for index in range(table.header_index + 1, len(table.sheet.rows)):
             number = table.sheet.row_numbers[index]
             reason = None if number in table.sheet.broken else skip_reason(table, table.sheet.rows[index])
@@ -142,7 +142,7 @@ def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dr
                           if report.sha256 in b.raw_checksums]
     report.format, report.encoding = found.format, found.encoding
     progress("读取并识别各行", 0.1)
-    rows = _read_rows(found, found.format, source, report)
+    rows = _read_rows(found, source, report)
     report.rows_read = len(rows)
     progress("与台账比对", 0.5)
     state.extend(snapshot, rows)

@@ -8,7 +8,6 @@ workbook goes straight back in.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +172,3 @@ def write_quarantine(report: FileReport, folder: Path) -> list[str]:
             temp.write_bytes(data)
         temp.replace(target)
     return [str(xlsx), str(parquet)]
-
-
-def dumps(report: IngestReport) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False)
