@@ -67,7 +67,7 @@ meta = {**describe(ctx.filters, filters, lang),
         t("explorer.meta.rows", lang): str(total),
         t("explorer.meta.snapshot", lang): ctx.snapshot.snapshot_id,
         t("explorer.meta.exported_at", lang): ctx.now.strftime("%Y-%m-%d %H:%M:%S")}
-places = [geo.unit_by_code()[code].short_zh for code in ctx.filters.units]
+places = "-".join(geo.unit_by_code()[code].short_zh for code in ctx.filters.units) or "全部"
 
 
 def download(fmt: str) -> bytes:
@@ -85,7 +85,7 @@ if user.role.download:
     for column, fmt in zip(st.columns(3), export.FORMATS):
         column.download_button(
             t(f"explorer.download.{fmt}", lang), data=lambda fmt=fmt: download(fmt),
-            file_name=export.file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt),
+            file_name=export.export_file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt=fmt),
             mime=export.MIME[fmt], key=f"download_{fmt}", icon=":material/download:", width="stretch",
             on_click="ignore")
 else:
@@ -98,7 +98,7 @@ if not selected:
 else:
     item = rows.row(selected[0], named=True)
     st.subheader(t("explorer.detail", lang, item_id=item["item_id"]))
-    shown = export.for_people(rows.slice(selected[0], 1), lang).row(0, named=True)
+    shown = export.readable_frame(rows.slice(selected[0], 1), lang).row(0, named=True)
     fields_column, history_column = st.columns([2, 1], gap="large")
     fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): list(shown.values())}),
                             hide_index=True, width="stretch", height=38 + 35 * 14)

@@ -1,8 +1,8 @@
 """Command line: `python -m ledger [--data-dir DIR] <subcommand>`.
 
 A thin face over the library: each subcommand parses its arguments, calls ledger functions and
-prints the result. Later subcommands (ingest, hazards, remind, reconcile, scores, report) are
-added to SUBCOMMANDS.
+prints the result. Later subcommands (hazards, remind, reconcile, scores, report) are added to
+SUBCOMMANDS.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from tqdm import tqdm
 
 from . import access, audit, demo, geo
 from .config import Settings, load_settings
+from .export import FORMATS as EXPORT_FORMATS, export_snapshot
+from .ingest import FORMATS as INGEST_FORMATS, ingest_files
+from .ingest.places import gazetteer
 from .store import Journal, StoreError, build_snapshot, current_snapshot
 
 
@@ -32,9 +35,9 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def _progress_bar(description: str):
+def _progress_bar(description: str, disable: bool = False):
     # delay: quick work (and a quick failure) prints no bar, only its result or its one-line reason
-    bar = tqdm(total=100, desc=description, unit="%", delay=0.5,
+    bar = tqdm(total=100, desc=description, unit="%", delay=0.5, disable=disable,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
 
     def update(step: str, fraction: float) -> None:
@@ -168,11 +171,58 @@ def cmd_wall_token(settings: Settings, args: argparse.Namespace) -> int:
     matches = [t for t in tokens if t["sha256"].startswith(args.prefix or "?")]
     if len(matches) != 1:
         raise CliError("give the first characters of exactly one token's sha256 (it was printed by `wall-token new` and is in the users file)")
-    if args.action == "revoke":
+    if args.action == "revoke":  # the only other action
         matches[0]["revoked"] = True
         access.save_directory(path, users, tokens)
         audit.record(settings, "config_change", "cli", change=f"revoked wall token {args.prefix}")
         print(f"revoked {matches[0]['sha256'][:8]}")
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    # The bar only on a terminal: piped or --json output stays what a script can parse.
+    bar, update = _progress_bar("导入 ingest", disable=args.json or not sys.stderr.isatty())
+    with bar:
+        report = ingest_files(settings, args.files, fmt=args.format, source=args.source, dry_run=args.dry_run,
+                              progress=update)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(report.summary())
+        for f in report.files:
+            if not f.error:
+                print(f"  {f.name} [{f.format}]: {f.rows_read} read, {f.accepted} new, {f.duplicates} duplicates, "
+                      f"{f.quarantined} quarantined, {f.updated} updates")
+            for path in f.quarantine_files[:1]:
+                print(f"    quarantine: {path}")
+        for problem in report.problems[:20]:
+            print(f"  {problem.file} {problem.text()}")
+        if len(report.problems) > 20:
+            print(f"  … {len(report.problems) - 20} more (see the quarantine file or --json)")
+        print("dry run: nothing was written" if args.dry_run else f"snapshot {report.snapshot_id or '(none)'}")
+    if report.unreadable:
+        raise CliError("；".join(f"{f.name}: {f.error}" for f in report.unreadable))
+    return 0
+
+
+def _unit_code(name: str) -> str:
+    """A reporting unit's code from its code, Chinese name, pinyin or English name."""
+    found = gazetteer().resolve([name], whole_cell=True)
+    if not found.unit_code or found.county_code:
+        raise CliError(f"“{name}”不是珠三角十个报送单位之一 (not a reporting unit; try 深圳, shenzhen or 440300)")
+    return found.unit_code
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    fmt = args.out.suffix.lstrip(".").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise CliError(f"--out must end in .{', .'.join(EXPORT_FORMATS)}: {args.out.name}")
+    snapshot = current_snapshot(settings)
+    if snapshot is None:
+        raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `ingest` first")
+    units = [_unit_code(args.city)] if args.city else None
+    rows = export_snapshot(snapshot, args.out, since=args.since, until=args.until, units=units)
+    print(f"{rows} items from snapshot {snapshot.snapshot_id} written to {args.out}")
     return 0
 
 
@@ -182,12 +232,14 @@ SUBCOMMANDS = {
     "info": (cmd_info, "describe the current snapshot"),
     "users": (cmd_users, "list, add or remove the people who may sign in (users file)"),
     "wall-token": (cmd_wall_token, "create or revoke the wall screen's sign-in token"),
+    "ingest": (cmd_ingest, "read exports (xlsx, xls, csv, json, jsonl) into the ledger and report every row"),
+    "export": (cmd_export, "write the current ledger's items as csv, xlsx or parquet in the export format"),
 }
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="python -m ledger",
-                    description="Sentinel ledger tools: build the demo, snapshots, and inspect them.")
+                    description="Sentinel ledger tools: build the demo, ingest and export, snapshots, and inspect them.")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="ledger data folder (default: $SENTINEL_DATA_DIR, else data/)")
     sub = parser.add_subparsers(dest="command", metavar="<subcommand>", parser_class=Parser, required=True)
@@ -214,6 +266,20 @@ def build_parser() -> Parser:
     tokens.add_argument("action", choices=["new", "revoke"])
     tokens.add_argument("prefix", nargs="?", help="revoke: the first characters of the token's sha256")
     tokens.add_argument("--note", default="", help="new: where the screen is, e.g. 省总应急指挥室")
+    ingest = sub.choices["ingest"]
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to ingest, in order")
+    ingest.add_argument("--format", choices=INGEST_FORMATS, default="auto",
+                        help="clb: China Labour Bulletin strike map; ledger: our own export; generic: any other "
+                             "(default: auto, from the headers)")
+    ingest.add_argument("--source", default=None,
+                        help="source of rows that name none, e.g. 南方网; also recorded as who sent the file")
+    ingest.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object with the counts and problems")
+    export = sub.choices["export"]
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.parquet")
+    export.add_argument("--since", type=_iso_date, default=None, help="first capture day (YYYY-MM-DD)")
+    export.add_argument("--until", type=_iso_date, default=None, help="last capture day (YYYY-MM-DD)")
+    export.add_argument("--city", default=None, help="one reporting unit: 深圳, shenzhen or 440300")
     return parser
 
 

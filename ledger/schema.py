@@ -284,3 +284,19 @@ def _status_problems(row: dict) -> list[Problem]:
     if status != "closed" and row.get("closed_at") is not None:
         problems.append(Problem("status", "有办结时间，状态应为“已办结”", "has a closing time, so it should be closed"))
     return problems
+
+
+# Where each input row that became (or was merged into) an item came from, written by ingest
+# beside an items batch and gathered into the snapshot's `item_origins` table. The ledger's
+# columns hold codes; this keeps what the source said: the row's original cells and the values
+# that could not be mapped onto an enum ("其他" in the ledger, the original here).
+ORIGINS_SCHEMA = pa.schema([
+    pa.field("row_key", pa.string(), nullable=False),  # the item id the row itself would have
+    pa.field("item_id", pa.string(), nullable=False),  # the item it became or was merged into
+    pa.field("relation", pa.string(), nullable=False),  # new | same_url | same_dispute | update
+    pa.field("file", pa.string(), nullable=False),
+    pa.field("sheet", pa.string()),
+    pa.field("row", pa.int32(), nullable=False),  # as a person counts: the spreadsheet's row number
+    pa.field("original", pa.string(), nullable=False),  # JSON object: header -> cell text
+    pa.field("unmapped", pa.string()),  # JSON object: column -> original values mapped to "other"
+])

@@ -11,8 +11,11 @@ configurable number of days so that two snapshots can be compared ("since yester
 reconciliation).
 
 Layout under the data directory:
-    journal/<batch_id>/batch.json, part-00000.parquet …, raw/<original files>
-    snapshots/<snapshot_id>/manifest.json, items.parquet, units.parquet …
+    journal/<batch_id>/batch.json, part-00000.parquet …, raw/<original files>, <side table>.parquet
+    snapshots/<snapshot_id>/manifest.json, items.parquet, verifications.parquet, units.parquet …
+
+Batches of kind "items" hold item versions (the newest version of an item wins); batches of kind
+"verifications" hold changes to existing items (ledger/changes.py), applied over them in order.
     snapshots/CURRENT
 """
 from __future__ import annotations
@@ -24,7 +27,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -35,8 +38,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from .config import REFERENCE_DIR, Settings
-from .schema import ITEMS_SCHEMA, SCHEMA_VERSION
+from .schema import ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from .sqlfiles import sql
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -119,6 +123,15 @@ class Batch:
     def part_files(self) -> list[Path]:
         return sorted(self.path.glob("part-*.parquet"))
 
+    def side_table(self, name: str) -> Path | None:
+        """The side table `name` written with this batch (see Journal.append), if any."""
+        entry = self.meta.get("tables", {}).get(name)
+        return self.path / entry["file"] if entry else None
+
+    @property
+    def raw_checksums(self) -> set[str]:
+        return {raw["sha256"] for raw in self.meta.get("raw", [])}
+
 
 class Journal:
     """Append-only store of accepted input batches."""
@@ -132,8 +145,13 @@ class Journal:
 
     def append(self, kind: str, chunks: Iterable[pa.Table], *, source: str, note: str = "",
                raw_files: Iterable[Path] = (), schema: pa.Schema = ITEMS_SCHEMA,
-               progress: Progress | None = None, expected_rows: int | None = None) -> Batch:
+               progress: Progress | None = None, expected_rows: int | None = None,
+               tables: Mapping[str, pa.Table] | None = None) -> Batch:
         """Write `chunks` (tables of `schema`) and the raw files as one batch; return it once durable.
+
+        `tables` are side tables that belong to the same batch (e.g. where each ingested row came
+        from), written as NAME.parquet with their checksums, so they appear with the batch or not
+        at all.
 
         If anything fails before the final rename, nothing is visible: the half-written temp
         folder is ignored by readers and removed later.
@@ -159,9 +177,15 @@ class Journal:
                 target = temp / "raw" / raw.name
                 shutil.copy2(raw, target)
                 raw_meta.append({"name": raw.name, "sha256": sha256_of(target), "bytes": target.stat().st_size})
+        side = {}
+        for name, table in (tables or {}).items():
+            pq.write_table(table, temp / f"{name}.parquet", compression="zstd")
+            side[name] = {"file": f"{name}.parquet", "rows": table.num_rows,
+                          "sha256": sha256_of(temp / f"{name}.parquet")}
         meta = {
             "batch_id": batch_id, "kind": kind, "created_at": created.isoformat(), "source": source,
             "note": note, "rows": rows, "schema_version": SCHEMA_VERSION, "parts": checksums, "raw": raw_meta,
+            "tables": side,
         }
         (temp / "batch.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         _publish_folder(temp, self.dir / batch_id)
@@ -183,6 +207,25 @@ class Journal:
 # ---- snapshots --------------------------------------------------------------------------------
 
 REFERENCE_TABLES = ("units", "counties", "industries", "grades")
+
+
+@dataclass(frozen=True)
+class JournalFiles:
+    """The journal files a snapshot is built from."""
+
+    batches: list[Batch]
+
+    @property
+    def items(self) -> list[str]:
+        return [str(p) for b in self.batches if b.kind == "items" for p in b.part_files]
+
+    @property
+    def changes(self) -> list[str]:
+        return [str(p) for b in self.batches if b.kind == CHANGES_KIND for p in b.part_files]
+
+    @property
+    def origins(self) -> list[str]:
+        return [str(b.side_table("origins")) for b in self.batches if b.side_table("origins")]
 
 
 @dataclass(frozen=True)
@@ -227,9 +270,9 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
     snapshots_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(snapshots_dir):
         _remove_stale_temps(snapshots_dir, ".building-")
-        batches = Journal(settings.journal_dir).batches("items")
-        item_files = [str(p) for b in batches for p in b.part_files]
-        if not item_files:
+        batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
+        files = JournalFiles(batches)
+        if not files.items:
             raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
         created = now_shanghai()
         # Sortable to the millisecond (builds are serialised by the lock), unique by the suffix.
@@ -237,7 +280,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
         temp = snapshots_dir / f".building-{snapshot_id}"
         temp.mkdir()
         try:
-            tables = _write_snapshot_tables(settings, temp, item_files, report)
+            tables = _write_snapshot_tables(settings, temp, files, report)
             report("计算校验和", 0.85)
             for entry in tables.values():
                 entry["sha256"] = sha256_of(temp / entry["file"])
@@ -269,14 +312,38 @@ def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _write_snapshot_tables(settings: Settings, folder: Path, item_files: list[str],
+def _or_empty(files: list[str], schema: pa.Schema, folder: Path, name: str) -> list[str]:
+    """`files`, or one empty Parquet file of `schema` (in the build folder) when there are none,
+    so that the SQL reads an empty table of the right types instead of failing."""
+    if files:
+        return files
+    empty = folder / f".empty-{name}.parquet"
+    pq.write_table(schema.empty_table(), empty)
+    return [str(empty)]
+
+
+def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles,
                            report: Progress) -> dict[str, dict]:
     con = _connect(settings)
     try:
-        report("合并日志批次并按时间排序写入台账", 0.1)
-        out = folder / "items.parquet"
-        con.execute(sql("build_items"), {"item_files": item_files, "out": str(out)})
-        tables = {"items": {"file": out.name, "rows": pq.read_metadata(out).num_rows}}
+        tables = {}
+
+        def write(name: str, query: str, **params) -> Path:
+            out = folder / f"{name}.parquet"
+            con.execute(sql(query), {**params, "out": str(out)})
+            tables[name] = {"file": out.name, "rows": pq.read_metadata(out).num_rows}
+            return out
+
+        report("整理核实记录", 0.05)
+        history = write("verifications", "build_verifications",
+                        change_files=_or_empty(files.changes, CHANGES_SCHEMA, folder, "changes"))
+        report("合并日志批次、应用核实记录并按时间排序写入台账", 0.1)
+        write("items", "build_items", item_files=files.items, history_file=str(history),
+              item_structure=items_json_structure())
+        write("item_origins", "build_item_origins",
+              origin_files=_or_empty(files.origins, ORIGINS_SCHEMA, folder, "origins"))
+        for empty in folder.glob(".empty-*.parquet"):
+            empty.unlink()
         report("写入参考表", 0.75)
         for name in REFERENCE_TABLES:
             reference = _read_reference(name)

@@ -1,83 +1,111 @@
-"""Downloads in the project's export format, opened the way a user's Excel or a script would."""
+"""The export format: every ledger column under a Chinese header, labels and names a person can
+read, a CSV that Excel opens correctly, no formula injection, and provenance in the workbook."""
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import openpyxl
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
-from ledger import export
-from ledger.schema import COLUMNS
-from queries import ALL, Door, Filters
-from queries.slices import SliceFilters
-
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+86 138", "-1+2", "@SUM(A1)", "\tTab", "普通标题"]
+from ledger import demo
+from ledger.export import (FORMATS, export_columns, export_file_name, header, to_bytes,
+                           write_items)
+from ledger.schema import COLUMNS, ITEMS_SCHEMA
 
 
 @pytest.fixture(scope="module")
-def slice_rows(demo_settings, now_module):
-    door = Door(demo_settings)
-    rows = door.q("ledger_slice", ALL, **Filters.last_days(400, now_module.date()).params(),
-                  **SliceFilters().params(), now=now_module, sort="captured_at", descending=True, limit=None, offset=0)
-    return rows.with_columns(pl.Series("title", (HOSTILE * (rows.height // len(HOSTILE) + 1))[:rows.height]))
+def items() -> pl.DataFrame:
+    frame = pl.from_arrow(next(iter(demo.generate(n_items=60, seed=3))))
+    # A title that a spreadsheet would run as a formula, and one that merely starts with a minus.
+    return frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("=HYPERLINK(\"http://x\",\"点我\")"))
+          .when(pl.int_range(pl.len()) == 1).then(pl.lit("-1 天后复工"))
+          .otherwise(pl.col("title")).alias("title"))
 
 
-@pytest.fixture(scope="module")
-def now_module():
-    from ledger.store import now_shanghai
-    return now_shanghai()
+def test_every_ledger_column_has_a_header_and_names_follow_codes():
+    names = export_columns()
+    assert [n for n in names if n in ITEMS_SCHEMA.names] == [c.name for c in COLUMNS]
+    assert names[names.index("unit_code") + 1] == "unit_name"
+    assert names[names.index("county_code") + 1] == "county_name"
+    assert header("title") == "标题" and header("captured_at") == "发布时间"
+    assert header("unit_name") == "所属地市" and header("unit_name", "en") == "City"
+    with pytest.raises(ValueError):
+        export_columns(["title", "nonsense"])
 
 
-def test_csv_has_a_bom_chinese_headers_every_row_and_inert_formulas(slice_rows):
-    data = export.csv_bytes(slice_rows)
-    assert data.startswith("\ufeff".encode("utf-8"))
-    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header, body = table[0], table[1:]
-    assert header[:4] == ["编号", "来源", "链接", "标题"] and "所属地市" in header and "区县/镇街" in header
-    assert len(header) == len(COLUMNS) + 2
-    assert len(body) == slice_rows.height > 100
-    titles = {row[3] for row in body}
-    assert titles == {"'" + h if h[0] in "=+-@\t" else h for h in HOSTILE}
-    assert not any(cell.startswith(("=", "+", "@")) for row in body for cell in row if cell)
+def test_xlsx_has_headers_rows_freeze_filter_and_provenance(items, tmp_path):
+    path = tmp_path / "台账.xlsx"
+    meta = {"快照": "20260101-000000-000-abcd", "地市": "全部地市"}
+    assert write_items(items, path, meta=meta) == items.height
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers == [header(n) for n in export_columns()]
+    assert sheet.max_row == items.height + 1
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.column_dimensions["D"].width > 8  # titles get room
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    col = {h: i for i, h in enumerate(headers)}
+    assert rows[0][col["标题"]] == "'=HYPERLINK(\"http://x\",\"点我\")"
+    assert rows[1][col["标题"]] == "'-1 天后复工"
+    assert all(isinstance(r[col["发布时间"]], datetime) for r in rows)
+    assert {r[col["来源"]] for r in rows} <= {"人民网", "南方网", "信息员主动报送", "微信", "QQ", "邮件", "其他"}
+    shenzhen = [r for r in rows if r[col["所属地市代码"]] == "440300"]
+    assert shenzhen and all(r[col["所属地市"]] == "深圳市" for r in shenzhen)
+    about = {r[0]: r[1] for r in book["筛选条件"].iter_rows(values_only=True)}
+    assert about["快照"] == meta["快照"] and about["地市"] == "全部地市"
+    assert about["行数"] == str(items.height) and about["导出时间"]
 
 
-def test_xlsx_has_headers_frozen_row_filter_strings_only_and_the_filters_sheet(slice_rows):
-    meta = {"时间范围": "2025-10-21 – 2026-11-25", "数据快照": "20261125-000000-000-abcd"}
-    book = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(slice_rows, meta)))
-    items, about = book.worksheets
-    assert items.title == "台账" and about.title == "筛选条件"
-    assert items.freeze_panes == "A2"
-    assert items.auto_filter.ref.startswith("A1:")
-    assert items.max_row == slice_rows.height + 1
-    headers = [cell.value for cell in items[1]]
-    assert headers[3] == "标题" and "发布时间" in headers
-    title_cells = [row[3] for row in items.iter_rows(min_row=2)]
-    assert {cell.value for cell in title_cells} == set(HOSTILE)
-    assert all(cell.data_type == "s" for cell in title_cells)  # text, never a formula
-    assert items.column_dimensions["D"].width > 10
-    assert dict(about.iter_rows(values_only=True)) == meta
+def test_csv_is_utf8_with_bom_labels_and_guarded_text(items, tmp_path):
+    path = tmp_path / "items.csv"
+    write_items(items, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == items.height
+    assert rows[0]["标题"].startswith("'=")
+    source = items.row(2, named=True)
+    row = rows[2]
+    assert row["发布时间"] == source["captured_at"].strftime("%Y-%m-%d %H:%M:%S")
+    assert row["群体性纠纷"] in ("是", "否")
+    with_demands = [(r, s) for r, s in zip(rows, items.iter_rows(named=True)) if s["demands"]]
+    assert with_demands
+    for r, s in with_demands:
+        assert len(r["诉求"].split("、")) == len(s["demands"])
+        assert "wage_arrears" not in r["诉求"]
 
 
-def test_parquet_keeps_codes_and_types(slice_rows):
-    back = pl.read_parquet(io.BytesIO(export.parquet_bytes(slice_rows)))
-    assert back.height == slice_rows.height
-    assert back["captured_at"].dtype == pl.Datetime
-    assert set(back["unit_code"]) <= {"440100", "440300", "440400", "440600", "440606", "441300", "441900",
-                                      "442000", "440700", "441200"}
-    assert "unit_name" in back.columns and back["demands"].dtype == pl.List(pl.String)
+def test_english_headers_and_labels(items):
+    data = to_bytes(items, "csv", lang="en").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert "Title" in rows[0] and "City" in rows[0]
+    assert {r["Status"] for r in rows} <= {"Awaiting verification", "Being verified", "Verified", "Closed"}
 
 
-def test_english_export_uses_english_labels(slice_rows):
-    header = export.csv_bytes(slice_rows.head(3), lang="en").decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("Item ID,Source,URL,Title")
+def test_parquet_keeps_codes_types_and_provenance(items, tmp_path):
+    path = tmp_path / "items.parquet"
+    write_items(items, path, meta={"snapshot": "x"})
+    table = pq.read_table(path)
+    assert table.schema.equals(ITEMS_SCHEMA)
+    assert table.num_rows == items.height
+    assert b"snapshot" in table.schema.metadata[b"sentinel"]
+    assert pl.from_arrow(table).equals(items)
 
 
-def test_file_names_say_what_where_and_when():
-    from datetime import date
-    name = export.file_name("台账", ["深圳"], date(2026, 5, 1), date(2026, 10, 31), "xlsx")
-    assert name == "台账_深圳_2026-05-01_2026-10-31.xlsx"
-    assert export.file_name("台账", [], date(2026, 5, 1), date(2026, 10, 31), "csv") == "台账_全部_2026-05-01_2026-10-31.csv"
-    with pytest.raises(ValueError, match="unknown export format"):
-        export.to_bytes(pl.DataFrame(), "pdf", {})
+def test_bytes_match_the_file_and_formats_are_checked(items, tmp_path):
+    for fmt in FORMATS:
+        assert len(to_bytes(items, fmt)) > 100
+    assert to_bytes(items, "csv") == (write_items(items, tmp_path / "a.csv") and (tmp_path / "a.csv").read_bytes())
+    with pytest.raises(ValueError):
+        write_items(items, tmp_path / "a.docx")
+
+
+def test_file_names_are_safe():
+    assert export_file_name("台账", "深圳市", None, "2026/05/01", fmt="xlsx") == "台账_深圳市_2026-05-01.xlsx"

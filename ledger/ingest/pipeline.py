@@ -1,0 +1,197 @@
+"""Ingest files into the ledger: read, understand, match, journal, snapshot, report.
+
+Order of events for each file, and why:
+1. Read it and find its tables (a file that cannot be read at all is reported with one sentence
+   and nothing else happens to it).
+2. Understand every row, then match each against the ledger as the current snapshot has it (the
+   snapshot is rebuilt first if the journal has batches it lacks), so that every row lands in
+   exactly one outcome.
+3. Journal: new items (with their origins and the raw file, checksummed) as one "items" batch,
+   verification updates as one "verifications" batch. Each batch is whole or absent (store.py),
+   so an ingest killed at any moment leaves no half batch; running it again completes it,
+   because rows already taken in are then duplicates and updates already applied change nothing.
+4. Quarantine as xlsx and Parquet under data/quarantine/, named after the file's checksum.
+Then one snapshot for the whole run. Ingests of one data folder take turns (a lock), so two at
+once cannot both accept the same new item.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, changes_table
+from ..config import Settings
+from ..schema import ITEMS_SCHEMA, ORIGINS_SCHEMA
+from ..store import Journal, Snapshot, StoreError, build_snapshot, current_snapshot, now_shanghai, sha256_of
+from .dedupe import LedgerState, Outcome, classify
+from .headers import Table, detect_format, find_table
+from .readers import ReadError, ReadResult, read_file
+from .report import FileReport, IngestReport, write_quarantine
+from .rows import Context, Row, read_row, skip_reason, year_hint
+
+FORMATS = ("auto", "clb", "ledger", "generic")
+CHUNK_ROWS = 5000
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class Preview:
+    """What ingest would make of a file, before anything is written."""
+
+    name: str
+    kind: str
+    encoding: str | None
+    format: str
+    tables: list[Table]
+
+
+def preview(path: Path, fmt: str = "auto") -> Preview:
+    """Read `path` and find its tables and format; ReadError if it cannot be used at all."""
+    result: ReadResult = read_file(path)
+    tables = [t for t in (find_table(s) for s in result.sheets) if t is not None]
+    if not tables:
+        names = "、".join(s.name for s in result.sheets if s.name) or Path(path).name
+        raise ReadError(f"在“{names}”中找不到表头（如 标题、发布时间、地区）；请确认这是舆情台账导出文件。 "
+                        "No header row with known columns (such as 标题/Title, 发布时间/Date) was found.")
+    chosen = fmt if fmt != "auto" else detect_format(tables[0])
+    return Preview(Path(path).name, result.kind, result.encoding, chosen, tables)
+
+
+@contextmanager
+def _ingest_lock(settings: Settings):
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / ".ingest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fresh_snapshot(settings: Settings) -> Snapshot | None:
+    """The current snapshot, rebuilt first if the journal holds batches it does not include."""
+    batches = [b.batch_id for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
+    if not batches:
+        return None
+    current = current_snapshot(settings)
+    if current is None or current.manifest["source_batches"] != batches or "item_origins" not in current.manifest["tables"]:
+        return build_snapshot(settings)
+    return current
+
+
+def _read_rows(found: Preview, source: str | None, report: FileReport) -> list[Row]:
+    now = now_shanghai()
+    rows = []
+    for table in found.tables:
+        report.tables.append({"sheet": table.sheet.name, "header_row": table.header_row_number,
+                              "mapping": table.mapping()})
+        ctx = Context(found.name, found.format, source, year_hint(table, now), now)
+        for index in range(table.header_index + 1, len(table.sheet.rows)):
+            number = table.sheet.row_numbers[index]
+            reason = None if number in table.sheet.broken else skip_reason(table, table.sheet.rows[index])
+            if reason:
+                report.skipped[reason] += 1
+            else:
+                rows.append(read_row(table, index, ctx))
+    return rows
+
+
+def _origins(outcome: Outcome) -> pa.Table:
+    def record(row: Row, item_id: str, relation: str) -> dict:
+        return {"row_key": row.row_key, "item_id": item_id, "relation": relation, "file": row.file,
+                "sheet": row.sheet, "row": row.row, "original": json.dumps(row.original, ensure_ascii=False),
+                "unmapped": json.dumps(row.unmapped, ensure_ascii=False) if row.unmapped else None}
+
+    records = [record(row, item["item_id"], "new") for row, item in outcome.accepted]
+    records += [record(row, item_id, relation) for row, item_id, relation in outcome.links]
+    return pa.Table.from_pylist(records, schema=ORIGINS_SCHEMA)
+
+
+def _chunks(items: list[dict]) -> Iterable[pa.Table]:
+    for start in range(0, len(items), CHUNK_ROWS):
+        yield pa.Table.from_pylist(items[start:start + CHUNK_ROWS], schema=ITEMS_SCHEMA)
+
+
+def _journal(settings: Settings, path: Path, outcome: Outcome, source: str, report: FileReport) -> None:
+    journal = Journal(settings.journal_dir)
+    note = f"ingest {report.name} ({report.format})"
+    if outcome.accepted or outcome.links:
+        items = [item for _, item in outcome.accepted]
+        batch = journal.append("items", _chunks(items), source=source, note=note, raw_files=[path],
+                               tables={"origins": _origins(outcome)}, expected_rows=len(items))
+        report.batches.append(batch.batch_id)
+    if outcome.updates:
+        table = changes_table([change for _, change in outcome.updates], now_shanghai(), source)
+        batch = journal.append(CHANGES_KIND, [table], source=source, note=note, raw_files=[path],
+                               schema=CHANGES_SCHEMA)
+        report.batches.append(batch.batch_id)
+
+
+def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dry_run: bool,
+                snapshot: Snapshot | None, state: LedgerState, report: FileReport, progress: Progress) -> bool:
+    """Ingest one file into `report`; return whether the journal changed."""
+    found = preview(path, fmt)
+    report.sha256 = sha256_of(path)
+    report.seen_before = [b.batch_id for b in Journal(settings.journal_dir).batches()
+                          if report.sha256 in b.raw_checksums]
+    report.format, report.encoding = found.format, found.encoding
+    progress("读取并识别各行", 0.1)
+    rows = _read_rows(found, source, report)
+    report.rows_read = len(rows)
+    progress("与台账比对", 0.5)
+    state.extend(snapshot, rows)
+    outcome = classify(rows, state, found.format, now_shanghai())
+    report.accepted, report.duplicates, report.updated = len(outcome.accepted), len(outcome.duplicates), len(outcome.updates)
+    for row, reasons in outcome.quarantined:
+        report.quarantine(row, reasons)
+    for row in rows:
+        report.note(row)
+    if dry_run:
+        return False
+    progress("写入日志", 0.7)
+    _journal(settings, path, outcome, source or report.name, report)
+    report.quarantine_files = write_quarantine(report, settings.data_dir / "quarantine")
+    return bool(report.batches)
+
+
+def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", source: str | None = None,
+                 dry_run: bool = False, progress: Progress | None = None) -> IngestReport:
+    """Ingest `paths` in order and build one snapshot (unless `dry_run` or nothing changed).
+
+    A file that cannot be read gets `error` in its report; the others go ahead.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    paths = [Path(p) for p in paths]
+    report_progress = progress or (lambda step, fraction: None)
+    report = IngestReport([], dry_run=dry_run)
+    changed = False
+    with _ingest_lock(settings):
+        # One view of the ledger for the whole run: the snapshot as of the start, plus what each
+        # file adds, so that later files are checked against earlier ones without a rebuild.
+        snapshot, state = _fresh_snapshot(settings), LedgerState()
+        for n, path in enumerate(paths):
+            file_report = FileReport(path.name)
+            report.files.append(file_report)
+
+            def scaled(step: str, fraction: float, n=n) -> None:
+                report_progress(f"{path.name}：{step}", (n + fraction * 0.9) / len(paths))
+
+            try:
+                changed |= _ingest_one(settings, path, fmt, source, dry_run, snapshot, state, file_report, scaled)
+            except (ReadError, StoreError) as e:
+                file_report.error = str(e)
+        if changed:
+            report_progress("生成快照", 0.95)
+            report.snapshot_id = build_snapshot(settings).snapshot_id
+        elif not dry_run and (current := current_snapshot(settings)):
+            report.snapshot_id = current.snapshot_id
+    report_progress("完成", 1.0)
+    return report
+

@@ -1,0 +1,174 @@
+"""What happened to every row, for the person who ran the ingest: counts that add up, a reason
+for every quarantined row, notes on what was assumed, and the quarantine itself as a workbook
+they can correct and submit again.
+
+The quarantine keeps each row's original cells under their original headers, with the file,
+sheet, row number and reason in front. Ingest ignores those extra columns, so the corrected
+workbook goes straight back in.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..export import workbook_bytes
+from .rows import Reason, Row
+
+QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
+
+
+@dataclass(frozen=True)
+class RowNote:
+    file: str
+    sheet: str | None
+    row: int
+    reason: Reason
+
+    def text(self, lang: str = "zh") -> str:
+        zh, en = self.reason
+        return f"第 {self.row} 行：{zh}" if lang == "zh" else f"Row {self.row}: {en}"
+
+
+@dataclass
+class FileReport:
+    """One file's outcome; rows_read always equals the sum of the four outcomes."""
+
+    name: str
+    sha256: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    tables: list[dict] = field(default_factory=list)  # sheet, header_row, mapping
+    rows_read: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    updated: int = 0
+    problems: list[RowNote] = field(default_factory=list)
+    notes: list[RowNote] = field(default_factory=list)
+    unmapped: dict[str, Counter] = field(default_factory=dict)  # column -> original value -> rows
+    skipped: Counter = field(default_factory=Counter)  # lines that are not data rows, by kind
+    batches: list[str] = field(default_factory=list)
+    quarantine_files: list[str] = field(default_factory=list)
+    seen_before: list[str] = field(default_factory=list)  # batches that already hold this exact file
+    error: str | None = None
+    quarantine_rows: list[dict] = field(default_factory=list, repr=False)
+
+    @property
+    def balanced(self) -> bool:
+        return self.accepted + self.duplicates + self.quarantined + self.updated == self.rows_read
+
+    def quarantine(self, row: Row, reasons: list[Reason]) -> None:
+        self.quarantined += 1
+        for reason in reasons:
+            self.problems.append(RowNote(row.file, row.sheet, row.row, reason))
+        self.quarantine_rows.append({
+            QUARANTINE_COLUMNS[0]: "；".join(zh for zh, _ in reasons), QUARANTINE_COLUMNS[1]: row.file,
+            QUARANTINE_COLUMNS[2]: row.sheet or "", QUARANTINE_COLUMNS[3]: str(row.row), **row.original})
+
+    def note(self, row: Row) -> None:
+        for text in row.notes:
+            self.notes.append(RowNote(row.file, row.sheet, row.row, (text, text)))
+        for column, values in row.unmapped.items():
+            self.unmapped.setdefault(column, Counter()).update(values)
+
+    def quarantine_frame(self) -> pl.DataFrame:
+        return quarantine_frame(self.quarantine_rows)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name, "sha256": self.sha256, "format": self.format, "encoding": self.encoding,
+            "rows_read": self.rows_read, "accepted": self.accepted, "duplicates": self.duplicates,
+            "quarantined": self.quarantined, "updated": self.updated, "balanced": self.balanced,
+            "tables": self.tables, "batches": self.batches, "quarantine_files": self.quarantine_files,
+            "seen_before": self.seen_before, "skipped": dict(self.skipped),
+            "unmapped": {k: dict(v) for k, v in self.unmapped.items()}, "error": self.error,
+        }
+
+
+def quarantine_frame(rows: list[dict]) -> pl.DataFrame:
+    """Quarantined rows as text columns: the four of QUARANTINE_COLUMNS, then original headers."""
+    if not rows:
+        return pl.DataFrame({c: [] for c in QUARANTINE_COLUMNS}, schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String))
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    return pl.DataFrame([{c: r.get(c) for c in columns} for r in rows], schema=dict.fromkeys(columns, pl.String))
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport]
+    snapshot_id: str | None = None
+    dry_run: bool = False
+
+    def _total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    rows_read = property(lambda self: self._total("rows_read"))
+    accepted = property(lambda self: self._total("accepted"))
+    duplicates = property(lambda self: self._total("duplicates"))
+    quarantined = property(lambda self: self._total("quarantined"))
+    updated = property(lambda self: self._total("updated"))
+
+    @property
+    def balanced(self) -> bool:
+        return all(f.balanced for f in self.files)
+
+    @property
+    def unreadable(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+    @property
+    def problems(self) -> list[RowNote]:
+        return [p for f in self.files for p in f.problems]
+
+    def summary(self, lang: str = "zh") -> str:
+        """One sentence with the counts, saying whether they add up."""
+        n = (self.rows_read, self.accepted, self.duplicates, self.quarantined, self.updated)
+        if lang == "zh":
+            check = "合计相符，没有遗漏任何一行" if self.balanced else "合计不符，请联系管理员"
+            return (f"共读取 {n[0]} 行：新增 {n[1]} 条，合并重复 {n[2]} 条，隔离 {n[3]} 条，更新核实 {n[4]} 条"
+                    f"（{n[1]}+{n[2]}+{n[3]}+{n[4]}={sum(n[1:])}，{check}）。")
+        check = "they add up: no row lost" if self.balanced else "they do NOT add up; tell the administrator"
+        return (f"Read {n[0]} rows: {n[1]} new, {n[2]} merged duplicates, {n[3]} quarantined, {n[4]} updates "
+                f"({n[1]}+{n[2]}+{n[3]}+{n[4]}={sum(n[1:])}; {check}).")
+
+    def to_json(self) -> dict:
+        return {
+            "rows_read": self.rows_read, "accepted": self.accepted, "duplicates": self.duplicates,
+            "quarantined": self.quarantined, "updated": self.updated, "snapshot_id": self.snapshot_id,
+            "balanced": self.balanced, "dry_run": self.dry_run,
+            "files": [f.to_json() for f in self.files],
+            "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "reason": p.reason[0]} for p in self.problems],
+            "notes": [{"file": p.file, "sheet": p.sheet, "row": p.row, "note": p.reason[0]}
+                      for f in self.files for p in f.notes],
+        }
+
+    def quarantine_frame(self) -> pl.DataFrame:
+        return quarantine_frame([r for f in self.files for r in f.quarantine_rows])
+
+    def quarantine_xlsx(self, lang: str = "zh") -> bytes:
+        """The quarantined rows of every file as one workbook to correct and submit again."""
+        return workbook_bytes(self.quarantine_frame(), "隔离" if lang == "zh" else "Quarantine",
+                              {"说明" if lang == "zh" else "About": self.summary(lang)})
+
+
+def write_quarantine(report: FileReport, folder: Path) -> list[str]:
+    """The file's quarantine as xlsx and Parquet in `folder`, named after the file's checksum so
+    that ingesting the same file again rewrites the same files."""
+    if not report.quarantine_rows:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{(report.sha256 or 'unknown')[:12]}-{Path(report.name).stem}.quarantine"
+    frame = report.quarantine_frame()
+    xlsx, parquet = folder / f"{stem}.xlsx", folder / f"{stem}.parquet"
+    for target, data in ((xlsx, workbook_bytes(frame, "隔离", {"文件": report.name, "隔离行数": str(frame.height)})),
+                         (parquet, None)):
+        temp = target.with_name(f".{target.name}.tmp")
+        if data is None:
+            frame.write_parquet(temp)
+        else:
+            temp.write_bytes(data)
+        temp.replace(target)
+    return [str(xlsx), str(parquet)]
