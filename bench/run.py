@@ -42,11 +42,16 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def build(folder: Path, items: int, reuse: bool) -> dict:
+def build(folder: Path, items: int, reuse: bool, previous: dict) -> dict:
+    """Build the ledger, or with `reuse` keep one already built at this size (and the build
+    figures measured when it was built, from the previous results)."""
     settings = load_settings(folder)
     existing = current_snapshot(settings)
     if reuse and existing is not None and existing.manifest["counts"]["items"] == items:
-        return {"seconds": None, "peak_rss_mb": None, "reused": existing.snapshot_id}
+        earlier = previous.get("sizes", {}).get(str(items), {}).get("build", {})
+        if earlier.get("snapshot_id") == existing.snapshot_id:
+            return earlier
+        return {"seconds": None, "peak_rss_mb": None, "snapshot_id": existing.snapshot_id}
     out = subprocess.run([sys.executable, "-m", "bench.build_one", str(folder), str(items)], cwd=REPO_ROOT,
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -228,11 +233,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results = {"machine": machine(), "measured_at": now_shanghai().isoformat(timespec="seconds"), "sizes": {}}
     for size in sizes:
         folder = args.data / str(size)
         print(f"{size:,} items: building", flush=True)
-        data = {"build": build(folder, size, args.reuse)}
+        data = {"build": build(folder, size, args.reuse, previous)}
         settings = load_settings(folder)
         data["panels"] = time_panels(settings, args.warm_runs)
         data["pages"] = time_pages(settings)

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import access, audit, demo, geo
+from . import access, audit, demo, geo, hazards
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
-from .store import Journal, StoreError, build_snapshot, current_snapshot
+from .hazards.evaluate import evaluate, table as evaluation_table
+from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
 
 
 class CliError(Exception):
@@ -226,6 +227,34 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _current(settings: Settings):
+    snapshot = current_snapshot(settings)
+    if snapshot is None:
+        raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `ingest` first")
+    return snapshot
+
+
+def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
+    as_of = args.as_of or now_shanghai().date()
+    flags = hazards.screen(_current(settings), as_of)
+    if args.json:
+        print(json.dumps([f.to_json() for f in flags], ensure_ascii=False))
+        return 0
+    print(f"隐患排查 hazard screen for {hazards.screen_week(as_of).isoformat()} (week of), {len(flags)} flags")
+    for number, flag in enumerate(flags, start=1):
+        print(f"{number:>3}. [{flag.method}] {flag.sentence()}  (score {flag.score}, {len(flag.item_ids)} items)")
+    return 0
+
+
+def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
+    bar, update = _progress_bar("评估 hazards-eval", disable=args.json or not sys.stderr.isatty())
+    with bar:
+        report = evaluate(_current(settings), args.as_of or now_shanghai().date(), runs=args.runs, seed=args.seed,
+                          progress=update)
+    print(json.dumps(report, ensure_ascii=False) if args.json else evaluation_table(report))
+    return 0
+
+
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
     "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
@@ -234,6 +263,8 @@ SUBCOMMANDS = {
     "wall-token": (cmd_wall_token, "create or revoke the wall screen's sign-in token"),
     "ingest": (cmd_ingest, "read exports (xlsx, xls, csv, json, jsonl) into the ledger and report every row"),
     "export": (cmd_export, "write the current ledger's items as csv, xlsx or parquet in the export format"),
+    "hazards": (cmd_hazards, "the hazard screen for one week: emerging risk areas with their evidence"),
+    "hazards-eval": (cmd_hazards_eval, "inject synthetic outbreaks and report each method's detection, false alarms, delay"),
 }
 
 
@@ -280,6 +311,14 @@ def build_parser() -> Parser:
     export.add_argument("--since", type=_iso_date, default=None, help="first capture day (YYYY-MM-DD)")
     export.add_argument("--until", type=_iso_date, default=None, help="last capture day (YYYY-MM-DD)")
     export.add_argument("--city", default=None, help="one reporting unit: 深圳, shenzhen or 440300")
+    screen = sub.choices["hazards"]
+    screen.add_argument("--as-of", type=_iso_date, default=None, help="replay the screen on this day (default today)")
+    screen.add_argument("--json", action="store_true", help="print a JSON list of flags")
+    evaluation = sub.choices["hazards-eval"]
+    evaluation.add_argument("--runs", type=_positive_int, default=200, help="outbreaks per size (default 200)")
+    evaluation.add_argument("--seed", type=int, default=1, help="random seed of the injections (default 1)")
+    evaluation.add_argument("--as-of", type=_iso_date, default=None, help="end of the test year (default today)")
+    evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -289,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = SUBCOMMANDS[args.command][0]
     try:
         return handler(settings, args)
-    except (CliError, StoreError) as e:
+    except (CliError, StoreError, ValueError) as e:
         print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
         return 1
 

@@ -1,0 +1,117 @@
+"""隐患预警 Hazard screen: the week's flags on the PRD map and as a ranked list, each with a
+sparkline of its cell's recent weeks against the expected band and the ledger items behind it;
+replay any past week ("as of", no peeking at later data); export the selected findings as an
+early-warning brief (Word or HTML). Methods and their measured accuracy: docs/hazards.md."""
+from datetime import date
+
+import plotly.graph_objects as go
+import pydeck as pdk
+import streamlit as st
+
+from ledger import geo
+from ledger.hazards import Flag, screen, screen_week
+from ledger.hazards.brief import brief_docx, brief_html
+from ledger.hazards.screen import CATEGORY_NAMES, METHOD_NAMES
+from ledger.i18n import t
+from queries import q
+from ui import charts, map_layers
+from ui.shell import context, keep_in_url, url_value
+from ui.tables import show_disputes
+
+SHOWN = 20
+METHOD_COLOURS = {"seasonal": [200, 16, 46, 210], "ears": [242, 112, 24, 210], "gi_star": [111, 66, 193, 210],
+                  "enterprise_repeat": [58, 110, 165, 210]}
+
+ctx = context()
+lang = ctx.lang
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def flags_for(snapshot_id: str, day: date) -> list[Flag]:
+    """The screen for one week; cached by snapshot and day, so a replay or a rerun is free."""
+    return screen(ctx.snapshot, day)
+
+
+def visible(flags: list[Flag]) -> list[Flag]:
+    """A city officer sees the flags of their own unit only (the screen itself is province-wide:
+    its statistics need every cell)."""
+    units = ctx.scope.units
+    return [f for f in flags if units is None or f.unit_code in units]
+
+
+def flag_map(flags: list[Flag]) -> pdk.Deck:
+    counties = geo.county_by_code()
+    points = []
+    for f in flags:
+        place = next((c for c in counties.values() if c.name_zh == f.county and c.unit_code == f.unit_code), None) \
+            or geo.unit_by_code()[f.unit_code]
+        points.append({"lon": place.lon, "lat": place.lat, "colour": METHOD_COLOURS[f.method.split("+")[0]],
+                       "radius": 2500 + 900 * min(f.score, 12), "tip": f.sentence(lang)})
+    layers = map_layers.base_layers() + [
+        pdk.Layer("ScatterplotLayer", id="flags", data=points, get_position=["lon", "lat"], get_fill_color="colour",
+                  get_radius="radius", radius_min_pixels=6, stroked=True, get_line_color=[255, 255, 255],
+                  line_width_min_pixels=1.5, pickable=True)]
+    return map_layers.deck(layers, "{tip}", height=520)
+
+
+def sparkline(flag: Flag) -> go.Figure:
+    weeks = list(range(-len(flag.recent) + 1, 1))
+    upper = [e + 2 * e ** 0.5 for e in flag.recent_expected]
+    figure = go.Figure([
+        go.Scatter(x=weeks, y=upper, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+        go.Scatter(x=weeks, y=flag.recent_expected, mode="lines", fill="tonexty", fillcolor="rgba(120,120,120,0.18)",
+                   line=dict(color="#888888", dash="dot"), name=t("hazards.expected", lang)),
+        go.Scatter(x=weeks, y=flag.recent, mode="lines+markers", line=dict(color=charts.RED, width=2.5),
+                   name=t("hazards.observed", lang)),
+    ])
+    figure = charts.styled(figure, height=150, legend=False)
+    figure.update_layout(margin=dict(l=4, r=4, t=4, b=4), hovermode="x")
+    figure.update_xaxes(showticklabels=False)
+    return figure
+
+
+st.title(t("hazards.heading", lang))
+day = st.date_input(t("hazards.as_of", lang), key="hazards_as_of", max_value=ctx.now.date(), format="YYYY-MM-DD",
+                    value=url_value("asof", date.fromisoformat, ctx.now.date()))
+keep_in_url(asof=None if day == ctx.now.date() else day.isoformat())
+week = screen_week(day)
+st.caption(t("hazards.caption", lang, week=week.isoformat()))
+
+flags = visible(flags_for(ctx.snapshot.snapshot_id, day))
+if not flags:
+    st.success(t("hazards.none", lang), icon=":material/check_circle:")
+    st.stop()
+
+map_column, brief_column = st.columns([3, 2], gap="large")
+map_column.pydeck_chart(flag_map(flags[:SHOWN * 2]), height=520, key="hazard_map")
+with brief_column:
+    st.subheader(t("hazards.count", lang, n=len(flags)))
+    labels = {i: f"{i + 1}. {f.sentence(lang)}" for i, f in enumerate(flags)}
+    chosen = st.multiselect(t("hazards.select", lang), list(labels), default=list(labels)[:5], format_func=labels.get,
+                            key="hazards_chosen")
+    selected = [flags[i] for i in chosen]
+    issued = ctx.now.date()
+    st.download_button(t("hazards.brief_docx", lang), icon=":material/description:", width="stretch",
+                       data=lambda: brief_docx(selected, week, ctx.snapshot.snapshot_id, issued),
+                       file_name=f"预警信息_{week.isoformat()}.docx", on_click="ignore", disabled=not selected,
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button(t("hazards.brief_html", lang), icon=":material/language:", width="stretch",
+                       data=lambda: brief_html(selected, week, ctx.snapshot.snapshot_id, issued),
+                       file_name=f"预警信息_{week.isoformat()}.html", mime="text/html", on_click="ignore",
+                       disabled=not selected)
+
+for number, flag in enumerate(flags[:SHOWN], start=1):
+    with st.container(border=True):
+        text_column, spark_column = st.columns([3, 2])
+        text_column.markdown(f"**{number}. {flag.place(lang)}**")
+        text_column.text(flag.sentence(lang))
+        method = "+".join(METHOD_NAMES[m][0 if lang == "zh" else 1] for m in flag.method.split("+"))
+        category = CATEGORY_NAMES.get(flag.category, (flag.category,) * 2)[0 if lang == "zh" else 1]
+        text_column.caption(t("hazards.method", lang, method=method, category=category, score=flag.score))
+        if flag.recent:
+            spark_column.plotly_chart(sparkline(flag), config={"displayModeBar": False, "staticPlot": True},
+                                      key=f"spark_{number}")
+        if flag.item_ids:
+            with st.expander(t("hazards.items", lang, n=len(flag.item_ids))):
+                items = q("items_by_id", ctx.scope, ids=flag.item_ids)
+                show_disputes(items, lang, ["title", "place", "enterprise", "grade", "participants", "status"])

@@ -1,0 +1,187 @@
+"""The weekly hazard screen: run the methods on the cells, merge what fired into one ranked list
+of flags, each with its evidence and one sentence in Chinese (or English)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+import duckdb
+import numpy as np
+from scipy import stats
+
+from .. import geo, reference
+from ..sqlfiles import sql
+from ..store import Snapshot
+from . import methods
+from .series import Series, monday_of, weekly_series
+
+METHOD_NAMES = {"seasonal": ("季节模型", "seasonal model"), "ears": ("EARS", "EARS"),
+                "gi_star": ("热点分析", "hot spot"), "enterprise_repeat": ("同一企业反复", "repeat at one firm")}
+CATEGORY_NAMES = {
+    "new": ("新出现", "new"), "continuing": ("持续", "continuing"), "rising": ("连续上升", "rising"),
+    "consecutive": ("连续热点", "consecutive"), "intensifying": ("加剧", "intensifying"),
+    "persistent": ("持续热点", "persistent"), "diminishing": ("减弱", "diminishing"),
+    "sporadic": ("零星", "sporadic"), "repeat": ("反复发生", "repeated"), "escalating": ("升级", "escalating"),
+}
+
+
+@dataclass
+class Flag:
+    unit: str
+    unit_code: str
+    county: str | None
+    industry: str | None
+    industry_code: str | None
+    week: str  # ISO week, e.g. "2026-W47"
+    method: str  # the methods that fired, joined by "+"
+    observed: int
+    expected: float
+    score: float  # -log10 of the p-value (or its equivalent for z-scores); higher is stranger
+    category: str
+    item_ids: list[str] = field(default_factory=list)
+    recent: list[int] = field(default_factory=list)  # the cell's last 12 weekly counts
+    recent_expected: list[float] = field(default_factory=list)
+    enterprise: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("recent", "recent_expected", "enterprise"):
+            data.pop(key)
+        return data
+
+    def place(self, lang: str = "zh") -> str:
+        unit = self.unit if lang == "zh" else geo.unit_name(self.unit_code, "en")
+        unit = unit.removesuffix("市") if lang == "zh" else unit
+        if self.county:
+            county = self.county if lang == "zh" else geo.county_by_code()[self._county_code()].name("en")
+            return f"{unit}·{county}" if lang == "zh" else f"{unit} · {county}"
+        if self.industry:
+            industry = self.industry if lang == "zh" else reference.industry_by_code()[self.industry_code].name("en")
+            return f"{unit}·{industry}" if lang == "zh" else f"{unit} · {industry}"
+        return unit
+
+    def _county_code(self) -> str:
+        return next(c.code for c in geo.counties() if c.name_zh == self.county and c.unit_code == self.unit_code)
+
+    def sentence(self, lang: str = "zh") -> str:
+        """One sentence saying where, how many against how many expected, and what kind of rise."""
+        category = CATEGORY_NAMES.get(self.category, (self.category, self.category))[0 if lang == "zh" else 1]
+        if self.method == "enterprise_repeat":
+            if lang == "zh":
+                return f"{self.place(lang)}：{self.enterprise}近4周发生 {self.observed} 起群体性纠纷，{category}。"
+            return f"{self.place(lang)}: {self.enterprise} had {self.observed} collective disputes in 4 weeks ({category})."
+        weeks = methods.ROLLING if self.method == "gi_star" else 1
+        observed, expected = self.observed, self.expected
+        if weeks > 1 and self.recent_expected:
+            expected = sum(self.recent_expected[-weeks:])
+        period = (f"近{weeks}周" if weeks > 1 else "本周") if lang == "zh" else (f"last {weeks} weeks" if weeks > 1 else "this week")
+        if lang == "zh":
+            return f"{self.place(lang)}：{period} {observed} 起，预期 {expected:.1f} 起，{category}。"
+        return f"{self.place(lang)}: {observed} {period}, {expected:.1f} expected, {category}."
+
+
+def screen_week(as_of: date) -> date:
+    """The week a screen on `as_of` judges: the last complete ISO week (Monday) on or before it."""
+    return monday_of(as_of) - timedelta(weeks=0 if as_of.weekday() == 6 else 1)
+
+
+def iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def unit_industry_cells() -> list[str]:
+    return [f"{u.code}|{s.code}" for u in geo.units() for s in reference.sections()]
+
+
+def _festivals() -> list[date]:
+    return sorted(reference.spring_festivals().values())
+
+
+def _p_from_z(z: float) -> float:
+    return float(-np.log10(max(stats.norm.sf(z), 1e-300)))
+
+
+def _category(flags_row: np.ndarray, counts_row: np.ndarray, t: int) -> str:
+    if t >= 2 and counts_row[t] > counts_row[t - 1] > counts_row[t - 2]:
+        return "rising"
+    return "continuing" if t >= 1 and flags_row[t - 1] else "new"
+
+
+def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
+    """Flags for unit × industry cells in week t from the seasonal model and EARS."""
+    bins = methods.festival_bins(series.weeks, _festivals())
+    results = {"seasonal": methods.seasonal(series.Y, bins, first=t - 11), "ears": methods.ears(series.Y)}
+    flags = []
+    for c, cell in enumerate(series.cells):
+        fired = [name for name, r in results.items() if r.flag[c, t]]
+        if not fired:
+            continue
+        unit_code, industry_code = cell.split("|")
+        main = results["seasonal"] if "seasonal" in fired else results["ears"]
+        score = main.score[c, t] if main is results["seasonal"] else _p_from_z(main.score[c, t])
+        window = slice(max(0, t - 11), t + 1)
+        flags.append(Flag(
+            unit=geo.unit_name(unit_code), unit_code=unit_code, county=None,
+            industry=lang_names.get(industry_code), industry_code=industry_code, week=iso_week(series.weeks[t]),
+            method="+".join(fired), observed=int(series.Y[c, t]), expected=round(float(main.expected[c, t]), 2),
+            score=round(float(score), 2), category=_category(main.flag[c], series.Y[c], t),
+            item_ids=series.item_ids.get((cell, series.weeks[t]), []),
+            recent=[int(v) for v in series.Y[c, window]],
+            recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]]))
+    return flags
+
+
+def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
+    counties = geo.county_by_code()
+    coordinates = np.array([[counties[c].lon, counties[c].lat] for c in series.cells])
+    result = methods.gi_star(series.Y, coordinates, first=max(0, t - methods.TREND_WEEKS - 11), last=t)
+    categories = methods.emerging_categories(result, t)
+    flags = []
+    for c in np.nonzero(result.flag[:, t])[0]:
+        county = counties[series.cells[c]]
+        window = slice(max(0, t - 11), t + 1)
+        ids = [i for w in series.weeks[max(0, t - 3):t + 1] for i in series.item_ids.get((county.code, w), [])]
+        flags.append(Flag(
+            unit=geo.unit_name(county.unit_code), unit_code=county.unit_code, county=county.name_zh, industry=None,
+            industry_code=None, week=iso_week(series.weeks[t]), method="gi_star",
+            observed=int(series.Y[c, max(0, t - 3):t + 1].sum()), expected=round(float(result.expected[c, t]), 2),
+            score=round(_p_from_z(result.score[c, t]), 2), category=categories[int(c)], item_ids=ids,
+            recent=[int(v) for v in series.Y[c, window]],
+            recent_expected=[round(float(v) / methods.ROLLING, 2) for v in result.expected[c, window]]))
+    return flags
+
+
+def _enterprise_flags(snapshot: Snapshot, monday: date, lang_names: dict) -> list[Flag]:
+    until = datetime.combine(monday + timedelta(days=7), datetime.min.time())
+    con = duckdb.connect()
+    try:
+        rows = con.sql(sql("hazard_enterprise_repeats"), params={
+            "items_file": str(snapshot.table("items")), "until": until, "days": 28}).fetchall()
+    finally:
+        con.close()
+    rank = {g.grade: g.severity_rank for g in reference.grades()}
+    flags = []
+    for firm, enterprise, unit_code, county_code, industry, n, ids, first_p, latest_p, first_g, latest_g in rows:
+        escalating = ((latest_p or 0) > (first_p or 0) * 1.5) or rank.get(latest_g, 99) < rank.get(first_g, 99)
+        county = geo.county_by_code().get(county_code)
+        flags.append(Flag(
+            unit=geo.unit_name(unit_code), unit_code=unit_code, county=county.name_zh if county else None,
+            industry=lang_names.get(industry), industry_code=industry, week=iso_week(monday),
+            method="enterprise_repeat", observed=int(n), expected=1.0, score=round(float(n) + (2 if escalating else 0), 2),
+            category="escalating" if escalating else "repeat", item_ids=list(ids), enterprise=enterprise))
+    return flags
+
+
+def screen(snapshot: Snapshot, as_of: date) -> list[Flag]:
+    """Every flag for the last complete week on or before `as_of`, most unusual first, using only
+    items captured by the end of that week."""
+    monday = screen_week(as_of)
+    names = {s.code: s.name_zh for s in reference.sections()}
+    cells = weekly_series(snapshot, "unit_industry", monday, cells=unit_industry_cells())
+    counties = weekly_series(snapshot, "county", monday, cells=[c.code for c in geo.counties()])
+    t = cells.week_index(monday)
+    flags = (_cell_flags(cells, t, names) if t >= 8 else []) + \
+        (_hot_spot_flags(counties, counties.week_index(monday)) if t >= 8 else []) + \
+        _enterprise_flags(snapshot, monday, names)
+    return sorted(flags, key=lambda f: (-f.score, f.unit_code, f.industry_code or "", f.county or ""))

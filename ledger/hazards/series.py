@@ -1,0 +1,56 @@
+"""Weekly count matrices for the hazard screen, read from a snapshot with DuckDB."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+import numpy as np
+
+from ..sqlfiles import sql
+from ..store import Snapshot
+
+
+@dataclass
+class Series:
+    """Counts `Y[cell, week]` for consecutive ISO weeks, and the ids behind the recent ones."""
+
+    cells: list[str]
+    weeks: list[date]  # Mondays, consecutive
+    Y: np.ndarray
+    item_ids: dict[tuple[str, date], list[str]]
+
+    def week_index(self, monday: date) -> int:
+        return (monday - self.weeks[0]).days // 7
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_series(snapshot: Snapshot, level: str, last_week: date, cells: list[str] | None = None,
+                  evidence_weeks: int = 8) -> Series:
+    """Counts per cell for every week from the first dispute to `last_week` (a Monday), counting
+    only items captured before that week ends. `cells` fixes the rows (every known cell, zeros
+    included); otherwise the cells seen in the data."""
+    until = datetime.combine(last_week + timedelta(days=7), datetime.min.time())
+    recent_from = until - timedelta(weeks=evidence_weeks)
+    con = duckdb.connect()
+    try:
+        rows = con.sql(sql("hazard_weekly_counts"), params={
+            "items_file": str(snapshot.table("items")), "until": until, "recent_from": recent_from,
+            "level": level}).fetchall()
+    finally:
+        con.close()
+    cells = cells or sorted({r[0] for r in rows})
+    first = min((r[1] for r in rows), default=last_week)
+    weeks = [first + timedelta(weeks=i) for i in range((last_week - first).days // 7 + 1)]
+    index = {c: i for i, c in enumerate(cells)}
+    Y = np.zeros((len(cells), len(weeks)))
+    item_ids = {}
+    for cell, week, n, ids in rows:
+        if cell in index:
+            Y[index[cell], (week - first).days // 7] = n
+            if ids:
+                item_ids[(cell, week)] = ids
+    return Series(cells, weeks, Y, item_ids)

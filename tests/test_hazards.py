@@ -1,0 +1,161 @@
+"""The hazard screen: each method on hand-made series with known answers, no peeking at later
+data, the CLI's JSON, the evaluation harness, the brief, and the page."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from docx import Document
+from streamlit.testing.v1 import AppTest
+
+from ledger.config import REPO_ROOT, load_settings
+from ledger.hazards import methods, screen, screen_week
+from ledger.hazards.brief import brief_docx, brief_html
+from ledger.hazards.evaluate import evaluate, table
+from ledger.reference import spring_festivals
+from ledger.store import current_snapshot, now_shanghai
+from tests.helpers import add_dispute
+
+WEEKS = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(160)]
+BINS = methods.festival_bins(WEEKS, sorted(spring_festivals().values()))
+
+
+def poisson_series(rate: float, cells: int = 40, seed: int = 3) -> np.ndarray:
+    return np.random.default_rng(seed).poisson(rate, size=(cells, len(WEEKS))).astype(float)
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 3.0])
+def test_a_flat_series_flags_nothing(level):
+    Y = np.full((5, len(WEEKS)), level)
+    assert not methods.seasonal(Y, BINS, first=20).flag.any()
+    assert not methods.ears(Y).flag.any() and not methods.naive(Y).flag.any()
+
+
+@pytest.mark.parametrize("rate", [0.3, 2.0])
+def test_random_noise_around_a_flat_rate_rarely_flags(rate):
+    Y = poisson_series(rate)
+    seasonal = methods.seasonal(Y, BINS, first=60).flag[:, 60:]
+    ears = methods.ears(Y).flag[:, 60:]
+    # the seasonal model keeps to its design rate; EARS pays for its short baseline in sparse cells
+    assert seasonal.mean() < 0.01 and ears.mean() < 0.035
+
+
+def test_a_step_up_is_flagged_within_a_week():
+    Y = poisson_series(1.0)
+    Y[:, 120:126] += 5  # five extra disputes a week from week 120, in every cell
+    seasonal = methods.seasonal(Y, BINS, first=110, last=125).flag
+    ears = methods.ears(Y).flag
+    assert (seasonal[:, 120:122].any(axis=1)).mean() > 0.9
+    assert (ears[:, 120:122].any(axis=1)).mean() >= 0.85  # a short, noisy baseline misses a few
+    assert seasonal[:, 110:120].mean() < 0.02  # and nothing before it
+
+
+def test_a_spring_festival_peak_that_recurs_every_year_is_not_new():
+    rng = np.random.default_rng(5)
+    rate = np.where((BINS == 2) | (BINS == 3), 4.0, 0.8)  # four times as many in the 8 weeks before
+    Y = rng.poisson(rate, size=(40, len(WEEKS))).astype(float)
+    festival_weeks = [t for t in range(110, 160) if BINS[t] in (2, 3)]
+    assert festival_weeks
+    seasonal = methods.seasonal(Y, BINS, first=110).flag[:, festival_weeks]
+    naive = methods.naive(Y).flag[:, festival_weeks]
+    assert seasonal.mean() < 0.03
+    assert naive.mean() > 3 * seasonal.mean()  # the naive rule is fooled by the season
+
+
+def test_gi_star_finds_a_planted_cluster_of_neighbouring_counties():
+    rng = np.random.default_rng(8)
+    coordinates = np.array([[113 + (i % 10) * 0.1, 22 + (i // 10) * 0.1] for i in range(60)])
+    Y = rng.poisson(0.3, size=(60, 40)).astype(float)
+    cluster = [0, 1, 10, 11]  # four neighbours in a corner
+    Y[cluster, 30:34] += 3
+    result = methods.gi_star(Y, coordinates, first=28, last=35)
+    hot = np.nonzero(result.flag[:, 33])[0]
+    assert set(cluster) & set(hot) and len(set(hot) - set(cluster) - {2, 12, 20, 21, 22}) <= 2
+    categories = methods.emerging_categories(result, 33)
+    assert set(categories.values()) <= {"new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic"}
+
+
+@pytest.fixture(scope="module")
+def snapshot(demo_settings):
+    return current_snapshot(demo_settings)
+
+
+def test_the_cli_prints_flags_as_json_with_chinese_names(demo_settings):
+    result = subprocess.run([sys.executable, "-m", "ledger", "--data-dir", str(demo_settings.data_dir), "hazards",
+                             "--as-of", "2026-01-25", "--json"], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stderr
+    flags = json.loads(result.stdout)
+    assert flags
+    for flag in flags:
+        assert set(flag) == {"unit", "unit_code", "county", "industry", "industry_code", "week", "method", "observed",
+                             "expected", "score", "category", "item_ids"}
+        assert flag["unit"].endswith(("市", "区")) and flag["week"] == "2026-W04"
+    assert any(f["industry"] and f["industry"].endswith("业") for f in flags)
+    scores = [f["score"] for f in flags]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_no_peeking_later_items_do_not_change_a_past_screen(demo_settings, tmp_path):
+    shutil.copytree(demo_settings.data_dir, tmp_path / "data")
+    settings = load_settings(tmp_path / "data")
+    day = date(2026, 1, 25)
+    before = [f.to_json() for f in screen(current_snapshot(settings), day)]
+    for i in range(4):  # a burst after the screened week
+        add_dispute(settings, title=f"后来的纠纷{i}", captured_at=now_shanghai().replace(year=2026, month=2, day=3))
+    after = [f.to_json() for f in screen(current_snapshot(settings), day)]
+    assert before == after
+
+
+def test_repeat_trouble_at_one_enterprise_is_flagged(demo_settings, tmp_path):
+    shutil.copytree(demo_settings.data_dir, tmp_path / "data")
+    settings = load_settings(tmp_path / "data")
+    now = now_shanghai()
+    add_dispute(settings, title="某厂再次停工", captured_at=now - timedelta(days=10), unit_code="442000")
+    add_dispute(settings, title="某厂第三次停工", captured_at=now - timedelta(days=3), unit_code="442000")
+    flags = [f for f in screen(current_snapshot(settings), now.date()) if f.method == "enterprise_repeat"]
+    assert any(f.unit_code == "442000" and f.observed >= 2 for f in flags)
+    assert all(f.sentence().count("起群体性纠纷") == 1 for f in flags)
+
+
+def test_evaluation_reports_every_method_side_by_side(snapshot):
+    report = evaluate(snapshot, date(2026, 11, 22), runs=6, seed=2)
+    assert set(report["methods"]) == {"seasonal", "ears", "naive", "gi_star"}
+    for row in report["methods"].values():
+        assert 0 <= row["false_alarms_per_100"] <= 100
+        for size in ("2", "3", "5", "8"):
+            assert 0 <= row["by_size"][size]["probability_of_detection"] <= 1
+    assert table(report).count("\n") == 5
+    big = [report["methods"][m]["by_size"]["8"]["probability_of_detection"] for m in ("seasonal", "ears")]
+    assert min(big) >= 0.8  # eight SDs a week cannot be missed
+
+
+def test_the_brief_is_a_real_word_document_and_escaped_html(snapshot):
+    flags = screen(snapshot, date(2026, 1, 25))[:3]
+    week = screen_week(date(2026, 1, 25))
+    document = Document(io.BytesIO(brief_docx(flags, week, snapshot.snapshot_id, date(2026, 1, 26))))
+    text = [p.text for p in document.paragraphs]
+    assert text[0] == "劳资纠纷隐患预警信息"
+    assert "一、预警事项" in text and "二、建议措施" in text
+    assert any(line.startswith("1. ") and flags[0].place() in line for line in text)
+    assert any(snapshot.snapshot_id in line for line in text)
+    flags[0].enterprise = "<script>alert(1)</script>"
+    flags[0].method = "enterprise_repeat"
+    page = brief_html(flags, week, snapshot.snapshot_id, date(2026, 1, 26))
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_the_page_shows_flags_sparklines_and_brief_downloads(sentinel_env):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["asof"] = "2026-01-25"
+    at.switch_page("app_pages/hazards.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value.startswith("共 ")
+    assert len(at.get("download_button")) == 2 and at.get("deck_gl_json_chart")
+    assert len(at.get("plotly_chart")) >= 3
