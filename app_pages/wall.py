@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from ledger.config import load_settings
+from ledger.hazards import screen
 from ledger.i18n import t
 from ledger.store import now_shanghai
 from queries import Filters, NoSnapshot, q, snapshot
@@ -106,9 +107,15 @@ def dispute_lines(disputes: pl.DataFrame, most: int = 6) -> str:
     return "\n".join(lines)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def hazard_sentences(snapshot_id: str, day, lang: str) -> list[str]:
+    """This week's hazard flags as sentences, computed once per snapshot and day."""
+    return [f.sentence(lang) for f in screen(snapshot(), day)]
+
+
 def rotating(window: Filters, now: datetime) -> None:
-    """One of three panels, chosen by the clock so that a refresh never loses its place."""
-    which = int(now.timestamp() // rotate) % 3
+    """One of four panels, chosen by the clock so that a refresh never loses its place."""
+    which = int(now.timestamp() // rotate) % 4
     params = {**window.params(), "now": now}
     if which == 0:
         midnight = datetime.combine(now.date(), datetime.min.time())
@@ -118,6 +125,10 @@ def rotating(window: Filters, now: datetime) -> None:
     elif which == 1:
         st.subheader(t("wall.panel.serious", lang))
         st.markdown(dispute_lines(q("active_disputes_on_map", scope, limit=6, **params)))
+    elif which == 2:
+        flags = hazard_sentences(snapshot().snapshot_id, now.date(), lang)
+        st.subheader(t("wall.panel.hazards", lang, n=len(flags)))
+        st.markdown("\n".join(f"- {plain(s)}" for s in flags[:6]) or t("hazards.none", lang))
     else:
         st.subheader(t("wall.panel.overdue", lang))
         rates = q("verification_rate_by_unit", scope, **params).filter(pl.col("unit_code").is_not_null())

@@ -206,6 +206,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall.panel.new_today": ("今日新增（{n} 起）", "New today ({n})"),
     "wall.panel.serious": ("最严重的未办结纠纷", "Most serious active disputes"),
     "wall.panel.overdue": ("各地市逾期未核实", "Overdue by city"),
+    "wall.panel.hazards": ("本周隐患预警（{n} 处）", "Hazard flags this week ({n})"),
     "wall.nothing_today": ("今日暂无新增群体性纠纷。", "No new collective disputes today."),
     # 登录与权限 sign-in and access
     "auth.heading": ("哨岗 · 登录", "Sentinel · Sign in"),
