@@ -27,6 +27,7 @@ SHOTS = {
     "verification": ("/verification", ".js-plotly-plot"),
     "trends": ("/trends", ".js-plotly-plot"),
     "explorer": ("/explorer", '[data-testid="stDataFrame"]'),
+    "hazards": ("/hazards", '[data-testid="stDeckGlJsonChart"] canvas'),
 }
 
 
