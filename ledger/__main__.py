@@ -127,6 +127,12 @@ def cmd_info(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _save_users(settings: Settings, users: list[dict], tokens: list[dict], change: str) -> None:
+    """Write the users file and record the change in the audit log."""
+    access.save_directory(access.users_file(settings), users, tokens)
+    audit.record(settings, "config_change", "cli", change=change)
+
+
 def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     path = access.users_file(settings)
     users, tokens = access.raw_entries(path)
@@ -140,8 +146,7 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "remove":
         if len(others) == len(users):
             raise CliError(f"no user named {args.username!r} in {path}")
-        access.save_directory(path, others, tokens)
-        audit.record(settings, "config_change", "cli", change=f"removed user {args.username}")
+        _save_users(settings, others, tokens, f"removed user {args.username}")
         print(f"removed {args.username}")
         return 0
     if args.role not in access.ROLES:
@@ -154,19 +159,17 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
                  "email": args.email, "password_hash": access.hash_password(password)}
     except access.AccessError as e:
         raise CliError(str(e)) from None
-    access.save_directory(path, others + [entry], tokens)
-    audit.record(settings, "config_change", "cli", change=f"set user {args.username} ({args.role})")
+    _save_users(settings, others + [entry], tokens, f"set user {args.username} ({args.role})")
     print(f"{'updated' if len(others) < len(users) else 'added'} {args.username} ({args.role}) in {path}")
     return 0
 
 
 def cmd_wall_token(settings: Settings, args: argparse.Namespace) -> int:
-    path = access.users_file(settings)
-    users, tokens = access.raw_entries(path)
+    users, tokens = access.raw_entries(access.users_file(settings))
     if args.action == "new":
         token, digest = access.new_wall_token()
-        access.save_directory(path, users, tokens + [{"sha256": digest, "note": args.note, "revoked": False}])
-        audit.record(settings, "config_change", "cli", change=f"new wall token {digest[:8]}")
+        _save_users(settings, users, tokens + [{"sha256": digest, "note": args.note, "revoked": False}],
+                    f"new wall token {digest[:8]}")
         print(f"wall screen address (shown once): http://<server>:8501/?mode=wall&token={token}")
         return 0
     matches = [t for t in tokens if t["sha256"].startswith(args.prefix or "?")]
@@ -174,8 +177,7 @@ def cmd_wall_token(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError("give the first characters of exactly one token's sha256 (it was printed by `wall-token new` and is in the users file)")
     if args.action == "revoke":  # the only other action
         matches[0]["revoked"] = True
-        access.save_directory(path, users, tokens)
-        audit.record(settings, "config_change", "cli", change=f"revoked wall token {args.prefix}")
+        _save_users(settings, users, tokens, f"revoked wall token {args.prefix}")
         print(f"revoked {matches[0]['sha256'][:8]}")
     return 0
 
