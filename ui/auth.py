@@ -53,17 +53,19 @@ def _from_session(settings) -> User | None:
     return user
 
 
-def _sign_in_form(settings, directory, lang: str) -> None:
-    """Draw the form; sign in and rerun on the right password, else say why. Returns None so the
-    caller keeps the page from drawing (and keeps the link's page in the URL for after sign-in)."""
+def _sign_in_form(settings, directory, lang: str) -> User | None:
+    """Draw the form; on the right password clear it and return the user, so the page the link
+    asked for draws in this same run (no rerun that could lose the link's page); else None."""
     guard = SignInGuard(settings, directory)
-    st.title(t("auth.heading", lang))
-    with st.form("sign_in", border=True, width=420):
-        username = st.text_input(t("auth.username", lang), max_chars=64)
-        password = st.text_input(t("auth.password", lang), type="password", max_chars=256)
-        submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
-    if _identity_provider_configured():
-        st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
+    form_area = st.empty()
+    with form_area.container():
+        st.title(t("auth.heading", lang))
+        with st.form("sign_in", border=True, width=420):
+            username = st.text_input(t("auth.username", lang), max_chars=64)
+            password = st.text_input(t("auth.password", lang), type="password", max_chars=256)
+            submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+        if _identity_provider_configured():
+            st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
     if not submitted:
         return None
     result = guard.sign_in(username, password)
@@ -77,7 +79,8 @@ def _sign_in_form(settings, directory, lang: str) -> None:
         return None
     audit.record(settings, "sign_in", result.user.username, ip=client, role=result.user.role.code)
     st.session_state[_SESSION_KEY] = (result.user, now_shanghai())
-    st.rerun()
+    form_area.empty()
+    return result.user
 
 
 def current_user(lang: str) -> User | None:

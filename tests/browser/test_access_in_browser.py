@@ -44,6 +44,8 @@ def sign_in(page, url: str, username: str, password: str = PASSWORD, path: str =
     page.get_by_label(t("auth.username")).fill(username)
     page.get_by_label(t("auth.password")).fill(password)
     page.get_by_role("button", name=t("auth.submit")).click()
+    if password == PASSWORD:  # the page the link asked for, not the default one
+        page.wait_for_url(f"**{path.split('?')[0]}*", timeout=60_000)
 
 
 def test_officer_cannot_reach_another_units_items(secured, page):
@@ -55,13 +57,14 @@ def test_officer_cannot_reach_another_units_items(secured, page):
     assert "441900" in page.locator('[data-testid="stSidebar"]').inner_text()  # told the link was refused
     sign_in(page, url, "chen", path="/explorer")
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=60_000)
+    with page.expect_download(timeout=60_000) as download:
+        page.locator('[data-testid="stDownloadButton"]').first.click()  # CSV
     # the city box offers Shenzhen only: there is no widget value that reaches Dongguan
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     options = page.get_by_role("option").all_inner_texts()
     assert options == ["深圳市"]
     page.keyboard.press("Escape")
-    with page.expect_download() as download:
-        page.get_by_text(t("explorer.download.csv")).click()
     rows = list(csv.reader(io.StringIO(download.value.path().read_bytes().decode("utf-8-sig"))))
     unit_column = rows[0].index("所属地市")
     assert len(rows) > 1 and {r[unit_column] for r in rows[1:]} == {"深圳市"}
