@@ -14,7 +14,7 @@ from ledger.schema import column_label
 from queries import q
 from ui.shell import context, current_user, keep_in_url, scope_label, url_value
 from ui.slice_form import describe, slice_form
-from ui.tables import enum_label, grade_label, place_label, suffix
+from ui.tables import enum_label, grade_label, place_label, suffix, value_label
 
 PAGE_SIZE = 50
 
@@ -104,9 +104,14 @@ else:
                             hide_index=True, width="stretch", height=38 + 35 * 14)
     steps = [("captured", "captured_at"), ("assigned", "assigned_at"), ("due", "verify_due_at"),
              ("verified", "verified_at"), ("closed", "closed_at"), ("updated", "updated_at")]
-    history = pl.DataFrame({
-        t("col.step", lang): [t(f"explorer.history.{step}", lang) for step, column in steps if item[column]],
-        t("col.when", lang): [item[column].strftime("%Y-%m-%d %H:%M") for step, column in steps if item[column]],
-    }).sort(t("col.when", lang))
+    timeline = [(item[column], t(f"explorer.history.{step}", lang)) for step, column in steps if item[column]]
+    changes = q("item_history", ctx.scope, item_id=item["item_id"])
+    timeline += [(r["recorded_at"], t("explorer.history.change", lang, field=column_label(r["field"], lang),
+                                        before=value_label(r["field"], r["before"], lang),
+                                        after=value_label(r["field"], r["after"], lang),
+                                        by=r["recorded_by"] or "—")) for r in changes.iter_rows(named=True)]
+    timeline.sort()
+    history = pl.DataFrame({t("col.when", lang): [when.strftime("%Y-%m-%d %H:%M") for when, _ in timeline],
+                            t("col.step", lang): [step for _, step in timeline]})
     history_column.markdown(f"**{t('explorer.history', lang)}**")
     history_column.dataframe(history, hide_index=True, width="stretch")

@@ -180,6 +180,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.history.verified": ("完成核实", "Verified"),
     "explorer.history.closed": ("办结", "Closed"),
     "explorer.history.updated": ("最后更新", "Last updated"),
+    "explorer.history.change": ("{field}：{before} → {after}（{by}）", "{field}: {before} → {after} ({by})"),
     "explorer.meta.snapshot": ("数据快照", "Snapshot"),
     "explorer.meta.rows": ("条目数", "Rows"),
     "explorer.meta.exported_at": ("导出时间", "Exported at"),

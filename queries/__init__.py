@@ -39,6 +39,9 @@ _SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
                  "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
 _REFERENCE_VIEWS = ("units", "counties", "industries", "grades")
 _SCOPED_PLACES = ("units", "counties")
+_NO_HISTORY = ("select null::varchar as item_id, null::varchar as field, null::varchar as before, "
+               "null::varchar as after, null::timestamp as recorded_at, null::varchar as recorded_by, "
+               "null::varchar as note, null::varchar as batch_id, null::integer as seq where false")
 
 
 class NoSnapshot(Exception):
@@ -140,6 +143,11 @@ class Door:
                 # where nothing happened (a zero is still information about that place).
                 for name in _SCOPED_PLACES:
                     con.read_parquet(str(snapshot.table(name))).filter(_SCOPE_FILTER).create_view(f"{name}_in_scope")
+                # Change history carries no unit of its own: it is visible for the items in scope.
+                # Snapshots built before the history existed have none: an empty history, not an error.
+                history_rows = (con.read_parquet(str(snapshot.table("verifications")))
+                                if "verifications" in snapshot.manifest["tables"] else con.sql(_NO_HISTORY))
+                history_rows.filter("item_id in (select item_id from items)").create_view("verifications")
                 con.execute(query_file(SHARED_MACROS).text)
                 self._connections[snapshot.snapshot_id] = con
                 # Keep the previous snapshot's connection for readers still on it; close older ones.

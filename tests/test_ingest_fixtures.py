@@ -14,6 +14,7 @@ from ledger.config import load_settings
 from ledger.export import write_items
 from ledger.ingest import ingest_files, preview
 from ledger.store import Journal, current_snapshot, sha256_of
+from queries import ALL, Door, Scope
 from tests.helpers import build_demo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -147,6 +148,11 @@ def test_verification_updates_change_status_and_keep_history(delivered):
     assert (status["before"], status["after"], status["recorded_by"]) == ('"pending"', '"verified"', "city_verification.xlsx")
     partly = items.filter(pl.col("url") == "https://news.example.cn/a/1002").row(0, named=True)
     assert partly["verification_result"] == "partly"
+    # the explorer's history of the item, through the query door and its scope
+    door = Door(settings)
+    shown = door.q("item_history", ALL, item_id=hardware["item_id"])
+    assert ("status", "pending", "verified") in shown.select("field", "before", "after").rows()
+    assert door.q("item_history", Scope.only("440300"), item_id=hardware["item_id"]).height == 0
 
 
 def test_raw_files_are_archived_with_checksums(delivered):

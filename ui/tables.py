@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from ledger.i18n import t
-from ledger.schema import ENUMS
+from ledger.schema import COLUMN_BY_NAME, ENUMS
 
 
 def suffix(lang: str) -> str:
@@ -24,6 +24,14 @@ def enum_label(column: str, enum_name: str, lang: str) -> pl.Expr:
     enum = ENUMS[enum_name]
     return pl.col(column).replace_strict({c: enum.label(c, lang) for c in enum.codes}, default=pl.col(column),
                                          return_dtype=pl.String)
+
+
+def value_label(column: str, value: str | None, lang: str) -> str:
+    """A ledger value as a reader sees it: an enum code as its label, nothing as a dash."""
+    if value is None:
+        return "—"
+    enum = COLUMN_BY_NAME[column].enum if column in COLUMN_BY_NAME else None
+    return enum.label(value, lang) if enum is not None else value
 
 
 def place_label(lang: str) -> pl.Expr:
