@@ -50,7 +50,7 @@ with summary_column:
 st.subheader(t("verify.units", lang))
 name = f"name_{suffix(lang)}"
 gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in per_unit.iter_rows(named=True)]
-st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=min(5, max(1, len(gauges)))),
+st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
                 config={"displayModeBar": False}, key="gauge_units")
 
 overdue = q("overdue_items", ctx.scope, limit=OVERDUE_SHOWN, **params)
