@@ -40,6 +40,7 @@ class Settings:
     wall_banner_minutes: int = 60
     # sign-in ([auth]): where the users file is, lock-out after N failures within M minutes, how
     # long a session lasts, a closed network that runs without sign-in, a reverse proxy's header
+    deadline_config: dict = field(default_factory=dict)  # [deadlines]; see ledger/deadlines.py
     users_file: str | None = None
     lockout_attempts: int = 5
     lockout_minutes: int = 15
@@ -83,6 +84,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
             "SENTINEL_DUCKDB_MEMORY_LIMIT", file_values.get("duckdb_memory_limit", "3GB")
         ),
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
+        deadline_config=file_values.get("deadlines", {}),
         verification_green_pct=float(bands.get("green_pct", 95.0)),
         verification_amber_pct=float(bands.get("amber_pct", 85.0)),
         **{f"wall_{key}": int(value) for key, value in file_values.get("wall", {}).items()

@@ -71,3 +71,18 @@ def grade_for(participants: int | None) -> str | None:
 @lru_cache(maxsize=1)
 def spring_festivals() -> dict[int, date]:
     return {int(r["year"]): date.fromisoformat(r["date"]) for r in _read("spring_festival.csv")}
+
+
+@lru_cache(maxsize=1)
+def calendar_days() -> dict[date, str]:
+    """Official holidays ("holiday") and adjusted working weekends ("workday") from holidays.csv."""
+    return {date.fromisoformat(r["date"]): r["kind"] for r in _read("holidays.csv")}
+
+
+def is_working_day(day: date) -> bool:
+    """A working day in mainland China: Monday to Friday unless a holiday, and the weekends that
+    the State Council's notice makes working days (调休)."""
+    kind = calendar_days().get(day)
+    if kind is not None:
+        return kind == "workday"
+    return day.weekday() < 5

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .. import geo, reference
+from ..deadlines import configured_rules
 from ..export import FORMULA_START
 from ..schema import COLUMNS, ITEMS_SCHEMA, validate_row
 from .dates import DateError, has_year, parse_datetime, year_from_title
@@ -29,7 +30,6 @@ TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by"
 TIME_FIELDS = ("captured_at", "assigned_at", "verify_due_at", "verified_at", "closed_at", "updated_at")
 BOOL_FIELDS = ("is_collective", "union_present", "proactive", "location_approx")
 CODE_FIELDS = ("unit_code", "county_code", "assigned_unit", "sub_industry")
-DEFAULT_VERIFY_HOURS = 72  # provisional: the verification-workflow issue computes real deadlines
 FUTURE_TOLERANCE = timedelta(days=1)
 TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总数|total|sum)\b", re.IGNORECASE)
 CLB_SOURCE = "China Labour Bulletin"
@@ -321,9 +321,9 @@ def derive_status(fields: dict, current: str | None) -> str | None:
     return None
 
 
-def verify_due_at(assigned_at: datetime | None) -> datetime | None:
-    """Provisional deadline for a new item; the verification-workflow issue replaces this rule."""
-    return assigned_at + timedelta(hours=DEFAULT_VERIFY_HOURS) if assigned_at else None
+def verify_due_at(assigned_at: datetime | None, grade: str | None) -> datetime | None:
+    """A new item's verification deadline, by grade and the working-day calendar (ledger/deadlines.py)."""
+    return configured_rules().due_at(assigned_at, grade) if assigned_at else None
 
 
 def new_item(row: Row, fmt: str, now: datetime) -> dict:
@@ -347,7 +347,7 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
         item["grade"] = item["grade"] or (reference.grade_for(low) if item["is_collective"] else None)
         item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
         item["assigned_at"] = item["assigned_at"] or item["captured_at"]
-        item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"])
+        item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"])
         if item["lon"] is None and item["unit_code"]:
             place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
             if place:
