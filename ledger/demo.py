@@ -1047,6 +1047,8 @@ def _workflow(rng: np.random.Generator, world: _World, calendar: _Calendar, kind
         "verified_by": _null_unless(is_verified, verified_by),
         "verification_result": _null_unless(is_verified, pa.array(VERIFICATION_RESULT.codes).take(result)),
         "verification_notes": _null_unless(is_verified, notes),
+        "duplicate_of": pa.nulls(n, pa.string()),  # the demo does not say which item it repeats
+        "disposition": pa.nulls(n, pa.string()),
         "status": pa.array(STATUS.codes).take(status),
         "closed_at": _timestamps(closed, is_closed),
         "updated_at": _timestamps(updated),

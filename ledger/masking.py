@@ -35,5 +35,5 @@ def mask(text: str | None) -> str | None:
 
 # the columns of query results that can carry personal data, masked for roles that may not see it
 # (before/after/note/recorded_by are the change history's copies of ledger text)
-PERSONAL_TEXT_COLUMNS = ("title", "summary", "verification_notes", "verified_by", "participants_text",
+PERSONAL_TEXT_COLUMNS = ("title", "summary", "verification_notes", "disposition", "verified_by", "participants_text",
                          "before", "after", "note", "recorded_by")

@@ -158,6 +158,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("verified_by", pa.string(), "核实人", "Verified by"),
     Column("verification_result", pa.string(), "核实结果", "Verification result", enum=VERIFICATION_RESULT),
     Column("verification_notes", pa.string(), "核实情况", "Verification notes"),
+    Column("duplicate_of", pa.string(), "重复于", "Duplicate of"),  # with result "duplicate"
+    Column("disposition", pa.string(), "处置情况", "Disposition"),
     Column("proactive", pa.bool_(), "主动报送", "Reported proactively", required=True),
     Column("status", pa.string(), "状态", "Status", required=True, enum=STATUS),
     Column("closed_at", _TS, "办结时间", "Closed at"),

@@ -93,6 +93,16 @@ def test_later_batch_wins_for_the_same_item(tmp_path):
     assert all(titles[i] == "更正后的标题" for i in changed.column("item_id").to_pylist())
 
 
+def test_batches_written_before_a_column_was_added_still_build_with_every_column(tmp_path):
+    settings = load_settings(tmp_path)
+    batch = Journal(settings.journal_dir).append("items", small_chunks(50, seed=2), source="test")
+    for part in batch.part_files:  # as an older Sentinel wrote it, without the newer columns
+        pq.write_table(pq.read_table(part).drop_columns(["duplicate_of", "disposition"]), part)
+    snapshot = build_snapshot(settings)
+    assert pq.read_schema(snapshot.table("items")).names == ITEMS_SCHEMA.names
+    assert pq.read_metadata(snapshot.table("items")).num_rows == 50
+
+
 def test_snapshot_of_empty_journal_says_what_to_do(tmp_path):
     with pytest.raises(StoreError, match="demo"):
         build_snapshot(load_settings(tmp_path))

@@ -33,7 +33,8 @@ DUPLICATE_DAYS = 3
 TITLE_SIMILARITY = 85  # rapidfuzz ratio of normalised titles
 ENTERPRISE_SIMILARITY = 90
 UPDATABLE = ("status", "assigned_unit", "assigned_at", "verify_due_at", "verified_at", "verified_by",
-             "verification_result", "verification_notes", "closed_at")
+             "verification_result", "verification_notes", "duplicate_of", "disposition",
+             "closed_at")
 _COMPANY_WORDS = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|分公司|公司|co\.?,?|ltd\.?|limited|inc\.?|corp\.?)",
                             re.IGNORECASE)
 

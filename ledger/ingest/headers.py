@@ -53,6 +53,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "union_present": ("有无工会", "是否建会", "是否有工会"),
     "grade": ("等级", "级别", "事件等级"),
     "proactive": ("主动报送", "是否主动报送"),
+    "duplicate_of": ("重复编号", "与之重复的编号"),
+    "disposition": ("处理情况", "处置结果"),
     "closed_at": ("办结时间", "办结日期"),
     "province": ("省份", "省", "Province"),
     "response": ("Response to Collective Action", "处置情况", "处置措施"),

@@ -26,7 +26,8 @@ from .headers import Table
 from .participants import parse_participants
 from .places import gazetteer
 
-TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes")
+TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
+               "duplicate_of", "disposition")
 TIME_FIELDS = ("captured_at", "assigned_at", "verify_due_at", "verified_at", "closed_at", "updated_at")
 BOOL_FIELDS = ("is_collective", "union_present", "proactive", "location_approx")
 CODE_FIELDS = ("unit_code", "county_code", "assigned_unit", "sub_industry")
