@@ -14,7 +14,7 @@ from ledger.schema import column_label
 from queries import q
 from ui.shell import context, current_user, keep_in_url, scope_label, url_value
 from ui.slice_form import describe, slice_form
-from ui.tables import enum_label, grade_label, place_label, suffix, value_label
+from ui.tables import enum_label, grade_label, item_timeline, place_label, suffix
 
 PAGE_SIZE = 50
 
@@ -102,16 +102,5 @@ else:
     fields_column, history_column = st.columns([2, 1], gap="large")
     fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): list(shown.values())}),
                             hide_index=True, width="stretch", height=38 + 35 * 14)
-    steps = [("captured", "captured_at"), ("assigned", "assigned_at"), ("due", "verify_due_at"),
-             ("verified", "verified_at"), ("closed", "closed_at"), ("updated", "updated_at")]
-    timeline = [(item[column], t(f"explorer.history.{step}", lang)) for step, column in steps if item[column]]
-    changes = q("item_history", ctx.scope, item_id=item["item_id"])
-    timeline += [(r["recorded_at"], t("explorer.history.change", lang, field=column_label(r["field"], lang),
-                                        before=value_label(r["field"], r["before"], lang),
-                                        after=value_label(r["field"], r["after"], lang),
-                                        by=r["recorded_by"] or "—")) for r in changes.iter_rows(named=True)]
-    timeline.sort()
-    history = pl.DataFrame({t("col.when", lang): [when.strftime("%Y-%m-%d %H:%M") for when, _ in timeline],
-                            t("col.step", lang): [step for _, step in timeline]})
     history_column.markdown(f"**{t('explorer.history', lang)}**")
-    history_column.dataframe(history, hide_index=True, width="stretch")
+    history_column.dataframe(item_timeline(item, ctx.scope, lang), hide_index=True, width="stretch")

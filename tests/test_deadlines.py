@@ -35,3 +35,11 @@ def test_configured_rules_override_the_defaults():
     assigned = datetime(2026, 11, 25, 9, 30)
     assert rules.due_at(assigned, "III") == datetime(2026, 11, 26, 9, 30)
     assert rules.due_at(assigned, "IV") == datetime(2026, 12, 2, 9, 30)
+
+
+def test_a_source_with_its_own_time_shortens_the_deadline_but_never_lengthens_it():
+    rules = rules_from({"hours_by_source": {"people": 24}})
+    assigned = datetime(2026, 11, 25, 9, 30)
+    assert rules.due_at(assigned, "IV", "people") == datetime(2026, 11, 26, 9, 30)  # not 3 working days
+    assert rules.due_at(assigned, "I", "people") == datetime(2026, 11, 25, 11, 30)  # grade I's 2 hours win
+    assert rules.due_at(assigned, "IV", "wechat") == datetime(2026, 11, 30, 9, 30)

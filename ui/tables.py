@@ -7,7 +7,8 @@ import polars as pl
 import streamlit as st
 
 from ledger.i18n import t
-from ledger.schema import COLUMN_BY_NAME, ENUMS
+from ledger.schema import COLUMN_BY_NAME, ENUMS, column_label
+from queries import Scope, q
 
 
 def suffix(lang: str) -> str:
@@ -69,3 +70,21 @@ def show_disputes(frame: pl.DataFrame, lang: str, columns: list[str], **datafram
     config = {t(f"col.{name}", lang): st.column_config.Column(width=COLUMN_WIDTHS[name]) for name in columns}
     return st.dataframe(dispute_table(frame, lang, columns), hide_index=True, width="stretch",
                         column_config=config, **dataframe_args)
+
+
+def item_timeline(item: dict, scope: Scope, lang: str) -> pl.DataFrame:
+    """An item's history, oldest first: its own workflow times (captured, assigned, due, verified,
+    closed) and every recorded change (who changed which field from what to what), as the
+    explorer and the verification form show it. The changes come through the query door, so
+    the caller's scope and masking apply."""
+    steps = [("captured", "captured_at"), ("assigned", "assigned_at"), ("due", "verify_due_at"),
+             ("verified", "verified_at"), ("closed", "closed_at"), ("updated", "updated_at")]
+    timeline = [(item[column], t(f"explorer.history.{step}", lang)) for step, column in steps if item.get(column)]
+    changes = q("item_history", scope, item_id=item["item_id"])
+    timeline += [(r["recorded_at"], t("explorer.history.change", lang, field=column_label(r["field"], lang),
+                                      before=value_label(r["field"], r["before"], lang),
+                                      after=value_label(r["field"], r["after"], lang),
+                                      by=r["recorded_by"] or "—")) for r in changes.iter_rows(named=True)]
+    timeline.sort(key=lambda entry: entry[0])
+    return pl.DataFrame({t("col.when", lang): [when.strftime("%Y-%m-%d %H:%M") for when, _ in timeline],
+                         t("col.step", lang): [step for _, step in timeline]})

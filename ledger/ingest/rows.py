@@ -322,9 +322,9 @@ def derive_status(fields: dict, current: str | None) -> str | None:
     return None
 
 
-def verify_due_at(assigned_at: datetime | None, grade: str | None) -> datetime | None:
-    """A new item's verification deadline, by grade and the working-day calendar (ledger/deadlines.py)."""
-    return configured_rules().due_at(assigned_at, grade) if assigned_at else None
+def verify_due_at(assigned_at: datetime | None, grade: str | None, source: str | None) -> datetime | None:
+    """A new item's verification deadline, by grade, source and the working-day calendar (ledger/deadlines.py)."""
+    return configured_rules().due_at(assigned_at, grade, source) if assigned_at else None
 
 
 def new_item(row: Row, fmt: str, now: datetime) -> dict:
@@ -348,7 +348,7 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
         item["grade"] = item["grade"] or (reference.grade_for(low) if item["is_collective"] else None)
         item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
         item["assigned_at"] = item["assigned_at"] or item["captured_at"]
-        item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"])
+        item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
         if item["lon"] is None and item["unit_code"]:
             place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
             if place:

@@ -1,0 +1,193 @@
+"""Assigning and verifying items: real journals and snapshots in a private ledger per test, the
+rules a verification must meet, the conflict between two officers, the scope of a city officer,
+the background rebuild, and the 核实办理 page (AppTest) saving a verification end to end."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger import assign, audit
+from ledger.access import DEMO_USER, ROLES, User
+from ledger.config import REPO_ROOT
+from ledger.deadlines import configured_rules
+from ledger.rebuild import rebuild_soon
+from ledger.schema import ITEMS_SCHEMA
+from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
+from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
+from tests.helpers import build_demo
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    settings = build_demo(tmp_path, n_items=1500, seed=11)
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(settings.data_dir))
+    return settings
+
+
+def items(settings) -> pl.DataFrame:
+    return pl.read_parquet(current_snapshot(settings).table("items"))
+
+
+def pending(settings, unit: str | None = None) -> dict:
+    frame = items(settings).filter((pl.col("status") == "pending") & pl.col("assigned_at").is_not_null())
+    if unit:
+        frame = frame.filter(pl.col("unit_code") == unit)
+    return frame.sort("item_id").row(0, named=True)
+
+
+def officer(unit: str, name: str = "陈核实") -> User:
+    return User(f"officer-{unit}-{name}", ROLES["officer"], name, unit)
+
+
+def test_a_saved_verification_reaches_the_snapshot_with_its_history(ledger):
+    item = pending(ledger)
+    who = officer(item["unit_code"])
+    change = save(ledger, load_item(ledger, item["item_id"]),
+                  Verification("partly", " 现场核实：约30人聚集，已协调发放部分工资。 ", grade="III", ownership="private",
+                               union_present=False, participants_low=30, participants_high=35, disposition="已协调",
+                               proactive=True), who)
+    assert change.before["status"] == "pending" and change.after["status"] == "verified"
+    build_snapshot(ledger)
+    row = items(ledger).filter(pl.col("item_id") == item["item_id"]).row(0, named=True)
+    assert (row["status"], row["verification_result"], row["grade"], row["union_present"], row["proactive"]) == \
+           ("verified", "partly", "III", False, True)
+    assert row["verification_notes"] == "现场核实：约30人聚集，已协调发放部分工资。"
+    assert row["verified_by"] == "陈核实" and row["participants_high"] == 35
+    history = pl.read_parquet(current_snapshot(ledger).table("verifications")).filter(pl.col("item_id") == item["item_id"])
+    status = history.filter(pl.col("field") == "status").row(0, named=True)
+    assert (status["before"], status["after"], status["recorded_by"]) == ('"pending"', '"verified"', who.username)
+
+
+def test_the_later_of_two_officers_gets_a_conflict_and_the_first_change_is_kept(ledger):
+    item = pending(ledger)
+    first, second = officer(item["unit_code"], "甲"), officer(item["unit_code"], "乙")
+    form_a, form_b = load_item(ledger, item["item_id"]), load_item(ledger, item["item_id"])
+    save(ledger, form_a, Verification("true", "甲的核实"), first)
+    with pytest.raises(ConflictError) as conflict:
+        save(ledger, form_b, Verification("false", "乙的核实"), second)
+    assert conflict.value.others[0].recorded_by == first.username
+    assert "verification_result" in conflict.value.others[0].fields
+    reloaded = load_item(ledger, item["item_id"])  # the newer values, before any snapshot is built
+    assert reloaded.item["verification_notes"] == "甲的核实"
+    save(ledger, reloaded, Verification("false", "乙的核实"), second)
+    build_snapshot(ledger)
+    history = pl.read_parquet(current_snapshot(ledger).table("verifications")).filter(
+        (pl.col("item_id") == item["item_id"]) & (pl.col("field") == "verification_notes"))
+    assert history["after"].to_list() == ['"甲的核实"', '"乙的核实"']  # neither is lost
+    assert history["before"].to_list() == ["null", '"甲的核实"']
+
+
+@pytest.mark.parametrize("verification, words", [
+    (Verification("", "有内容"), "核实结果"),
+    (Verification("true", "  "), "核实情况"),
+    (Verification("duplicate", "重复"), "重复的台账编号"),
+    (Verification("duplicate", "重复", duplicate_of="NO-SUCH-ITEM"), "没有编号为 NO-SUCH-ITEM"),
+    (Verification("true", "人数", participants_low=50, participants_high=10), "上限不能小于下限"),
+])
+def test_verifications_that_break_the_rules_are_refused_with_a_reason(ledger, verification, words):
+    item = pending(ledger)
+    with pytest.raises(VerificationError) as error:
+        save(ledger, load_item(ledger, item["item_id"]), verification, officer(item["unit_code"]))
+    assert words in error.value.text("zh")
+    assert not [b for b in (ledger.journal_dir).glob("*-verifications-*")]
+
+
+def test_a_duplicate_names_another_item_and_a_correction_keeps_the_first_verification_time(ledger):
+    item, other = pending(ledger), items(ledger).row(0, named=True)
+    who = officer(item["unit_code"])
+    first = save(ledger, load_item(ledger, item["item_id"]), Verification("duplicate", "与另一条重复", duplicate_of=other["item_id"]),
+                 who, at=now_shanghai() - timedelta(hours=1))
+    correction = save(ledger, load_item(ledger, item["item_id"]), Verification("true", "复核后确认属实"), who)
+    assert "verified_at" not in correction.after and correction.after["duplicate_of"] is None
+    build_snapshot(ledger)
+    row = items(ledger).filter(pl.col("item_id") == item["item_id"]).row(0, named=True)
+    assert row["verified_at"] == first.after["verified_at"] and row["verification_result"] == "true"
+    assert save(ledger, load_item(ledger, item["item_id"]), Verification("true", "复核后确认属实"), who) is None
+
+
+def test_an_officer_cannot_verify_another_units_item_and_a_leader_cannot_verify_at_all(ledger):
+    item = pending(ledger)
+    elsewhere = next(code for code in ("440100", "440300") if code != item["unit_code"])
+    version = load_item(ledger, item["item_id"])
+    with pytest.raises(VerificationError, match="another unit"):
+        save(ledger, version, Verification("true", "越权"), officer(elsewhere))
+    with pytest.raises(VerificationError, match="cannot record"):
+        save(ledger, version, Verification("true", "越权"), User("li", ROLES["leader"], "李"))
+
+
+def test_new_items_without_a_unit_are_assigned_with_a_deadline_by_grade(ledger):
+    snapshot_items = items(ledger)
+    waiting = pl.concat([snapshot_items.filter(pl.col("grade") == grade).head(1) for grade in ("I", "IV")]).with_columns(
+        item_id=pl.Series(["NEW-1", "NEW-2"]), status=pl.lit("pending"), assigned_unit=pl.lit(None, pl.String),
+        assigned_at=pl.lit(None, pl.Datetime("us")), verify_due_at=pl.lit(None, pl.Datetime("us")),
+        verified_at=pl.lit(None, pl.Datetime("us")), verification_result=pl.lit(None, pl.String),
+        closed_at=pl.lit(None, pl.Datetime("us")))
+    Journal(ledger.journal_dir).append("items", [waiting.to_arrow().cast(ITEMS_SCHEMA)], source="platform.csv")
+    build_snapshot(ledger)
+    now = now_shanghai()
+    changes = assign.assign_new(ledger, now)
+    assert sorted(c.item_id for c in changes) == sorted(waiting["item_id"].to_list())
+    build_snapshot(ledger)
+    assert assign.assign_new(ledger, now) == []  # nothing twice
+    after = items(ledger).filter(pl.col("item_id").is_in(waiting["item_id"].to_list()))
+    for row in after.iter_rows(named=True):
+        assert row["assigned_unit"] == row["unit_code"] and row["assigned_at"] == now
+        assert row["verify_due_at"] == configured_rules().due_at(now, row["grade"], row["source"])
+
+
+def test_rebuilds_requested_in_a_burst_end_with_a_snapshot_that_has_them_all(ledger):
+    before = current_snapshot(ledger).snapshot_id
+    ids = items(ledger).filter(pl.col("status") == "pending").sort("item_id")["item_id"].to_list()[:3]
+    for item_id in ids:
+        unit = items(ledger).filter(pl.col("item_id") == item_id)["unit_code"][0]
+        save(ledger, load_item(ledger, item_id), Verification("true", "批量核实"), officer(unit))
+        thread = rebuild_soon(ledger)
+    thread.join(timeout=120)
+    assert current_snapshot(ledger).snapshot_id != before
+    assert set(items(ledger).filter(pl.col("item_id").is_in(ids))["status"]) == {"verified"}
+
+
+def open_verify_page(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/verify.py")
+    return at.run()
+
+
+def test_the_page_lists_the_queue_by_urgency_and_saves_a_verification(ledger):
+    at = open_verify_page({})
+    assert not at.exception and at.title[0].value == "核实办理"
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert counts["已超期"] > 0
+    states = at.dataframe[0].value["紧急程度"].to_list()
+    assert states == sorted(states, key=["已超期", "即将到期", "新交办"].index)  # overdue first
+
+    item = pending(ledger)
+    at = open_verify_page({"item": item["item_id"]})
+    at.radio(key=f"verify_{item['item_id']}_result").set_value("true")
+    at.text_area(key=f"verify_{item['item_id']}_notes").input("现场核实：属实，已介入协调。")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert "已保存" in at.toast[0].value
+    events = [e for e in audit.read(ledger) if e["event"] == "verification_edit"]
+    assert events and events[0]["item_id"] == item["item_id"] and events[0]["user"] == DEMO_USER.username
+
+
+def test_the_page_shows_a_conflict_and_keeps_what_was_typed(ledger):
+    item = pending(ledger)
+    at = open_verify_page({"item": item["item_id"]})
+    save(ledger, load_item(ledger, item["item_id"]), Verification("true", "另一位信息员先保存"), officer(item["unit_code"], "王"))
+    at.radio(key=f"verify_{item['item_id']}_result").set_value("false")
+    at.text_area(key=f"verify_{item['item_id']}_notes").input("我的核实内容")
+    at.button[0].click().run()
+    assert "保存未成功" in at.error[0].value and "officer-" in at.error[0].value  # who saved first
+    assert at.text_area(key=f"verify_{item['item_id']}_notes").value == "我的核实内容"
+    at.button[1].click().run()  # 载入最新内容, then save again on top of it
+    at.button[0].click().run()
+    assert not at.error and "已保存" in at.toast[0].value
