@@ -16,13 +16,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import access, audit, demo, geo, hazards
+from . import access, audit, demo, geo, hazards, remind, verify
+from .assign import assign_new
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
 from .hazards.evaluate import evaluate, table as evaluation_table
+from .officers import OfficersError
+from .schema import GRADE, OWNERSHIP, VERIFICATION_RESULT
 from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
+from .verify import Verification
 
 
 class CliError(Exception):
@@ -257,6 +261,75 @@ def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _result_code(text: str) -> str:
+    code = VERIFICATION_RESULT.code_for_label(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"核实结果须为 属实、部分属实、不实 或 重复 (true, partly, false, duplicate): {text}")
+    return code
+
+
+def _cli_user(settings: Settings, name: str) -> access.User:
+    """The users file's entry for `name` (with its role and unit), else `name` acting with the
+    administrator's rights that a shell on the ledger's machine has anyway."""
+    return access.load_directory(settings).find(name) or access.User(f"cli:{name}", access.ROLES["admin"], name)
+
+
+def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
+    user = _cli_user(settings, args.by)
+    low, high = args.participants or (None, None)
+    verification = Verification(
+        result=args.result, notes=args.notes, duplicate_of=args.duplicate_of, enterprise=args.enterprise,
+        ownership=args.ownership, union_present=args.union, participants_low=low, participants_high=high,
+        grade=args.grade, disposition=args.disposition, proactive=args.proactive, close=args.close)
+    try:
+        change = verify.save(settings, verify.load_item(settings, args.item_id), verification, user)
+    except verify.VerificationError as error:
+        raise CliError(error.text()) from None
+    if change is None:
+        print(f"{args.item_id}: nothing differs from the ledger; nothing written")
+        return 0
+    audit.record(settings, "verification_edit", user.username, item_id=args.item_id, fields=sorted(change.after))
+    print(f"{args.item_id}: recorded {', '.join(sorted(change.after))}")
+    if not args.no_snapshot:
+        print(f"snapshot {build_snapshot(settings).snapshot_id}")
+    return 0
+
+
+def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
+    changes = assign_new(settings, now_shanghai())
+    print(f"assigned {len(changes)} items")
+    if changes and not args.no_snapshot:
+        print(f"snapshot {build_snapshot(settings).snapshot_id}")
+    return 0
+
+
+def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        outcomes = remind.run_round(settings, now_shanghai(), dry_run=args.dry_run)
+    except (remind.ReminderError, OfficersError) as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps({"reminders": [o.reminder.to_json(o.sent, o.error) for o in outcomes]}, ensure_ascii=False))
+        return 0
+    sent = sum(o.sent for o in outcomes)
+    print(f"{'would send' if args.dry_run else 'sent'} {len(outcomes) if args.dry_run else sent} reminders"
+          + ("" if args.dry_run else f", {len(outcomes) - sent} failed (tried again next round)"))
+    for o in outcomes:
+        r = o.reminder
+        print(f"  {r.item_id} {r.stage:<9} {r.channel:<5} {r.officer.name} ({r.unit_code})"
+              + (f"  ✗ {o.error}" if o.error else ""))
+    return 0
+
+
+def _participants(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    try:
+        numbers = int(low), int(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"涉及人数须为 N 或 LOW-HIGH: {text}") from None
+    return numbers
+
+
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
     "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
@@ -267,6 +340,9 @@ SUBCOMMANDS = {
     "export": (cmd_export, "write the current ledger's items as csv, xlsx or parquet in the export format"),
     "hazards": (cmd_hazards, "the hazard screen for one week: emerging risk areas with their evidence"),
     "hazards-eval": (cmd_hazards_eval, "inject synthetic outbreaks and report each method's detection, false alarms, delay"),
+    "assign": (cmd_assign, "assign open items that have no unit yet, with deadlines by grade and source"),
+    "verify": (cmd_verify, "record one item's verification (核实) as the unit's officer would on the page"),
+    "remind": (cmd_remind, "one reminder round: email and SMS the officers of items due soon or overdue (for cron)"),
 }
 
 
@@ -321,6 +397,26 @@ def build_parser() -> Parser:
     evaluation.add_argument("--seed", type=int, default=1, help="random seed of the injections (default 1)")
     evaluation.add_argument("--as-of", type=_iso_date, default=None, help="end of the test year (default today)")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    sub.choices["assign"].add_argument("--no-snapshot", action="store_true", help="journal only; build no snapshot")
+    checked = sub.choices["verify"]
+    checked.add_argument("item_id", help="the item's id (编号)")
+    checked.add_argument("--result", type=_result_code, required=True, help="属实|部分属实|不实|重复 (or true|partly|false|duplicate)")
+    checked.add_argument("--notes", required=True, help="what was found on site (核实情况)")
+    checked.add_argument("--by", default=getpass.getuser(), help="who verified: a username of the users file (default: you)")
+    checked.add_argument("--duplicate-of", default=None, help="with 重复: the item it repeats")
+    checked.add_argument("--enterprise", default=None)
+    checked.add_argument("--ownership", choices=OWNERSHIP.codes, default=None)
+    checked.add_argument("--union", type=lambda v: {"yes": True, "no": False, "有": True, "无": False}[v],
+                         default=None, help="yes|no (有|无): is there a union")
+    checked.add_argument("--participants", type=_participants, default=None, help="N or LOW-HIGH")
+    checked.add_argument("--grade", choices=GRADE.codes, default=None, help="corrected grade")
+    checked.add_argument("--disposition", default=None, help="how it is being handled (处置情况)")
+    checked.add_argument("--proactive", action="store_true", default=None, help="the unit reported it proactively")
+    checked.add_argument("--close", action="store_true", help="the dispute is settled: close it too")
+    checked.add_argument("--no-snapshot", action="store_true", help="journal only; build no snapshot")
+    chase = sub.choices["remind"]
+    chase.add_argument("--dry-run", action="store_true", help="list what would be sent; send and log nothing")
+    chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')
     return parser
 
 

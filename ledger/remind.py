@@ -1,0 +1,303 @@
+"""Reminders (催办): tell the responsible officer, by email and SMS, that an item is due soon or
+overdue, and tell the unit's head when it stays overdue.
+
+`python -m ledger remind` runs one round and is meant for cron or a systemd timer (every 15
+minutes; docs/operations.md). A round assigns new items first (ledger/assign.py), builds a
+snapshot if the journal has moved on (so an item verified a minute ago is not chased), then
+finds, from the snapshot:
+
+- due_soon: the deadline is within `due_soon_hours` (default 4);
+- overdue: the deadline has passed;
+- escalated: the deadline passed more than `escalate_after_days` ago (default 2): to the heads.
+
+Each (item, stage, officer, channel) is one reminder, sent at most once: every attempt is
+appended to a log (journal/reminders/log.jsonl) with its outcome, a reminder logged as sent is
+never sent again, and one that failed is tried again in the next round, so nothing is lost when
+the mail server or the SMS gateway is down. Rounds never overlap (a file lock).
+
+Email goes through SMTP with implicit TLS or STARTTLS (a private CA file may be given, as
+government intranets often have one); SMS through the province's HTTP gateway: a URL, a JSON
+body template with {mobile} and {message}, and an authorisation header whose value comes from
+an environment variable, never from the file.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import duckdb
+
+from .assign import assign_new
+from .config import Settings
+from .geo import unit_name
+from .officers import Officer, load_officers, responsible
+from .sqlfiles import sql
+from .store import Journal, build_snapshot, current_snapshot
+
+STAGES = ("due_soon", "overdue", "escalated")
+STAGE_WORDS = {"due_soon": "即将到期", "overdue": "已超期", "escalated": "超期未核实，提请督办"}
+DEFAULTS = {"due_soon_hours": 4, "escalate_after_days": 2, "lookback_days": 60, "app_url": ""}
+
+
+class ReminderError(RuntimeError):
+    """A reminder round that cannot run as configured; the message says what to fix."""
+
+
+class SendError(RuntimeError):
+    """One message that could not be delivered; it will be tried again in the next round."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    item_id: str
+    unit_code: str
+    title: str
+    grade: str | None
+    due_at: datetime
+    stage: str
+    officer: Officer
+    channel: str  # email | sms
+
+    @property
+    def key(self) -> str:
+        return f"{self.item_id}|{self.stage}|{self.channel}|{self.officer.key}"
+
+    def message(self, now: datetime, app_url: str = "") -> tuple[str, str]:
+        """(subject, text) in Chinese; the SMS is the text alone."""
+        late = now - self.due_at
+        when = (f"已超期 {late.days} 天 {late.seconds // 3600} 小时" if late >= timedelta(0)
+                else f"将于 {self.due_at:%m月%d日 %H:%M} 到期")
+        grade = f"{self.grade}级" if self.grade else "未定级"
+        link = f" 办理：{app_url.rstrip('/')}/verify?item={self.item_id}" if app_url else ""
+        text = (f"【哨岗】{self.officer.name}：{unit_name(self.unit_code)}舆情“{self.title}”（编号 {self.item_id}，{grade}）"
+                f"核实时限 {self.due_at:%Y-%m-%d %H:%M}，{when}。请尽快核实并在系统中反馈。{link}")
+        return f"[哨岗] 核实提醒（{STAGE_WORDS[self.stage]}）：{self.item_id}", text
+
+    def to_json(self, sent: bool, error: str = "") -> dict:
+        """The shape `remind --json` prints; the officer by name, never by phone number."""
+        entry = {"item_id": self.item_id, "unit": self.unit_code, "officer": self.officer.name, "channel": self.channel,
+                 "stage": self.stage, "due_at": self.due_at.isoformat(sep=" ", timespec="minutes"), "sent": sent}
+        return {**entry, "error": error} if error else entry
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reminder: Reminder
+    sent: bool
+    error: str = ""
+
+
+# ---- channels ------------------------------------------------------------------------------------
+
+class EmailChannel:
+    """SMTP with `security` = starttls (default), tls (implicit, port 465) or none (loopback
+    relays only). One connection per round, opened on the first message."""
+
+    name = "email"
+
+    def __init__(self, config: dict):
+        self.host = config["host"]
+        self.security = config.get("security", "starttls")
+        if self.security not in ("starttls", "tls", "none"):
+            raise ReminderError(f"[reminders.email] security 须为 starttls、tls 或 none：{self.security}")
+        self.port = int(config.get("port", 465 if self.security == "tls" else 587))
+        self.sender = config.get("sender", "sentinel@localhost")
+        self.username = config.get("username")
+        self.password = os.environ.get(config.get("password_env", "SENTINEL_SMTP_PASSWORD"), "")
+        self.ca_file = config.get("ca_file")
+        self.timeout = float(config.get("timeout_seconds", 20))
+        self._smtp: smtplib.SMTP | None = None
+
+    def _context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.security == "starttls":
+                smtp.starttls(context=self._context())
+        if self.username:
+            smtp.login(self.username, self.password)
+        return smtp
+
+    def send(self, reminder: Reminder, subject: str, text: str) -> None:
+        if not reminder.officer.email:
+            raise SendError("信息员未登记电子邮箱")
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, reminder.officer.email, subject
+        message.set_content(text)
+        try:
+            self._smtp = self._smtp or self._connect()
+            self._smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            raise SendError(f"邮件发送失败：{error}") from None
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._smtp = None
+
+
+class SmsChannel:
+    """The SMS gateway: POST `body` (JSON with {mobile} and {message} filled in) to `url`, with
+    the header `auth_header` set from the environment variable `auth_env`; any 2xx is success."""
+
+    name = "sms"
+
+    def __init__(self, config: dict):
+        self.url = config["url"]
+        self.body = config.get("body", '{"mobile": "{mobile}", "content": "{message}"}')
+        self.auth_header = config.get("auth_header", "Authorization")
+        self.auth_value = os.environ.get(config.get("auth_env", "SENTINEL_SMS_TOKEN"), "")
+        self.timeout = float(config.get("timeout_seconds", 10))
+
+    def send(self, reminder: Reminder, subject: str, text: str) -> None:
+        if not reminder.officer.mobile:
+            raise SendError("信息员未登记手机号码")
+        # Values are JSON-escaped before they go into the template, so a title cannot break it.
+        body = self.body.replace("{mobile}", json.dumps(reminder.officer.mobile)[1:-1]) \
+                        .replace("{message}", json.dumps(text, ensure_ascii=False)[1:-1])
+        request = urllib.request.Request(self.url, data=body.encode("utf-8"), method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        if self.auth_value:
+            request.add_header(self.auth_header, self.auth_value)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            raise SendError(f"短信网关返回 {error.code}") from None
+        except (OSError, ValueError) as error:
+            raise SendError(f"短信网关不可达：{error}") from None
+
+    def close(self) -> None:
+        pass
+
+
+def channels_from(config: dict) -> dict[str, EmailChannel | SmsChannel]:
+    channels = {}
+    if "email" in config:
+        channels["email"] = EmailChannel(config["email"])
+    if "sms" in config:
+        channels["sms"] = SmsChannel(config["sms"])
+    return channels
+
+
+# ---- the round -----------------------------------------------------------------------------------
+
+def log_file(settings: Settings) -> Path:
+    return settings.journal_dir / "reminders" / "log.jsonl"
+
+
+def read_log(settings: Settings) -> list[dict]:
+    path = log_file(settings)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _append_log(settings: Settings, entries: Iterable[dict]) -> None:
+    path = log_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        for entry in entries:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+@contextmanager
+def _round_lock(settings: Settings):
+    path = log_file(settings).parent / ".round.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fresh_snapshot(settings: Settings):
+    """The current snapshot, rebuilt first if the journal has batches it does not include."""
+    snapshot = current_snapshot(settings)
+    included = set(snapshot.manifest.get("source_batches", [])) if snapshot else set()
+    if snapshot is None or any(b.batch_id not in included for b in Journal(settings.journal_dir).batches()
+                               if b.kind in ("items", "verifications")):
+        snapshot = build_snapshot(settings)
+    return snapshot
+
+
+def due_reminders(settings: Settings, now: datetime, officers: list[Officer], channels: Iterable[str]) -> list[Reminder]:
+    """Every reminder the ledger calls for at `now`, sent or not."""
+    options = {**DEFAULTS, **settings.reminder_config}
+    con = duckdb.connect()
+    try:
+        items = con.sql(sql("reminder_candidates"), params={
+            "items_file": str(_fresh_snapshot(settings).table("items")), "now": now,
+            "soon_hours": int(options["due_soon_hours"]), "lookback_days": int(options["lookback_days"])}).pl()
+    finally:
+        con.close()
+    escalate = timedelta(days=float(options["escalate_after_days"]))
+    reminders = []
+    for item in items.iter_rows(named=True):
+        due = item["verify_due_at"]
+        stages = ["due_soon"] if due > now else ["overdue"] + (["escalated"] if now - due >= escalate else [])
+        for stage in stages:
+            for officer in responsible(officers, item["unit_code"], item["county_code"], stage == "escalated"):
+                for channel in channels:
+                    if (channel == "email" and officer.email) or (channel == "sms" and officer.mobile):
+                        reminders.append(Reminder(item["item_id"], item["unit_code"], item["title"], item["grade"],
+                                                  due, stage, officer, channel))
+    return reminders
+
+
+def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> list[Outcome]:
+    """One reminder round at `now`: assign, find what is due, send what was not sent before."""
+    channels = channels_from(settings.reminder_config)
+    if not channels and not dry_run:
+        raise ReminderError("未配置发送渠道：请在 sentinel.toml 的 [reminders.email] 或 [reminders.sms] 中配置。")
+    officers = load_officers(settings)
+    if not officers:
+        raise ReminderError("没有登记信息员：请在 officers.toml 中登记各单位信息员及其联系方式（见 docs/operations.md）。")
+    app_url = str(settings.reminder_config.get("app_url", ""))
+    with _round_lock(settings):
+        if not dry_run and assign_new(settings, now):
+            build_snapshot(settings)
+        sent_before = {entry["key"] for entry in read_log(settings) if entry["sent"]}
+        wanted = [r for r in due_reminders(settings, now, officers, channels or ("email", "sms"))
+                  if r.key not in sent_before]
+        if dry_run:
+            return [Outcome(r, sent=False) for r in wanted]
+        outcomes = []
+        try:
+            for reminder in wanted:
+                subject, text = reminder.message(now, app_url)
+                try:
+                    channels[reminder.channel].send(reminder, subject, text)
+                    outcome = Outcome(reminder, sent=True)
+                except SendError as error:
+                    outcome = Outcome(reminder, sent=False, error=str(error))
+                outcomes.append(outcome)
+                _append_log(settings, [{"key": reminder.key, "at": now.isoformat(sep=" ", timespec="seconds"),
+                                        **reminder.to_json(outcome.sent, outcome.error)}])
+        finally:
+            for channel in channels.values():
+                channel.close()
+    return outcomes
