@@ -24,6 +24,7 @@ PAGES = [
     ("app_pages/map.py", "page.map", ":material/map:", "map"),
     ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
     ("app_pages/verify.py", "page.verify", ":material/fact_check:", "verify"),
+    ("app_pages/reconcile.py", "page.reconcile", ":material/rule:", "reconcile"),
     ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
     ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
     ("app_pages/hazards.py", "page.hazards", ":material/warning:", "hazards"),

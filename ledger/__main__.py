@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import access, audit, demo, geo, hazards, remind, verify
+from . import access, audit, demo, geo, hazards, reconcile, remind, verify
 from .assign import assign_new
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
@@ -321,6 +321,29 @@ def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    unit = _unit_code(args.unit)
+    if not args.file.exists():
+        raise CliError(f"找不到文件 {args.file}")
+    result = reconcile.reconcile(_current(settings), unit, args.month, args.file)
+    reconcile.record_run(settings, result, args.by)
+    if args.sign:
+        reconcile.sign_off(settings, result, args.sign, args.by)
+    if args.out:
+        args.out.write_bytes(reconcile.report_xlsx(result, reconcile.signoffs(settings, unit, args.month)))
+    if args.json:
+        print(json.dumps({"unit": unit, "month": args.month, "report_id": result.report_id, "counts": result.counts,
+                          "discrepancies": result.discrepancies.to_dicts()}, ensure_ascii=False))
+        return 0
+    print(f"对账 {geo.unit_name(unit)} {args.month}: province {result.province_n} items, unit {result.unit_n} rows, "
+          f"report {result.report_id}")
+    for kind, (zh, en) in reconcile.KINDS.items():
+        print(f"  {zh} {en}: {result.counts[kind]}")
+    if args.out:
+        print(f"report written to {args.out}")
+    return 0
+
+
 def _participants(text: str) -> tuple[int, int]:
     low, _, high = text.partition("-")
     try:
@@ -342,6 +365,7 @@ SUBCOMMANDS = {
     "hazards-eval": (cmd_hazards_eval, "inject synthetic outbreaks and report each method's detection, false alarms, delay"),
     "assign": (cmd_assign, "assign open items that have no unit yet, with deadlines by grade and source"),
     "verify": (cmd_verify, "record one item's verification (核实) as the unit's officer would on the page"),
+    "reconcile": (cmd_reconcile, "compare a unit's own ledger export for a month with the province's, both ways"),
     "remind": (cmd_remind, "one reminder round: email and SMS the officers of items due soon or overdue (for cron)"),
 }
 
@@ -414,6 +438,14 @@ def build_parser() -> Parser:
     checked.add_argument("--proactive", action="store_true", default=None, help="the unit reported it proactively")
     checked.add_argument("--close", action="store_true", help="the dispute is settled: close it too")
     checked.add_argument("--no-snapshot", action="store_true", help="journal only; build no snapshot")
+    month = sub.choices["reconcile"]
+    month.add_argument("--month", required=True, help="YYYY-MM")
+    month.add_argument("--unit", required=True, help="the reporting unit: 深圳, shenzhen or 440300")
+    month.add_argument("file", type=Path, metavar="FILE", help="the unit's ledger export for that month (xlsx, csv …)")
+    month.add_argument("--out", type=Path, default=None, help="write the discrepancy report (.xlsx) here")
+    month.add_argument("--sign", choices=list(reconcile.SIDES), default=None, help="record this side's sign-off")
+    month.add_argument("--by", default=getpass.getuser(), help="who runs or signs (default: you)")
+    month.add_argument("--json", action="store_true", help="print the counts and discrepancies as JSON")
     chase = sub.choices["remind"]
     chase.add_argument("--dry-run", action="store_true", help="list what would be sent; send and log nothing")
     chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')

@@ -15,8 +15,8 @@ from .config import Settings
 from .store import now_shanghai
 
 _lock = threading.Lock()
-EVENTS = ("sign_in", "sign_in_failed", "locked_out", "sign_out", "download", "verification_edit", "import",
-          "config_change", "access_denied")
+EVENTS = ("sign_in", "sign_in_failed", "locked_out", "sign_out", "download", "verification_edit", "reconciliation",
+          "import", "config_change", "access_denied")
 
 
 def audit_dir(settings: Settings) -> Path:

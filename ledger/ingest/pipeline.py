@@ -102,6 +102,13 @@ def _read_rows(found: Preview, source: str | None, report: FileReport) -> list[R
     return rows
 
 
+def understood_rows(path: Path, fmt: str = "auto") -> list[Row]:
+    """Every data row of `path` as ingest understands it, matched to nothing and written nowhere
+    (the monthly reconciliation compares them with the ledger)."""
+    found = preview(path, fmt)
+    return _read_rows(found, None, FileReport(found.name))
+
+
 def _origins(outcome: Outcome) -> pa.Table:
     def record(row: Row, item_id: str, relation: str) -> dict:
         return {"row_key": row.row_key, "item_id": item_id, "relation": relation, "file": row.file,
