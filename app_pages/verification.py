@@ -31,7 +31,12 @@ total_name = t("verify.total.all" if whole_province else "verify.total.some", la
 
 
 def count_label(row: dict) -> str:
-    return t("verify.count", lang, on_time=row["on_time_n"], due=row["due_n"]) if row["due_n"] else t("verify.none_due", lang)
+    """On time out of due, and what is still overdue: a late verification leaves the rate as it
+    is but takes the item out of the overdue count, so the gauge shows both."""
+    if not row["due_n"]:
+        return t("verify.none_due", lang)
+    key = "verify.count_overdue" if row["overdue_n"] else "verify.count"
+    return t(key, lang, on_time=row["on_time_n"], due=row["due_n"], overdue=row["overdue_n"])
 
 
 gauge_column, summary_column = st.columns([1, 2], gap="large")

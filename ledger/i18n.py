@@ -74,6 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "verify.total.some": ("合计", "Total"),
     "verify.gauge_title": ("{name}按时核实率", "{name}: verified on time"),
     "verify.count": ("{on_time}/{due}", "{on_time}/{due}"),
+    "verify.count_overdue": ("{on_time}/{due} · 超期{overdue}", "{on_time}/{due} · {overdue} late"),
     "verify.none_due": ("无到期", "none due"),
     "verify.unverified.alert": ("**尚有 {pending} 条舆情未核实，其中 {overdue} 条已超过核实期限。** 目标：100% 核实，无错报、无漏报。",
                                 "**{pending} items are not yet verified, {overdue} of them past their deadline.** Goal: 100% verified, nothing wrong or missing."),
