@@ -7,6 +7,7 @@ from ledger import audit, geo
 from ledger.access import load_directory, users_file
 from ledger.config import load_settings
 from ledger.i18n import t
+from ledger.officers import load_officers, officers_file
 from ui.shell import context
 
 ctx = context()
@@ -26,6 +27,22 @@ if people:
 else:
     st.info(t("admin.no_users", lang))
 st.caption(t("admin.wall_tokens", lang, n=len(directory.wall_tokens)))
+
+# The officers who receive reminders. Their phone numbers stay in the file: this page only says
+# whether one is on file.
+st.subheader(t("admin.officers", lang))
+st.caption(t("admin.officers.caption", lang, path=officers_file(settings).name))
+officers = [{t("col.unit", lang): geo.unit_name(o.unit_code, lang),
+             t("col.county", lang): geo.county_by_code()[o.county_code].name(lang) if o.county_code else "—",
+             t("admin.col.name", lang): o.name,
+             t("admin.col.duty", lang): t("admin.duty.head" if o.head else "admin.duty.officer", lang),
+             t("admin.col.email", lang): o.email or "—",
+             t("admin.col.mobile", lang): t("admin.mobile.on_file" if o.mobile else "admin.mobile.none", lang)}
+            for o in load_officers(settings)]
+if officers:
+    st.dataframe(pl.DataFrame(officers), hide_index=True, width="stretch")
+else:
+    st.info(t("admin.no_officers", lang))
 
 st.subheader(t("admin.audit", lang))
 kinds = [None, *audit.EVENTS]

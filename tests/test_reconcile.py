@@ -130,3 +130,23 @@ def test_cli_writes_the_report_and_refuses_a_bad_month(pair, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "ledger", "reconcile", "--month", "2026-13", "--unit", "深圳",
                           str(unit_file)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "YYYY-MM" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_month_view_counts_found_resolved_and_signed_per_unit(pair):
+    from streamlit.testing.v1 import AppTest
+
+    settings, unit_file, _ = pair
+    result = reconcile.reconcile(current_snapshot(settings), UNIT, MONTH, unit_file)
+    reconcile.record_run(settings, result, "cli")
+    reconcile.sign_off(settings, result, "unit", "深圳 陈")
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["month"] = MONTH
+    at.switch_page("app_pages/reconcile.py")
+    at.run()
+    assert not at.exception
+    view = at.dataframe[0].value
+    shenzhen = view[view["地市"] == "深圳市"].iloc[0]
+    assert shenzhen["发现差异"] == result.discrepancies.height and shenzhen["已确认"] == "地市工会"
+    items = province_items(settings)
+    assert shenzhen["收到"] == items.height
+    assert "尚有" in at.warning[0].value  # the goal is not met while discrepancies are open

@@ -139,3 +139,15 @@ def test_a_missing_officers_file_is_a_clear_error(ledger, monkeypatch, tmp_path)
     run = subprocess.run([sys.executable, "-m", "ledger", "remind"], cwd=REPO_ROOT, capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 1 and "officers.toml" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_admin_page_lists_officers_without_their_phone_numbers(ledger):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.switch_page("app_pages/admin.py")
+    at.run()
+    assert not at.exception
+    officers = next(frame.value for frame in at.dataframe if "职责" in frame.value.columns)
+    assert len(officers) == 20 and set(officers["手机"]) == {"已登记"}
+    assert not any("1390000" in str(frame.value.to_csv()) or "1380000" in str(frame.value.to_csv()) for frame in at.dataframe)
