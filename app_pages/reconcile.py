@@ -36,7 +36,7 @@ def recent_months(today: date, n: int = 12) -> list[str]:
 
 st.title(t("rec.heading", lang))
 months = recent_months(ctx.now.date())
-month = st.selectbox(t("rec.month", lang), months, key="month",
+month = st.columns([1, 3])[0].selectbox(t("rec.month", lang), months, key="month",
                      index=months.index(url_value("month", lambda v: v if v in months else months[1], months[1])))
 keep_in_url(month=month)
 first, last = reconcile.month_bounds(month)

@@ -36,7 +36,9 @@ st.session_state["verify_saved"] = saved
 st.title(t("work.heading", lang))
 st.caption(t("work.caption", lang, scope=scope_label(ctx), soon=SOON_HOURS))
 
-queue = q("verification_queue", ctx.scope, now=ctx.now, soon_hours=SOON_HOURS, limit=QUEUE_SHOWN)
+filters = ctx.filters.params()
+queue = q("verification_queue", ctx.scope, now=ctx.now, soon_hours=SOON_HOURS, limit=QUEUE_SHOWN,
+          units=filters["units"], industries=filters["industries"])
 queue = queue.filter(~pl.col("item_id").is_in(list(saved)))
 counts = queue.row(0, named=True) if queue.height else {"n_overdue": 0, "n_due_soon": 0, "n_new": 0}
 for column, state in zip(st.columns(3), ("overdue", "due_soon", "new")):
@@ -49,11 +51,11 @@ def time_left(hours: float | None) -> str:
     if hours is None:
         return t("work.unassigned", lang)
     if hours < 0:
-        return t("work.overdue_by", lang, days=f"{-hours / 24:.1f}") if hours <= -24 else t("work.overdue_by_hours", lang, hours=f"{-hours:.0f}")
+        return t("work.overdue_by", lang, days=f"{-hours / 24:.0f}") if hours <= -24 else t("work.overdue_by_hours", lang, hours=f"{-hours:.0f}")
     return t("work.left", lang, hours=f"{hours:.0f}")
 
 
-queue_column, form_column = st.columns([5, 6], gap="large")
+queue_column, form_column = st.columns([6, 5], gap="large")
 with queue_column:
     if queue.is_empty():
         st.success(t("work.queue_empty", lang), icon=":material/check_circle:")
@@ -69,7 +71,8 @@ with queue_column:
         )
         picked = st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * queue.height),
                               on_select="rerun", selection_mode="single-row", key=f"verify_queue_{len(saved)}",
-                              column_config={t("col.title", lang): st.column_config.Column(width=260)})
+                              column_config={t("col.title", lang): st.column_config.Column(width=300),
+                                             t("work.col.state", lang): st.column_config.Column(width=70)})
         rows = picked.selection.rows
         picked_id = queue["item_id"][rows[0]] if rows else st.query_params.get("item")
         if queue.height == QUEUE_SHOWN:

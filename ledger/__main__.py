@@ -24,7 +24,7 @@ from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
 from .hazards.evaluate import evaluate, table as evaluation_table
 from .officers import OfficersError
-from .schema import GRADE, OWNERSHIP, VERIFICATION_RESULT
+from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
 from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
 from .verify import Verification
 
@@ -73,16 +73,20 @@ def _iso_date(text: str) -> date:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     journal = Journal(settings.journal_dir)
     existing = journal.batches()
-    if args.if_missing and current_snapshot(settings) is not None:
-        print(f"a snapshot already exists in {settings.data_dir}; nothing to do")
-        return 0
+    current = current_snapshot(settings)
+    if args.if_missing and current is not None:
+        if current.manifest.get("schema_version") == SCHEMA_VERSION:
+            print(f"a snapshot already exists in {settings.data_dir}; nothing to do")
+            return 0
+        print("the snapshot was built by an older Sentinel; rebuilding it from the journal")
+        return cmd_snapshot(settings, args)
     if args.if_missing and existing:
         return cmd_snapshot(settings, args)
     if existing:
         if not args.replace:
             raise CliError(f"{settings.data_dir} already holds a ledger journal; use --replace to "
                            "rebuild the demo there, or --data-dir for another folder")
-        if any(b.meta["source"] != "demo" for b in existing):
+        if any(b.meta["source"] != "demo" for b in existing if b.kind == "items"):
             raise CliError(f"{settings.data_dir} holds real (non-demo) batches; refusing to replace them")
         shutil.rmtree(settings.journal_dir)
         shutil.rmtree(settings.snapshots_dir, ignore_errors=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: items gained duplicate_of and disposition
 
 # Rough box around the Pearl River Delta; a coordinate outside it is a data error, not a place.
 PRD_LON = (111.3, 115.5)

@@ -191,7 +191,8 @@ def load_item(settings: Settings, item_id: str) -> ItemVersion:
             rows = newer if not newer.is_empty() else rows
         if rows.is_empty():
             raise VerificationError([(f"台账中没有编号为 {item_id} 的条目", f"no item {item_id} in the ledger")])
-        item = rows.row(-1, named=True)
+        # A snapshot built before a column existed lacks it: the item has it, empty.
+        item = {**dict.fromkeys(ITEMS_SCHEMA.names), **rows.row(-1, named=True)}
         change_files = [str(p) for b in pending if b.kind == CHANGES_KIND for p in b.part_files]
         if change_files:
             for change in con.sql(sql("item_changes"), params={"files": change_files, "item_id": item_id}).pl().iter_rows(named=True):

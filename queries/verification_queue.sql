@@ -2,6 +2,8 @@
 -- urgent first: overdue (most overdue first), then due within $soon_hours, then the rest by
 -- deadline; items not yet assigned come last (they get a deadline at the next assignment run).
 -- `state` is overdue | due_soon | new; the n_* columns count the whole queue by state.
+-- $units: reporting-unit codes to keep, or null for all
+-- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
 -- $soon_hours: how many hours before its deadline an item counts as due soon
 -- $limit: how many items to return at most
@@ -17,6 +19,8 @@ with queue as (
     from items
     where verified_at is null
       and status in ('pending', 'verifying')
+      and ($units is null or list_contains($units, unit_code))
+      and ($industries is null or list_contains($industries, industry))
 ),
 
 counted as (

@@ -40,6 +40,16 @@ def test_demo_then_info_json(tmp_path):
     assert json.loads(ledger("info", "--json", env_dir=tmp_path).stdout)["items"] == 300
 
 
+def test_make_run_rebuilds_a_snapshot_an_older_sentinel_built(tmp_path):
+    assert ledger("demo", "--items", "300", env_dir=tmp_path).returncode == 0
+    current = tmp_path / "snapshots" / (tmp_path / "snapshots" / "CURRENT").read_text().strip()
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    (current / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 1}), encoding="utf-8")
+    upgraded = ledger("demo", "--if-missing", env_dir=tmp_path)  # what `make run` does
+    assert upgraded.returncode == 0 and "older Sentinel" in upgraded.stdout
+    assert json.loads(ledger("info", "--json", env_dir=tmp_path).stdout)["snapshot_id"] != manifest["snapshot_id"]
+
+
 def test_snapshot_rebuilds_from_the_journal(tmp_path):
     assert ledger("demo", "--items", "300", env_dir=tmp_path).returncode == 0
     first = json.loads(ledger("info", "--json", env_dir=tmp_path).stdout)

@@ -28,6 +28,9 @@ SHOTS = {
     "trends": ("/trends", ".js-plotly-plot"),
     "explorer": ("/explorer", '[data-testid="stDataFrame"]'),
     "hazards": ("/hazards", '[data-testid="stDeckGlJsonChart"] canvas'),
+    # an overdue Shenzhen item of the default demo (seed 42), chosen so the form shows
+    "verify": ("/verify?item=D00000677", "text=保存核实结果"),
+    "reconcile": ("/reconcile", '[data-testid="stDataFrame"]'),
 }
 
 
@@ -50,7 +53,7 @@ def main() -> None:
                 path, ready = SHOTS[name]
                 page.goto(url + path)
                 page.wait_for_selector(ready, timeout=90_000)
-                page.wait_for_timeout(4000)  # deck.gl and Plotly finish drawing after they appear
+                page.wait_for_timeout(6000)  # deck.gl and Plotly finish drawing after they appear
                 target = args.out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target.relative_to(REPO_ROOT))
