@@ -25,7 +25,6 @@ import calendar
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from . import jsonlog
 from .config import Settings
 from .export import snapshot_items
 from .geo import unit_name
@@ -193,20 +193,12 @@ def log_file(settings: Settings) -> Path:
 
 
 def read_log(settings: Settings) -> list[dict]:
-    path = log_file(settings)
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return jsonlog.read(log_file(settings))
 
 
 def _append(settings: Settings, entry: dict) -> dict:
-    path = log_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"at": now_shanghai().isoformat(sep=" ", timespec="seconds"), **entry}
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    jsonlog.append(log_file(settings), [entry])
     return entry
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import jsonlog
 from .assign import assign_new
 from .config import Settings
 from .geo import unit_name
@@ -206,20 +207,7 @@ def log_file(settings: Settings) -> Path:
 
 
 def read_log(settings: Settings) -> list[dict]:
-    path = log_file(settings)
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _append_log(settings: Settings, entries: Iterable[dict]) -> None:
-    path = log_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as f:
-        for entry in entries:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    return jsonlog.read(log_file(settings))
 
 
 @contextmanager
@@ -295,7 +283,7 @@ def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> list[
                 except SendError as error:
                     outcome = Outcome(reminder, sent=False, error=str(error))
                 outcomes.append(outcome)
-                _append_log(settings, [{"key": reminder.key, "at": now.isoformat(sep=" ", timespec="seconds"),
+                jsonlog.append(log_file(settings), [{"key": reminder.key, "at": now.isoformat(sep=" ", timespec="seconds"),
                                         **reminder.to_json(outcome.sent, outcome.error)}])
         finally:
             for channel in channels.values():

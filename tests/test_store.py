@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import time
-from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.parquet as pq
