@@ -10,7 +10,6 @@ says who changed what, and offers to load the newer values before saving again.
 import polars as pl
 import streamlit as st
 
-from ledger import audit
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.rebuild import rebuild_soon
@@ -149,8 +148,6 @@ with form_column:
             if change is None:
                 st.info(t("work.nothing_changed", lang), icon=":material/info:")
             else:
-                audit.record(settings, "verification_edit", user.username, item_id=picked_id,
-                             fields=sorted(change.after))
                 rebuild_soon(settings)
                 saved[picked_id] = ctx.now
                 del st.session_state[base_key]

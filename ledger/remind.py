@@ -22,7 +22,6 @@ an environment variable, never from the file.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import smtplib
@@ -30,7 +29,6 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -44,7 +42,7 @@ from .config import Settings
 from .geo import unit_name
 from .officers import Officer, load_officers, responsible
 from .sqlfiles import sql
-from .store import Journal, build_snapshot, current_snapshot
+from .store import build_snapshot, exclusive_lock, fresh_snapshot
 
 STAGES = ("due_soon", "overdue", "escalated")
 STAGE_WORDS = {"due_soon": "即将到期", "overdue": "已超期", "escalated": "超期未核实，提请督办"}
@@ -210,35 +208,15 @@ def read_log(settings: Settings) -> list[dict]:
     return jsonlog.read(log_file(settings))
 
 
-@contextmanager
-def _round_lock(settings: Settings):
-    path = log_file(settings).parent / ".round.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _fresh_snapshot(settings: Settings):
-    """The current snapshot, rebuilt first if the journal has batches it does not include."""
-    snapshot = current_snapshot(settings)
-    included = set(snapshot.manifest.get("source_batches", [])) if snapshot else set()
-    if snapshot is None or any(b.batch_id not in included for b in Journal(settings.journal_dir).batches()
-                               if b.kind in ("items", "verifications")):
-        snapshot = build_snapshot(settings)
-    return snapshot
-
-
 def due_reminders(settings: Settings, now: datetime, officers: list[Officer], channels: Iterable[str]) -> list[Reminder]:
     """Every reminder the ledger calls for at `now`, sent or not."""
     options = {**DEFAULTS, **settings.reminder_config}
     con = duckdb.connect()
     try:
         items = con.sql(sql("reminder_candidates"), params={
-            "items_file": str(_fresh_snapshot(settings).table("items")), "now": now,
+            # A snapshot that includes every journalled change, so an item verified a minute ago
+            # is not chased; on an empty journal build_snapshot says there is no ledger yet.
+            "items_file": str((fresh_snapshot(settings) or build_snapshot(settings)).table("items")), "now": now,
             "soon_hours": int(options["due_soon_hours"]), "lookback_days": int(options["lookback_days"])}).pl()
     finally:
         con.close()
@@ -265,9 +243,9 @@ def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> list[
     if not officers:
         raise ReminderError("没有登记信息员：请在 officers.toml 中登记各单位信息员及其联系方式（见 docs/operations.md）。")
     app_url = str(settings.reminder_config.get("app_url", ""))
-    with _round_lock(settings):
-        if not dry_run and assign_new(settings, now):
-            build_snapshot(settings)
+    with exclusive_lock(log_file(settings).parent / ".round.lock"):  # rounds never overlap
+        if not dry_run:
+            assign_new(settings, now)  # due_reminders' fresh snapshot then includes the assignments
         sent_before = {entry["key"] for entry in read_log(settings) if entry["sent"]}
         wanted = [r for r in due_reminders(settings, now, officers, channels or ("email", "sms"))
                   if r.key not in sent_before]

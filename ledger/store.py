@@ -253,9 +253,12 @@ def _read_reference(name: str) -> pa.Table:
 
 
 @contextmanager
-def _build_lock(snapshots_dir: Path):
-    """One snapshot build at a time per data directory (other builders wait their turn)."""
-    with open(snapshots_dir / ".build.lock", "w") as lock:
+def exclusive_lock(path: Path):
+    """Hold an exclusive lock on the file `path` (created with its folder if missing): the work
+    inside runs in one process at a time (snapshot builds, ingests, verifications, reminder
+    rounds); the others wait their turn. The lock goes with the process if it dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -268,7 +271,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
     report = progress or (lambda step, fraction: None)
     snapshots_dir = settings.snapshots_dir
     snapshots_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(snapshots_dir):
+    with exclusive_lock(snapshots_dir / ".build.lock"):  # one build at a time per data folder
         _remove_stale_temps(snapshots_dir, ".building-")
         batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
         files = JournalFiles(batches)
@@ -382,6 +385,18 @@ def current_snapshot(settings: Settings) -> Snapshot | None:
     except FileNotFoundError:
         return None
     return open_snapshot(settings, snapshot_id)
+
+
+def fresh_snapshot(settings: Settings) -> Snapshot | None:
+    """The current snapshot, rebuilt first if the journal holds batches it does not include (or it
+    predates the item_origins table); None when the journal holds no ledger data yet."""
+    batches = [b.batch_id for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
+    if not batches:
+        return None
+    current = current_snapshot(settings)
+    if current is None or current.manifest["source_batches"] != batches or "item_origins" not in current.manifest["tables"]:
+        return build_snapshot(settings)
+    return current
 
 
 def open_snapshot(settings: Settings, snapshot_id: str) -> Snapshot:

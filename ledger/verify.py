@@ -21,22 +21,21 @@ same kind of change.
 """
 from __future__ import annotations
 
-import fcntl
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
 
-from . import geo, reference
+from . import audit
 from .access import User
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .config import Settings
-from .schema import GRADE, ITEMS_SCHEMA, OWNERSHIP, VERIFICATION_RESULT, validate_row
+from .ingest.rows import item_problems
+from .schema import GRADE, ITEMS_SCHEMA, OWNERSHIP, VERIFICATION_RESULT
 from .sqlfiles import sql
-from .store import Journal, StoreError, current_snapshot, now_shanghai
+from .store import Batch, Journal, StoreError, current_snapshot, exclusive_lock, now_shanghai
 
 # The columns a verification may set; the rest of an item is the monitoring platform's record.
 EDITABLE = ("status", "verified_at", "verified_by", "verification_result", "verification_notes", "duplicate_of",
@@ -157,10 +156,10 @@ def proposed_change(item: dict, verification: Verification, by: str, at: datetim
 
 # ---- reading an item as it stands, journal included ----------------------------------------------
 
-def _pending_batches(settings: Settings, after_batch: str | None) -> list:
-    """Items and verification batches accepted after `after_batch` (all of them for None)."""
-    return [b for b in Journal(settings.journal_dir).batches()
-            if b.kind in ("items", CHANGES_KIND) and (after_batch is None or b.batch_id > after_batch)]
+def _newer(batches: list[Batch], after_batch: str | None) -> list[Batch]:
+    """The items and verification batches among `batches` accepted after `after_batch` (all of
+    them for None); batch ids sort in the order they were accepted."""
+    return [b for b in batches if b.kind in ("items", CHANGES_KIND) and (after_batch is None or b.batch_id > after_batch)]
 
 
 def _from_json(value, column_type: pa.DataType):
@@ -180,11 +179,11 @@ def load_item(settings: Settings, item_id: str) -> ItemVersion:
     snapshot = current_snapshot(settings)
     if snapshot is None:
         raise StoreError("还没有台账快照，请先运行 `python -m ledger demo` 或导入数据。")
-    built_from = snapshot.manifest.get("source_batches") or []
+    journal = Journal(settings.journal_dir).batches()
+    pending = _newer(journal, max(snapshot.manifest.get("source_batches") or [], default=None))
     con = duckdb.connect()
     try:
         rows = con.sql(sql("item_row"), params={"files": [str(snapshot.table("items"))], "item_id": item_id}).pl()
-        pending = _pending_batches(settings, max(built_from, default=None))
         item_files = [str(p) for b in pending if b.kind == "items" for p in b.part_files]
         if item_files:
             newer = con.sql(sql("item_row"), params={"files": item_files, "item_id": item_id}).pl()
@@ -199,13 +198,12 @@ def load_item(settings: Settings, item_id: str) -> ItemVersion:
                 item.update({k: _from_json(v, ITEMS_SCHEMA.field(k).type) for k, v in json.loads(change["after"]).items()})
     finally:
         con.close()
-    journal = Journal(settings.journal_dir).batches()
     return ItemVersion(item, journal[-1].batch_id if journal else "")
 
 
 def _changes_since(settings: Settings, item_id: str, seen_batch: str) -> list[OtherChange]:
     """Changes to `item_id` journalled after `seen_batch`, as the conflict message tells them."""
-    newer = _pending_batches(settings, seen_batch)
+    newer = _newer(Journal(settings.journal_dir).batches(), seen_batch)
     others = []
     con = duckdb.connect()
     try:
@@ -223,17 +221,6 @@ def _changes_since(settings: Settings, item_id: str, seen_batch: str) -> list[Ot
     return others
 
 
-@contextmanager
-def _journal_lock(settings: Settings):
-    settings.journal_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.journal_dir / _LOCK_FILE, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def _check_allowed(user: User, item: dict) -> None:
     if not user.role.verify:
         raise VerificationError([(f"“{user.role.zh}”角色不能录入核实结果", f"the {user.role.en} role cannot record verifications")])
@@ -241,15 +228,10 @@ def _check_allowed(user: User, item: dict) -> None:
         raise VerificationError([("该条目不属于您所在单位，不能核实", "this item belongs to another unit")])
 
 
-def _row_problems(item: dict) -> list[tuple[str, str]]:
-    return [(p.text("zh"), p.text("en"))
-            for p in validate_row(item, set(geo.unit_by_code()), geo.county_units(), set(reference.industry_by_code()))]
-
-
 def save(settings: Settings, version: ItemVersion, verification: Verification, user: User,
          at: datetime | None = None) -> Change | None:
-    """Journal `verification` of the item in `version` by `user`; return the change written (None
-    when it changes nothing). Raises VerificationError for a change that breaks the rules and
+    """Journal `verification` of the item in `version` by `user` and audit it; return the change
+    written (None when it changes nothing). Raises VerificationError for a change that breaks the rules and
     ConflictError when someone else changed the item after `version` was read."""
     item = version.item
     _check_allowed(user, item)
@@ -263,16 +245,17 @@ def save(settings: Settings, version: ItemVersion, verification: Verification, u
     change = proposed_change(item, verification, by, at)
     if change is None:
         return None
-    problems = _row_problems({**item, **change.after})
+    problems = item_problems({**item, **change.after})
     if problems:
         raise VerificationError(problems)
     if verification.result == "duplicate":
         load_item(settings, change.after.get("duplicate_of") or item["duplicate_of"])  # raises if it is not in the ledger
-    with _journal_lock(settings):
+    with exclusive_lock(settings.journal_dir / _LOCK_FILE):
         others = _changes_since(settings, item["item_id"], version.seen_batch)
         if others:
             raise ConflictError(item["item_id"], others)
         Journal(settings.journal_dir).append(CHANGES_KIND, [changes_table([change], at, user.username)],
                                              source=f"verify:{user.username}", note=f"核实 {item['item_id']}",
                                              schema=CHANGES_SCHEMA)
+    audit.record(settings, "verification_edit", user.username, item_id=item["item_id"], fields=sorted(change.after))
     return change

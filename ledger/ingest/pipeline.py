@@ -16,10 +16,8 @@ once cannot both accept the same new item.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +26,8 @@ import pyarrow as pa
 from ..changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, changes_table
 from ..config import Settings
 from ..schema import ITEMS_SCHEMA, ORIGINS_SCHEMA
-from ..store import Journal, Snapshot, StoreError, build_snapshot, current_snapshot, now_shanghai, sha256_of
+from ..store import (Journal, Snapshot, StoreError, build_snapshot, current_snapshot, exclusive_lock, fresh_snapshot,
+                     now_shanghai, sha256_of)
 from .dedupe import LedgerState, Outcome, classify
 from .headers import Table, detect_format, find_table
 from .readers import ReadError, ReadResult, read_file
@@ -61,28 +60,6 @@ def preview(path: Path, fmt: str = "auto") -> Preview:
                         "No header row with known columns (such as 标题/Title, 发布时间/Date) was found.")
     chosen = fmt if fmt != "auto" else detect_format(tables[0])
     return Preview(Path(path).name, result.kind, result.encoding, chosen, tables)
-
-
-@contextmanager
-def _ingest_lock(settings: Settings):
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.data_dir / ".ingest.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _fresh_snapshot(settings: Settings) -> Snapshot | None:
-    """The current snapshot, rebuilt first if the journal holds batches it does not include."""
-    batches = [b.batch_id for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
-    if not batches:
-        return None
-    current = current_snapshot(settings)
-    if current is None or current.manifest["source_batches"] != batches or "item_origins" not in current.manifest["tables"]:
-        return build_snapshot(settings)
-    return current
 
 
 def _read_rows(found: Preview, source: str | None, report: FileReport) -> list[Row]:
@@ -179,10 +156,10 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
     report_progress = progress or (lambda step, fraction: None)
     report = IngestReport([], dry_run=dry_run)
     changed = False
-    with _ingest_lock(settings):
+    with exclusive_lock(settings.data_dir / ".ingest.lock"):
         # One view of the ledger for the whole run: the snapshot as of the start, plus what each
         # file adds, so that later files are checked against earlier ones without a rebuild.
-        snapshot, state = _fresh_snapshot(settings), LedgerState()
+        snapshot, state = fresh_snapshot(settings), LedgerState()
         for n, path in enumerate(paths):
             file_report = FileReport(path.name)
             report.files.append(file_report)
