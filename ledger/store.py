@@ -341,8 +341,11 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
         history = write("verifications", "build_verifications",
                         change_files=_or_empty(files.changes, CHANGES_SCHEMA, folder, "changes"))
         report("合并日志批次、应用核实记录并按时间排序写入台账", 0.1)
-        write("items", "build_items", item_files=files.items, history_file=str(history),
-              item_structure=items_json_structure())
+        changed = folder / ".changed-items.parquet"
+        con.execute(sql("build_changed_items"), {"item_files": files.items, "history_file": str(history),
+                                                 "item_structure": items_json_structure(), "out": str(changed)})
+        write("items", "build_items", item_files=files.items, changed_file=str(changed))
+        changed.unlink()
         write("item_origins", "build_item_origins",
               origin_files=_or_empty(files.origins, ORIGINS_SCHEMA, folder, "origins"))
         for empty in folder.glob(".empty-*.parquet"):
