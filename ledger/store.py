@@ -15,7 +15,8 @@ Layout under the data directory:
     snapshots/<snapshot_id>/manifest.json, items.parquet, verifications.parquet, units.parquet …
 
 Batches of kind "items" hold item versions (the newest version of an item wins); batches of kind
-"verifications" hold changes to existing items (ledger/changes.py), applied over them in order.
+"verifications" hold changes to existing items (ledger/changes.py), applied over them in order;
+batches of kind "event_reports" hold staged event reports (ledger/events.py).
     snapshots/CURRENT
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ import pyarrow.parquet as pq
 
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from .config import REFERENCE_DIR, Settings
-from .schema import ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
+from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from .sqlfiles import sql
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -224,6 +225,10 @@ class JournalFiles:
         return [str(p) for b in self.batches if b.kind == CHANGES_KIND for p in b.part_files]
 
     @property
+    def event_reports(self) -> list[str]:
+        return [str(p) for b in self.batches if b.kind == EVENT_REPORTS_KIND for p in b.part_files]
+
+    @property
     def origins(self) -> list[str]:
         return [str(b.side_table("origins")) for b in self.batches if b.side_table("origins")]
 
@@ -270,7 +275,8 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
     snapshots_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(snapshots_dir):
         _remove_stale_temps(snapshots_dir, ".building-")
-        batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
+        batches = [b for b in Journal(settings.journal_dir).batches()
+                   if b.kind in ("items", CHANGES_KIND, EVENT_REPORTS_KIND)]
         files = JournalFiles(batches)
         if not files.items:
             raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
@@ -342,6 +348,8 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
               item_structure=items_json_structure())
         write("item_origins", "build_item_origins",
               origin_files=_or_empty(files.origins, ORIGINS_SCHEMA, folder, "origins"))
+        write("event_reports", "build_event_reports",
+              report_files=_or_empty(files.event_reports, EVENT_REPORTS_SCHEMA, folder, "event_reports"))
         for empty in folder.glob(".empty-*.parquet"):
             empty.unlink()
         report("写入参考表", 0.75)

@@ -1,0 +1,235 @@
+"""Staged event reports (事件跟踪): the rules a report must meet, the journal → snapshot → query
+path with lateness judged at a fixed moment, the scope of a city officer, snapshots built before
+events existed, the 事件跟踪 page (AppTest) filing a follow-up, and `python -m ledger event`.
+Each test has its own real ledger on disk (journal, Parquet snapshot, DuckDB queries)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+
+import polars as pl
+import pytest
+
+from ledger.events import EventError, Report, add_report, allowed_next, event_reports, open_event, split_item_ids
+from ledger.store import build_snapshot, current_snapshot
+from queries import Door, Scope
+from tests.helpers import build_demo
+
+FOLLOWUP_HOURS, FIRST_HOURS = 24, 2
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    settings = build_demo(tmp_path, n_items=1500, seed=11)
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(settings.data_dir))
+    return settings
+
+
+def disputes(settings, unit: str | None = None) -> list[dict]:
+    """Collective disputes of the snapshot (of one unit), oldest first, at least a week old."""
+    frame = pl.read_parquet(current_snapshot(settings).table("items")).filter(pl.col("is_collective"))
+    if unit:
+        frame = frame.filter(pl.col("unit_code") == unit)
+    newest = frame["captured_at"].max()
+    return frame.filter(pl.col("captured_at") < newest - timedelta(days=7)).sort("captured_at").to_dicts()[-20:]
+
+
+def first(item: dict, **fields) -> Report:
+    return Report("first", fields.pop("facts", "约80名员工在厂门口聚集，要求支付10月工资。"),
+                  title=fields.pop("title", "某电子厂欠薪聚集"), item_ids=(item["item_id"],), **fields)
+
+
+CLOSING = dict(facts="企业已支付拖欠工资，员工复工。", causes="订单下滑，资金链紧张，延期发薪且未与员工沟通。",
+               handling="镇街工作组与工会进驻协调，企业分两期支付。", lessons="欠薪苗头要早发现；工会要在企业与员工之间搭好沟通渠道。")
+
+
+def test_a_first_report_may_hold_facts_only_and_takes_its_place_from_the_item(ledger):
+    item = disputes(ledger)[0]
+    at = item["captured_at"] + timedelta(hours=1)
+    event_id = open_event(ledger, first(item), unit_code=item["unit_code"], by="陈信息员", at=at)
+    assert event_id.startswith(f"E{at:%Y%m%d}-") and len(event_id) == 14
+    [row] = event_reports(ledger, event_id)
+    assert (row["seq"], row["stage"], row["causes"], row["lessons"]) == (1, "first", None, None)
+    assert row["item_ids"] == [item["item_id"]] and row["reported_by"] == "陈信息员"
+    assert (row["lon"], row["lat"]) == (item["lon"], item["lat"])
+
+
+@pytest.mark.parametrize("missing, words", [("causes", "原因"), ("handling", "处置情况"), ("lessons", "案例剖析")])
+def test_a_closing_report_needs_causes_handling_and_lessons(ledger, missing, words):
+    item = disputes(ledger)[0]
+    at = item["captured_at"] + timedelta(hours=1)
+    event_id = open_event(ledger, first(item), unit_code=item["unit_code"], by="a", at=at)
+    with pytest.raises(EventError, match=words):
+        add_report(ledger, event_id, Report("closing", **{**CLOSING, missing: "  "}), by="a", at=at + timedelta(hours=5))
+    assert len(event_reports(ledger, event_id)) == 1  # nothing was written
+
+
+def test_nothing_may_follow_the_closing_report(ledger):
+    item = disputes(ledger)[0]
+    at = item["captured_at"] + timedelta(hours=1)
+    event_id = open_event(ledger, first(item), unit_code=item["unit_code"], by="a", at=at)
+    add_report(ledger, event_id, Report("followup", "双方协商中。", handling="工作组进驻"), by="a", at=at + timedelta(hours=6))
+    add_report(ledger, event_id, Report("closing", **CLOSING), by="a", at=at + timedelta(hours=30))
+    assert allowed_next([r["stage"] for r in event_reports(ledger, event_id)]) == ()
+    with pytest.raises(EventError, match="已终报"):
+        add_report(ledger, event_id, Report("followup", "又有员工聚集。"), by="a", at=at + timedelta(hours=40))
+    assert [r["seq"] for r in event_reports(ledger, event_id)] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("change, words", [
+    (dict(item_ids=()), "关联至少一条台账记录"),
+    (dict(title=""), "标题"),
+    (dict(facts=" "), "事实"),
+    (dict(lessons="太早"), "案例剖析在终报中填写"),
+    (dict(item_ids=("NO-SUCH-ITEM",)), "找不到编号 NO-SUCH-ITEM"),
+    (dict(lon=113.5), "经度和纬度须同时填写"),
+    (dict(participants=-3), "不能为负"),
+])
+def test_a_first_report_that_breaks_a_rule_is_refused_with_a_reason(ledger, change, words):
+    item = disputes(ledger)[0]
+    report = Report(**{**first(item).__dict__, **change})
+    with pytest.raises(EventError, match=words):
+        open_event(ledger, report, unit_code=item["unit_code"], by="a", at=item["captured_at"] + timedelta(hours=1))
+
+
+def test_a_location_alone_may_open_an_event_and_stages_come_in_order(ledger):
+    event_id = open_event(ledger, Report("first", "数十名工人在工地门口聚集。", title="工地聚集", lon=113.3, lat=23.1),
+                          unit_code="440100", by="a", at=datetime(2026, 1, 5, 9))
+    with pytest.raises(EventError, match="只能报送续报或终报"):
+        add_report(ledger, event_id, Report("first", "再报一次", title="x"), by="a", at=datetime(2026, 1, 5, 10))
+    with pytest.raises(EventError, match="早于上一次报告"):
+        add_report(ledger, event_id, Report("followup", "人员散去。"), by="a", at=datetime(2026, 1, 5, 8))
+    with pytest.raises(EventError, match="找不到事件"):
+        add_report(ledger, "E20260105-0000", Report("followup", "人员散去。"), by="a")
+
+
+def test_an_officer_reports_only_for_their_own_unit(ledger):
+    item = disputes(ledger, "441900")[0]
+    at = item["captured_at"] + timedelta(hours=1)
+    with pytest.raises(EventError, match="只能为本单位"):
+        open_event(ledger, first(item), unit_code="441900", by="b", at=at, units=frozenset({"440300"}))
+    with pytest.raises(EventError, match="不属于本单位"):
+        open_event(ledger, first(item), unit_code="440300", by="b", at=at, units=frozenset({"440300"}))
+    event_id = open_event(ledger, first(item), unit_code="441900", by="c", at=at, units=frozenset({"441900"}))
+    with pytest.raises(EventError, match="只能为本单位"):
+        add_report(ledger, event_id, Report("followup", "x"), by="b", at=at + timedelta(hours=2), units=frozenset({"440300"}))
+
+
+def test_two_officers_closing_at_once_file_one_closing_report(ledger):
+    item = disputes(ledger)[0]
+    at = item["captured_at"] + timedelta(hours=1)
+    event_id = open_event(ledger, first(item), unit_code=item["unit_code"], by="a", at=at)
+    outcomes = []
+
+    def close(who: str):
+        try:
+            add_report(ledger, event_id, Report("closing", **CLOSING), by=who, at=at + timedelta(hours=8))
+            outcomes.append("filed")
+        except EventError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=close, args=(w,)) for w in ("甲", "乙", "丙")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["filed", "refused", "refused"]
+    assert [r["stage"] for r in event_reports(ledger, event_id)] == ["first", "closing"]
+
+
+def test_split_item_ids_accepts_what_people_paste():
+    assert split_item_ids("A1, A2，A3\nA4 ;A5") == ("A1", "A2", "A3", "A4", "A5")
+
+
+# ---- journal → snapshot → queries -------------------------------------------------------------
+
+def events_at(settings, now: datetime, scope: Scope = Scope(), closed_since=None) -> pl.DataFrame:
+    return Door(settings).q("open_events", scope, now=now, followup_hours=FOLLOWUP_HOURS,
+                            first_report_hours=FIRST_HOURS, closed_since=closed_since)
+
+
+@pytest.fixture
+def three_events(ledger):
+    """An event followed up on time, one whose first report came 3 hours after the dispute was
+    caught and then went quiet, and a closed one; all in Dongguan."""
+    a, b, c, d = disputes(ledger, "441900")[-4:]
+    t0 = max(x["captured_at"] for x in (a, b, c, d))
+    assert t0 == d["captured_at"]
+    kept = open_event(ledger, first(d, participants=80), unit_code="441900", by="a", at=t0 + timedelta(hours=1))
+    add_report(ledger, kept, Report("followup", "协商中。", item_ids=(a["item_id"],), participants=120), by="a",
+               at=t0 + timedelta(hours=20))  # linking an older item does not make the first report late
+    quiet = open_event(ledger, first(c, title="安静的事件"), unit_code="441900", by="a",
+                       at=c["captured_at"] + timedelta(hours=3))
+    closed = open_event(ledger, first(b), unit_code="441900", by="a", at=t0 + timedelta(hours=2))
+    add_report(ledger, closed, Report("closing", **CLOSING), by="a", at=t0 + timedelta(hours=10))
+    build_snapshot(ledger)
+    return {"kept": kept, "quiet": quiet, "closed": closed, "t0": t0, "items": (a, b, c, d)}
+
+
+def test_open_events_judges_lateness_at_the_moment_given(ledger, three_events):
+    t0 = three_events["t0"]
+    rows = {r["event_id"]: r for r in events_at(ledger, t0 + timedelta(hours=30)).to_dicts()}
+    assert set(rows) == {three_events["kept"], three_events["quiet"]}  # the closed one is not open
+    kept, quiet = rows[three_events["kept"]], rows[three_events["quiet"]]
+    assert (kept["stage"], kept["reports_n"], kept["items_n"], kept["participants"]) == ("followup", 2, 2, 120)
+    assert kept["next_due_at"] == t0 + timedelta(hours=44) and not kept["overdue"] and kept["overdue_hours"] is None
+    assert not kept["first_late"] and kept["unit_name_zh"] == "东莞市"
+    quiet_since = three_events["items"][2]["captured_at"] + timedelta(hours=3)
+    assert quiet["overdue"] and quiet["first_late"] and quiet["title"] == "安静的事件"
+    assert quiet["overdue_hours"] == pytest.approx((t0 + timedelta(hours=30) - quiet_since).total_seconds() / 3600 - 24,
+                                                   abs=1 / 60)
+    assert list(rows) == [three_events["quiet"], three_events["kept"]]  # late first
+    later = {r["event_id"]: r["overdue"] for r in events_at(ledger, t0 + timedelta(hours=45)).to_dicts()}
+    assert later == {three_events["kept"]: True, three_events["quiet"]: True}
+
+
+def test_closed_events_are_listed_when_asked_and_the_timeline_keeps_causes_apart(ledger, three_events):
+    t0 = three_events["t0"]
+    listed = events_at(ledger, t0 + timedelta(hours=30), closed_since=t0)
+    closed = listed.filter(pl.col("event_id") == three_events["closed"]).row(0, named=True)
+    assert closed["closed"] and closed["next_due_at"] is None and not closed["overdue"]
+    assert closed["closed_at"] == t0 + timedelta(hours=10)
+    timeline = Door(ledger).q("event_timeline", event_id=three_events["closed"], followup_hours=FOLLOWUP_HOURS)
+    assert timeline["stage"].to_list() == ["first", "closing"]
+    assert timeline["causes"].to_list() == [None, CLOSING["causes"]] and timeline["facts"][1] == CLOSING["facts"]
+    assert timeline["late"].to_list() == [False, False]
+    late = Door(ledger).q("event_timeline", event_id=three_events["kept"], followup_hours=10)
+    assert late["late"].to_list() == [False, True]  # 19 hours after the first report, 10 allowed
+
+
+def test_a_city_officer_sees_only_their_units_events(ledger, three_events):
+    now = three_events["t0"] + timedelta(hours=30)
+    assert events_at(ledger, now, Scope.only("440300")).is_empty()
+    assert Door(ledger).q("event_timeline", Scope.only("440300"), event_id=three_events["kept"],
+                          followup_hours=FOLLOWUP_HOURS).is_empty()
+    assert events_at(ledger, now, Scope.only("441900")).height == 2
+
+
+def test_a_snapshot_built_before_events_existed_still_opens(ledger, three_events):
+    snapshot = current_snapshot(ledger)
+    manifest = json.loads((snapshot.path / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["tables"]["event_reports"]
+    (snapshot.path / "event_reports.parquet").unlink()
+    (snapshot.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    door = Door(ledger)
+    assert events_at(ledger, three_events["t0"]).is_empty()
+    assert door.q("event_timeline", event_id=three_events["kept"], followup_hours=24).is_empty()
+    assert door.q("items_by_id", ids=[three_events["items"][0]["item_id"]]).height == 1
+
+
+def test_a_new_ledger_has_an_empty_event_table(ledger):
+    assert current_snapshot(ledger).manifest["tables"]["event_reports"]["rows"] == 0
+    assert events_at(ledger, datetime(2026, 1, 1)).is_empty()
+
+
+def test_deadlines_come_from_sentinel_toml(tmp_path, monkeypatch):
+    from ledger.config import load_settings
+
+    config = tmp_path / "sentinel.toml"
+    config.write_text("[events]\nfollowup_hours = 12\nfirst_report_hours = 1\n", encoding="utf-8")
+    monkeypatch.setenv("SENTINEL_CONFIG", str(config))
+    settings = load_settings(tmp_path)
+    assert (settings.events_followup_hours, settings.events_first_report_hours) == (12, 1)
