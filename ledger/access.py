@@ -49,7 +49,7 @@ class Role:
         return self.zh if lang == "zh" else self.en
 
 
-MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer", "hazards"})
+MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer", "hazards", "events"})
 ROLES: dict[str, Role] = {r.code: r for r in (
     Role("wall", "指挥大屏", "Wall screen", frozenset({"wall"}), download=False, personal=False, all_units=True),
     Role("leader", "领导", "Leader", MONITORING, download=False, personal=False, all_units=True),
@@ -220,9 +220,10 @@ CLOSED_NETWORK_USER = User("closed-network", ROLES["admin"], "封闭网络")
 
 
 def is_demo_ledger(settings: Settings) -> bool:
-    """True when every batch in the journal is the generated demo (no real data)."""
-    batches = sorted(settings.journal_dir.glob("*/batch.json"))
-    return all(json.loads(b.read_text(encoding="utf-8")).get("source") == "demo" for b in batches)
+    """True when every item in the journal comes from the generated demo (no real data). Changes
+    recorded on it (verifications tried out on the demo, assignments) keep it a demo."""
+    metas = (json.loads(b.read_text(encoding="utf-8")) for b in settings.journal_dir.glob("*/batch.json"))
+    return all(meta.get("source") == "demo" for meta in metas if meta.get("kind") == "items")
 
 
 def is_loopback(address: str | None) -> bool:

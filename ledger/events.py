@@ -90,9 +90,10 @@ def allowed_next(stages: list[str]) -> tuple[str, ...]:
 
 # ---- filing reports ---------------------------------------------------------------------------
 
-def open_event(settings: Settings, report: Report, *, unit_code: str, by: str, at: datetime | None = None,
+def open_event(settings: Settings, report: Report, *, unit_code: str | None, by: str, at: datetime | None = None,
                units: frozenset[str] | None = None, source: str = "events", event_id: str | None = None) -> str:
-    """File the first report of a new event for `unit_code`; return the new event's id.
+    """File the first report of a new event for `unit_code` (None: the unit of the first linked
+    item); return the new event's id.
 
     `units` are the units the reporter may report for (None: any, e.g. the command line);
     `source` is recorded with the journal batch ("demo" for the demo's events); `event_id` is for
@@ -125,10 +126,12 @@ def event_reports(settings: Settings, event_id: str) -> list[dict]:
     return sorted((r for r in _journal_reports(settings) if r["event_id"] == event_id), key=lambda r: r["seq"])
 
 
-def _file(settings: Settings, event_id: str, unit_code: str, report: Report, earlier: list[dict], by: str,
+def _file(settings: Settings, event_id: str, unit_code: str | None, report: Report, earlier: list[dict], by: str,
           at: datetime, units: frozenset[str] | None, source: str) -> None:
     report = report.cleaned()
     linked = _linked_items(settings, report.item_ids)
+    if unit_code is None and report.item_ids and report.item_ids[0] in linked:
+        unit_code = linked[report.item_ids[0]]["unit_code"]
     _check(report, unit_code, earlier, linked, at, units)
     if report.lon is None and report.stage == FIRST:  # where the dispute is: its first located item
         located = [linked[i] for i in report.item_ids if linked[i]["lon"] is not None]
@@ -145,7 +148,7 @@ def _file(settings: Settings, event_id: str, unit_code: str, report: Report, ear
         note=f"{event_id} {EVENT_STAGE.label(report.stage)}", schema=EVENT_REPORTS_SCHEMA)
 
 
-def _check(report: Report, unit_code: str, earlier: list[dict], linked: dict[str, dict], at: datetime,
+def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: dict[str, dict], at: datetime,
            units: frozenset[str] | None) -> None:
     """Raise EventError for the first rule `report` breaks."""
     def refuse(zh: str, en: str):
@@ -161,6 +164,14 @@ def _check(report: Report, unit_code: str, earlier: list[dict], linked: dict[str
     if report.stage not in allowed:
         names = "或".join(EVENT_STAGE.label(s) for s in allowed)
         refuse(f"此时只能报送{names}。", f"only a {' or '.join(EVENT_STAGE.label(s, 'en') for s in allowed)} may follow")
+    if report.stage == FIRST and not report.item_ids and report.lon is None:
+        refuse("首报须关联至少一条台账记录，或填写事发位置。", "a first report needs a linked ledger item or a location")
+    for item_id in report.item_ids:
+        if item_id not in linked:
+            refuse(f"台账中找不到编号 {item_id}（刚导入的记录要等快照更新后才能关联）。",
+                   f"no ledger item {item_id} (a new import can be linked once the snapshot is rebuilt)")
+    if unit_code is None:
+        refuse("请选择报送单位。", "choose the reporting unit")
     if unit_code not in unit_by_code():
         refuse(f"“{unit_code}”不是珠三角十个报送单位之一。", f"{unit_code!r} is not a reporting unit")
     if units is not None and unit_code not in units:
@@ -169,8 +180,6 @@ def _check(report: Report, unit_code: str, earlier: list[dict], linked: dict[str
         refuse("首报须填写事件标题。", "a first report needs a title")
     if not report.facts:
         refuse("请填写事实（时间、地点、企业、人数、诉求、现场情况）。", "every report needs the facts")
-    if report.stage == FIRST and not report.item_ids and report.lon is None:
-        refuse("首报须关联至少一条台账记录，或填写事发位置。", "a first report needs a linked ledger item or a location")
     if report.stage == CLOSING:
         missing = [name for name, value in (("原因", report.causes), ("处置情况", report.handling),
                                             ("案例剖析", report.lessons)) if not value]
@@ -179,9 +188,6 @@ def _check(report: Report, unit_code: str, earlier: list[dict], linked: dict[str
     elif report.lessons:
         refuse("案例剖析在终报中填写。", "lessons belong in the closing report")
     for item_id in report.item_ids:
-        if item_id not in linked:
-            refuse(f"台账中找不到编号 {item_id}（刚导入的记录要等快照更新后才能关联）。",
-                   f"no ledger item {item_id} (a new import can be linked once the snapshot is rebuilt)")
         if units is not None and linked[item_id]["unit_code"] not in units:
             refuse(f"台账记录 {item_id} 不属于本单位，不能关联。", f"item {item_id} belongs to another unit")
     if (report.lon is None) != (report.lat is None):

@@ -7,6 +7,7 @@
 -- $first_report_hours: hours allowed from the capture of the earliest item the first report linked
 --   to the first report (an older item linked later does not make the first report late)
 -- $closed_since: also list events closed at or after this time (null: open events only)
+-- $units: reporting-unit codes to keep (list; null: every unit in scope)
 with per_event as (
     select
         event_id,
@@ -73,7 +74,8 @@ final as (
         d.lat
     from dues as d
     left join units as u on u.unit_code = d.unit_code
-    where d.closed_at is null or d.closed_at >= $closed_since
+    where (d.closed_at is null or d.closed_at >= $closed_since)
+      and ($units is null or list_contains($units, d.unit_code))
 )
 
 select * from final

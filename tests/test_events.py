@@ -55,6 +55,8 @@ def test_a_first_report_may_hold_facts_only_and_takes_its_place_from_the_item(le
     assert (row["seq"], row["stage"], row["causes"], row["lessons"]) == (1, "first", None, None)
     assert row["item_ids"] == [item["item_id"]] and row["reported_by"] == "陈信息员"
     assert (row["lon"], row["lat"]) == (item["lon"], item["lat"])
+    unit_from_item = open_event(ledger, first(item), unit_code=None, by="陈信息员", at=at)
+    assert event_reports(ledger, unit_from_item)[0]["unit_code"] == item["unit_code"]
 
 
 @pytest.mark.parametrize("missing, words", [("causes", "原因"), ("handling", "处置情况"), ("lessons", "案例剖析")])
@@ -146,9 +148,9 @@ def test_split_item_ids_accepts_what_people_paste():
 
 # ---- journal → snapshot → queries -------------------------------------------------------------
 
-def events_at(settings, now: datetime, scope: Scope = Scope(), closed_since=None) -> pl.DataFrame:
+def events_at(settings, now: datetime, scope: Scope = Scope(), closed_since=None, units=None) -> pl.DataFrame:
     return Door(settings).q("open_events", scope, now=now, followup_hours=FOLLOWUP_HOURS,
-                            first_report_hours=FIRST_HOURS, closed_since=closed_since)
+                            first_report_hours=FIRST_HOURS, closed_since=closed_since, units=units)
 
 
 @pytest.fixture
@@ -206,6 +208,16 @@ def test_a_city_officer_sees_only_their_units_events(ledger, three_events):
     assert Door(ledger).q("event_timeline", Scope.only("440300"), event_id=three_events["kept"],
                           followup_hours=FOLLOWUP_HOURS).is_empty()
     assert events_at(ledger, now, Scope.only("441900")).height == 2
+    assert events_at(ledger, now, units=["440300"]).is_empty()  # the sidebar's city filter
+
+
+def test_personal_data_in_reports_is_masked_for_roles_that_may_not_see_it(ledger):
+    event_id = open_event(ledger, Report("first", "联系人陈先生 13812345678 反映约50人聚集。", title="聚集", lon=113.3,
+                                         lat=23.1), unit_code="440100", by="王女士", at=datetime(2026, 1, 5, 9))
+    build_snapshot(ledger)
+    masked = Door(ledger).q("event_timeline", Scope(personal=False), event_id=event_id, followup_hours=24).row(0, named=True)
+    assert "13812345678" not in masked["facts"] and "138****5678" in masked["facts"] and "陈先生" not in masked["facts"]
+    assert Door(ledger).q("event_timeline", event_id=event_id, followup_hours=24)["facts"][0].startswith("联系人陈先生")
 
 
 def test_a_snapshot_built_before_events_existed_still_opens(ledger, three_events):
@@ -233,3 +245,85 @@ def test_deadlines_come_from_sentinel_toml(tmp_path, monkeypatch):
     monkeypatch.setenv("SENTINEL_CONFIG", str(config))
     settings = load_settings(tmp_path)
     assert (settings.events_followup_hours, settings.events_first_report_hours) == (12, 1)
+
+
+# ---- the 事件跟踪 page (AppTest) -------------------------------------------------------------
+
+def open_page(query: dict, user=None) -> "AppTest":
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.config import REPO_ROOT
+    from ledger.store import now_shanghai
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    if user is not None:
+        at.session_state["_signed_in"] = (user, now_shanghai())
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/events.py")
+    return at.run()
+
+
+def test_the_page_files_a_follow_up_and_shows_it_in_the_timeline_with_causes_apart(ledger, three_events):
+    event_id = three_events["kept"]
+    at = open_page({"event": event_id})
+    assert not at.exception and not at.error and at.title[0].value == "事件跟踪"
+    listed = at.dataframe[0].value
+    assert "超过24小时未续报" in set(listed["状态"])  # the quiet event, judged at the real clock
+    form = f"events_report_{event_id}"
+    assert at.radio(key=f"{form}_stage").options == ["续报", "终报"]
+    at.text_area(key=f"{form}_facts").input("镇街工作组进驻，双方第二轮协商中，现场约40人。")
+    at.text_area(key=f"{form}_causes").input("初步了解：订单减少导致延期发薪。")
+    next(b for b in at.button if b.label == "报送").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.toast[0].value == f"已报送续报：{event_id}"
+    headers = [m.value for m in at.markdown if m.value.startswith("**续报**")]
+    assert len(headers) == 2 and headers[-1].endswith("演示用户 · :red[迟报]")  # 11 days after the last one
+    assert any("镇街工作组进驻" in x.value for x in at.text)
+    assert [i.value for i in at.info] == ["**原因（审慎）**  \n初步了解：订单减少导致延期发薪。"]
+    assert [r["stage"] for r in event_reports(ledger, event_id)] == ["first", "followup", "followup"]
+
+
+def test_the_page_refuses_a_closing_report_without_causes_and_keeps_what_was_typed(ledger, three_events):
+    event_id = three_events["kept"]
+    at = open_page({"event": event_id})
+    form = f"events_report_{event_id}"
+    at.radio(key=f"{form}_stage").set_value("closing")
+    at.text_area(key=f"{form}_facts").input("员工已复工。")
+    next(b for b in at.button if b.label == "报送").click().run()
+    assert not at.exception and "终报须写明原因、处置情况、案例剖析" in at.error[0].value
+    assert at.text_area(key=f"{form}_facts").value == "员工已复工。"
+    assert len(event_reports(ledger, event_id)) == 2
+
+
+def test_the_page_opens_an_event_from_an_item_id_in_the_link(ledger):
+    item = disputes(ledger, "440300")[-1]
+    at = open_page({"new": item["item_id"]})
+    assert not at.exception and any(t.value.startswith("暂无在办事件") for t in at.info)
+    assert at.text_input(key="events_new_items").value == item["item_id"]
+    at.text_input(key="events_new_title").input("宝安某厂欠薪聚集")
+    at.text_area(key="events_new_facts").input("约60名员工在厂区聚集，要求支付拖欠工资。")
+    next(b for b in at.button if b.label == "报送首报").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.toast[0].value.startswith("已报送首报：E")
+    assert at.subheader[0].value == "宝安某厂欠薪聚集" and "new" not in at.query_params
+
+
+def test_a_leader_reads_events_without_forms_and_another_units_officer_sees_none(ledger, three_events, tmp_path,
+                                                                                  monkeypatch):
+    from ledger import access
+
+    users = tmp_path / "users.toml"
+    access.save_directory(users, [
+        {"username": "li", "role": "leader", "password_hash": access.hash_password("correct horse battery")},
+        {"username": "chen", "role": "officer", "unit": "440300",
+         "password_hash": access.hash_password("correct horse battery")}], [])
+    monkeypatch.setenv("SENTINEL_USERS", str(users))
+    directory = access.load_directory(ledger)
+    leader = open_page({"event": three_events["kept"]}, directory.find("li"))
+    assert not leader.exception and len(leader.dataframe[0].value) == 2
+    assert not [b for b in leader.button if b.label in ("报送", "报送首报")]
+    assert any("报送由地市信息员和管理员进行" in c.value for c in leader.caption)
+    officer = open_page({"event": three_events["kept"]}, directory.find("chen"))
+    assert not officer.exception and any(i.value.startswith("暂无在办事件") for i in officer.info)
+    assert not [m for m in officer.markdown if m.value.startswith("**首报**")]  # a forged link shows nothing
