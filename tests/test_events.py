@@ -327,3 +327,33 @@ def test_a_leader_reads_events_without_forms_and_another_units_officer_sees_none
     officer = open_page({"event": three_events["kept"]}, directory.find("chen"))
     assert not officer.exception and any(i.value.startswith("暂无在办事件") for i in officer.info)
     assert not [m for m in officer.markdown if m.value.startswith("**首报**")]  # a forged link shows nothing
+
+
+# ---- python -m ledger event -----------------------------------------------------------------
+
+def cli(settings, *args) -> subprocess.CompletedProcess:
+    from ledger.config import REPO_ROOT
+
+    return subprocess.run([sys.executable, "-m", "ledger", "--data-dir", str(settings.data_dir), "event", *args],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_line_opens_reports_and_lists_events(ledger):
+    item = disputes(ledger, "440300")[-1]
+    opened = cli(ledger, "open", "--title", "宝安某厂欠薪聚集", "--facts", "约60名员工聚集。", "--item", item["item_id"],
+                 "--by", "陈信息员")
+    assert opened.returncode == 0, opened.stderr
+    event_id = opened.stdout.split(":")[0]
+    listed = json.loads(cli(ledger, "list", "--json").stdout)
+    assert [(e["event_id"], e["unit_code"], e["stage"], e["items_n"]) for e in listed] == \
+           [(event_id, "440300", "first", 1)]
+    refused = cli(ledger, "report", event_id, "--stage", "closing", "--facts", "已复工。")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == ["python -m ledger event report: 终报须写明原因、处置情况、案例剖析。"]
+    closed = cli(ledger, "report", event_id, "--stage", "closing", "--facts", CLOSING["facts"], "--causes", CLOSING["causes"],
+                 "--handling", CLOSING["handling"], "--lessons", CLOSING["lessons"])
+    assert closed.returncode == 0, closed.stderr
+    assert "0 listed" in cli(ledger, "list").stdout
+    assert "已终报" in cli(ledger, "list", "--closed-days", "1").stdout
+    unknown = cli(ledger, "report", "E20200101-0000", "--stage", "followup", "--facts", "x")
+    assert unknown.returncode == 2 and "找不到事件" in unknown.stderr
