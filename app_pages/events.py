@@ -27,6 +27,7 @@ from ui.tables import show_disputes, suffix
 
 CLOSED_DAYS = 30
 OVERDUE_RED, OPEN_BLUE, CLOSED_GREY = [200, 16, 46, 235], [58, 110, 165, 225], [128, 128, 128, 190]
+MAP_HEIGHT = 360
 
 ctx = context()
 lang = ctx.lang
@@ -39,6 +40,11 @@ s = suffix(lang)
 
 def when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def overdue_by(hours: float) -> str:
+    return t("events.overdue_by", lang, hours=f"{hours:.0f}") if hours < 48 else \
+        t("events.overdue_by_days", lang, days=f"{hours / 24:.0f}")
 
 
 def save(file_report) -> None:
@@ -56,75 +62,85 @@ def save(file_report) -> None:
     st.rerun()
 
 
-st.title(t("events.heading", lang))
-st.caption(t("events.caption", lang, first=settings.events_first_report_hours, followup=followup_hours))
-if "events_toast" in st.session_state:
-    st.toast(st.session_state.pop("events_toast"), icon=":material/check_circle:")
-
-show_closed = st.toggle(t("events.show_closed", lang, days=CLOSED_DAYS), key="events_show_closed",
-                        value=url_value("closed", lambda raw: raw == "1", False))
-keep_in_url(closed="1" if show_closed else None)
-events = q("open_events", ctx.scope, now=ctx.now, followup_hours=followup_hours,
-           first_report_hours=settings.events_first_report_hours,
-           closed_since=ctx.now - timedelta(days=CLOSED_DAYS) if show_closed else None,
-           units=list(ctx.filters.units) or None)
-still_open = events.filter(~pl.col("closed"))
-for column, (key, value) in zip(st.columns(3), (("open_n", still_open.height),
-                                                ("overdue_n", still_open["overdue"].sum()),
-                                                ("first_late_n", still_open["first_late"].sum()))):
-    column.metric(t(f"events.{key}", lang), value, border=True)
-
-picked_id = st.session_state.pop("events_picked", None) or st.query_params.get("event")
-if events.is_empty():
-    st.info(t("events.empty", lang), icon=":material/inbox:")
-    event = None
-else:
-    state = (pl.when(pl.col("closed")).then(pl.lit(t("events.state.closed", lang)))
-             .when(pl.col("overdue")).then(pl.lit(t("events.state.overdue", lang, hours=followup_hours)))
-             .otherwise(pl.lit(t("events.state.on_time", lang))))
-    listed = events.select(
-        state.alias(t("events.col.state", lang)),
-        pl.col("title").alias(t("events.col.title", lang)),
-        pl.col(f"unit_name_{s}").alias(t("col.unit", lang)),
-        pl.col("stage").replace_strict({c: EVENT_STAGE.label(c, lang) for c in EVENT_STAGE.codes})
-        .alias(t("events.col.stage", lang)),
-        pl.col("last_reported_at").dt.strftime("%m-%d %H:%M").alias(t("events.col.last", lang)),
-        pl.col("next_due_at").dt.strftime("%m-%d %H:%M").fill_null("—").alias(t("events.col.next", lang)),
-        pl.col("items_n").alias(t("events.col.items", lang)),
-    )
-    overdue = events["overdue"].to_list()
-    styled = listed.to_pandas().style.apply(
-        lambda column: ["color: #c8102e; font-weight: 600" if late else "" for late in overdue],
-        subset=[t("events.col.state", lang), t("events.col.next", lang)])
-    ids = events["event_id"].to_list()
-    picked = st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * min(10, events.height),
-                          on_select="rerun", selection_mode="single-row", key=f"events_list_{len(ids)}",
-                          column_config={t("events.col.title", lang): st.column_config.Column(width=320)})
-    if picked.selection.rows:
-        picked_id = ids[picked.selection.rows[0]]
-    event = events.row(ids.index(picked_id), named=True) if picked_id in ids else None
-    keep_in_url(event=event["event_id"] if event else None)
-    if event is None:
-        st.caption(t("events.select_hint", lang))
-
-
 def event_map(selected: dict) -> pdk.Deck:
-    """Every listed event with a place, late ones red; the chosen one larger and outlined."""
+    """Every listed event with a place, late ones red, closed ones grey; the chosen one larger,
+    outlined and in the middle of its unit's view."""
     points = [{"lon": e["lon"], "lat": e["lat"],
                "colour": CLOSED_GREY if e["closed"] else OVERDUE_RED if e["overdue"] else OPEN_BLUE,
-               "radius": 2600 if e["event_id"] == selected["event_id"] else 1200,
+               "radius": 13 if e["event_id"] == selected["event_id"] else 8,
                "line": [20, 20, 20] if e["event_id"] == selected["event_id"] else [255, 255, 255],
                "tip": f"{e['title']}\n{e['event_id']}"}
               for e in events.iter_rows(named=True) if e["lon"] is not None]
     layers = map_layers.base_layers(focus_unit=selected["unit_code"]) + [
         pdk.Layer("ScatterplotLayer", id="events", data=points, get_position=["lon", "lat"], get_fill_color="colour",
-                  get_radius="radius", radius_min_pixels=6, stroked=True, get_line_color="line",
+                  get_radius="radius", radius_units=pdk.types.String("pixels"), stroked=True, get_line_color="line",
                   line_width_min_pixels=2, pickable=True)]
     view = map_layers.view_of(selected["unit_code"])
     if selected["lon"] is not None:
-        view = pdk.ViewState(longitude=selected["lon"], latitude=selected["lat"], zoom=max(view.zoom, 9.0),
-                             min_zoom=6, max_zoom=13)
-    return map_layers.deck(layers, "{tip}", view=view, height=300)
+        # a step out from the unit, so neighbouring events stay in sight
+        view = pdk.ViewState(longitude=selected["lon"], latitude=selected["lat"], zoom=view.zoom - 1, min_zoom=6,
+                             max_zoom=13)
+    return map_layers.deck(layers, "{tip}", view=view, height=MAP_HEIGHT)
+
+
+st.title(t("events.heading", lang))
+st.caption(t("events.caption", lang, first=settings.events_first_report_hours, followup=followup_hours))
+if "events_toast" in st.session_state:
+    st.toast(st.session_state.pop("events_toast"), icon=":material/check_circle:")
+
+list_column, map_column = st.columns([7, 4], gap="medium")
+with list_column:
+    show_closed = st.toggle(t("events.show_closed", lang, days=CLOSED_DAYS), key="events_show_closed",
+                            value=url_value("closed", lambda raw: raw == "1", False))
+    keep_in_url(closed="1" if show_closed else None)
+    events = q("open_events", ctx.scope, now=ctx.now, followup_hours=followup_hours,
+               first_report_hours=settings.events_first_report_hours,
+               closed_since=ctx.now - timedelta(days=CLOSED_DAYS) if show_closed else None,
+               units=list(ctx.filters.units) or None)
+    still_open = events.filter(~pl.col("closed"))
+    for column, (key, value) in zip(st.columns(3), (("open_n", still_open.height),
+                                                    ("overdue_n", still_open["overdue"].sum()),
+                                                    ("first_late_n", still_open["first_late"].sum()))):
+        column.metric(t(f"events.{key}", lang), value, border=True)
+
+    picked_id = st.session_state.pop("events_picked", None) or st.query_params.get("event")
+    if events.is_empty():
+        st.info(t("events.empty", lang), icon=":material/inbox:")
+        event = None
+    else:
+        state = (pl.when(pl.col("closed")).then(pl.lit(t("events.state.closed", lang)))
+                 .when(pl.col("overdue")).then(pl.lit(t("events.state.overdue", lang, hours=followup_hours)))
+                 .otherwise(pl.lit(t("events.state.on_time", lang))))
+        listed = events.select(
+            state.alias(t("events.col.state", lang)),
+            pl.col("title").alias(t("events.col.title", lang)),
+            pl.col(f"unit_name_{s}").alias(t("col.unit", lang)),
+            pl.col("stage").replace_strict({c: EVENT_STAGE.label(c, lang) for c in EVENT_STAGE.codes})
+            .alias(t("events.col.stage", lang)),
+            pl.col("last_reported_at").dt.strftime("%m-%d %H:%M").alias(t("events.col.last", lang)),
+            pl.col("next_due_at").dt.strftime("%m-%d %H:%M").fill_null("—").alias(t("events.col.next", lang)),
+        )
+        overdue = events["overdue"].to_list()
+        styled = listed.to_pandas().style.apply(
+            lambda column: ["color: #c8102e; font-weight: 600" if late else "" for late in overdue],
+            subset=[t("events.col.state", lang), t("events.col.next", lang)])
+        ids = events["event_id"].to_list()
+        picked = st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * min(8, events.height),
+                              on_select="rerun", selection_mode="single-row", key=f"events_list_{len(ids)}",
+                              column_config={t(f"events.col.{name}", lang): st.column_config.Column(width=width)
+                                             for name, width in (("state", 125), ("title", 250), ("stage", 72),
+                                                                 ("last", 90), ("next", 90))})
+        if picked.selection.rows:
+            picked_id = ids[picked.selection.rows[0]]
+        keep_in_url(event=picked_id if picked_id in ids else None)
+        # nothing chosen: the most urgent event, so a leader sees what needs chasing at once
+        event = events.row(ids.index(picked_id) if picked_id in ids else 0, named=True)
+        st.caption(t("events.select_hint", lang))
+with map_column:
+    if event is not None and event["lon"] is not None:
+        st.pydeck_chart(event_map(event), height=MAP_HEIGHT, key="events_map")
+    elif event is not None:
+        st.caption(t("events.no_location", lang))
 
 
 def show_report(report: dict) -> None:
@@ -174,10 +190,9 @@ def report_form(event: dict, stages: list[str]) -> None:
 
 
 if event is not None:
-    st.divider()
     st.subheader(plain(event["title"]))
     status = [(t("events.state.closed", lang), "gray") if event["closed"] else
-              (t("events.overdue_by", lang, hours=f"{event['overdue_hours']:.0f}"), "red") if event["overdue"] else
+              (overdue_by(event["overdue_hours"]), "red") if event["overdue"] else
               (t("events.next_due", lang, due=when(event["next_due_at"])), "blue")]
     if event["first_late"]:
         status.append((t("events.first_late", lang, hours=settings.events_first_report_hours), "orange"))
@@ -193,10 +208,6 @@ if event is not None:
         for report in timeline.iter_rows(named=True):
             show_report(report)
     with side_column:
-        if event["lon"] is not None:
-            st.pydeck_chart(event_map(event), height=300, key="events_map")
-        else:
-            st.caption(t("events.no_location", lang))
         linked_ids = list(dict.fromkeys(i for ids in timeline["item_ids"].to_list() for i in ids or []))
         items = q("items_by_id", ctx.scope, ids=linked_ids)
         st.markdown(f"**{t('events.items', lang, n=len(linked_ids))}**")

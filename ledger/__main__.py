@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from queries import Door
 
-from . import access, audit, demo, events, geo, hazards, schema
+from . import access, audit, demo, demo_events, events, geo, hazards, schema
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
@@ -92,9 +92,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         journal.append("items", chunks, source="demo", note=note, expected_rows=args.items,
                        progress=lambda step, f: update(step, f * 0.6))
         snapshot = build_snapshot(settings, progress=lambda step, f: update(step, 0.6 + f * 0.4))
+    staged = demo_events.journal_demo_events(settings, args.seed, now_shanghai())
+    if staged:
+        snapshot = build_snapshot(settings)
     counts = snapshot.manifest["counts"]
     print(f"demo ledger: {counts['items']} items ({counts['collective']} collective disputes), "
-          f"snapshot {snapshot.snapshot_id}")
+          f"{staged} staged events, snapshot {snapshot.snapshot_id}")
     return 0
 
 

@@ -357,3 +357,18 @@ def test_the_command_line_opens_reports_and_lists_events(ledger):
     assert "已终报" in cli(ledger, "list", "--closed-days", "1").stdout
     unknown = cli(ledger, "report", "E20200101-0000", "--stage", "followup", "--facts", "x")
     assert unknown.returncode == 2 and "找不到事件" in unknown.stderr
+
+
+def test_the_demo_journals_staged_events_through_the_same_rules(ledger):
+    from ledger.demo_events import journal_demo_events
+    from ledger.store import now_shanghai
+
+    now = now_shanghai()
+    assert journal_demo_events(ledger, seed=11, now=now) == 3
+    build_snapshot(ledger)
+    rows = events_at(ledger, now, closed_since=now - timedelta(days=3650))
+    assert rows.height == 3 and rows["closed"].sum() == 1 and rows["overdue"].sum() >= 1
+    closed = rows.filter(pl.col("closed"))["event_id"][0]
+    timeline = Door(ledger).q("event_timeline", event_id=closed, followup_hours=FOLLOWUP_HOURS)
+    assert timeline["stage"].to_list() == ["first", "followup", "closing"]
+    assert timeline["causes"][0] is None and timeline["lessons"][2].startswith("一是")
