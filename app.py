@@ -28,6 +28,7 @@ PAGES = [
     ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
     ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
     ("app_pages/hazards.py", "page.hazards", ":material/warning:", "hazards"),
+    ("app_pages/events.py", "page.events", ":material/campaign:", "events"),
     ("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin"),
     ("app_pages/import.py", "page.import", ":material/upload_file:", "import"),
 ]

@@ -98,6 +98,9 @@ if not selected:
 else:
     item = rows.row(selected[0], named=True)
     st.subheader(t("explorer.detail", lang, item_id=item["item_id"]))
+    if user.role.verify and "events" in user.role.pages:  # a large or complex dispute: report it in stages
+        st.page_link("app_pages/events.py", label=t("events.open_from_item", lang), icon=":material/campaign:",
+                     query_params={"new": item["item_id"]})
     shown = export.readable_frame(rows.slice(selected[0], 1), lang).row(0, named=True)
     fields_column, history_column = st.columns([2, 1], gap="large")
     fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): list(shown.values())}),

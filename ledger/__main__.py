@@ -11,12 +11,14 @@ import getpass
 import json
 import shutil
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import access, audit, demo, geo, hazards, reconcile, remind, verify
+from queries import Door
+
+from . import access, audit, demo, demo_events, events, geo, hazards, reconcile, remind, schema, verify
 from .assign import assign_new
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
@@ -98,9 +100,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         journal.append("items", chunks, source="demo", note=note, expected_rows=args.items,
                        progress=lambda step, f: update(step, f * 0.6))
         snapshot = build_snapshot(settings, progress=lambda step, f: update(step, 0.6 + f * 0.4))
+    staged = demo_events.journal_demo_events(settings, args.seed, now_shanghai())
+    if staged:
+        snapshot = build_snapshot(settings)
     counts = snapshot.manifest["counts"]
     print(f"demo ledger: {counts['items']} items ({counts['collective']} collective disputes), "
-          f"snapshot {snapshot.snapshot_id}")
+          f"{staged} staged events, snapshot {snapshot.snapshot_id}")
     return 0
 
 
@@ -356,6 +361,47 @@ def _participants(text: str) -> tuple[int, int]:
     return numbers
 
 
+def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
+    """Staged event reports: a refused report is one Chinese line and exit 2 (the input needs
+    fixing, as with a usage error); a filed one is in the journal and the rebuilt snapshot."""
+    if args.action == "list":
+        return _list_events(settings, args)
+    report = events.Report(args.stage, args.facts, title=args.title,
+                           causes=args.causes, handling=args.handling, lessons=args.lessons,
+                           item_ids=tuple(args.item or ()), lon=args.lon, lat=args.lat, participants=args.participants)
+    try:
+        if args.action == "open":
+            event_id = events.open_event(settings, report, unit_code=_unit_code(args.unit) if args.unit else None,
+                                         by=args.by)
+        else:
+            event_id = events.add_report(settings, args.event_id, report, by=args.by)
+    except events.EventError as refused:
+        print(f"python -m ledger event {args.action}: {refused.zh}", file=sys.stderr)
+        return 2
+    snapshot = build_snapshot(settings)
+    print(f"{event_id}: {schema.EVENT_STAGE.label(report.stage)} filed; snapshot {snapshot.snapshot_id}")
+    return 0
+
+
+def _list_events(settings: Settings, args: argparse.Namespace) -> int:
+    _current(settings)
+    now = now_shanghai()
+    rows = Door(settings).q("open_events", now=now, followup_hours=settings.events_followup_hours,
+                            first_report_hours=settings.events_first_report_hours,
+                            closed_since=now - timedelta(days=args.closed_days) if args.closed_days else None,
+                            units=None)
+    if args.json:
+        print(rows.write_json())
+        return 0
+    print(f"事件跟踪 events at {now:%Y-%m-%d %H:%M}: {rows.height} listed, {rows['overdue'].sum()} overdue")
+    for e in rows.iter_rows(named=True):
+        state = "已终报" if e["closed"] else f"超时 {e['overdue_hours']:.0f} 小时" if e["overdue"] else "按时"
+        due = f"next by {e['next_due_at']:%m-%d %H:%M}" if e["next_due_at"] else f"closed {e['closed_at']:%m-%d %H:%M}"
+        print(f"  {e['event_id']}  [{state}] {e['unit_name_zh']} {schema.EVENT_STAGE.label(e['stage'])} "
+              f"x{e['reports_n']}, {e['items_n']} items, {due}  {e['title']}")
+    return 0
+
+
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
     "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
@@ -370,6 +416,7 @@ SUBCOMMANDS = {
     "verify": (cmd_verify, "record one item's verification (核实) as the unit's officer would on the page"),
     "reconcile": (cmd_reconcile, "compare a unit's own ledger export for a month with the province's, both ways"),
     "remind": (cmd_remind, "one reminder round: email and SMS the officers of items due soon or overdue (for cron)"),
+    "event": (cmd_event, "staged event reports (事件跟踪): list events, open one, file a follow-up or closing report"),
 }
 
 
@@ -452,7 +499,36 @@ def build_parser() -> Parser:
     chase = sub.choices["remind"]
     chase.add_argument("--dry-run", action="store_true", help="list what would be sent; send and log nothing")
     chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')
+    _event_arguments(sub.choices["event"])
     return parser
+
+
+def _event_arguments(event: argparse.ArgumentParser) -> None:
+    actions = event.add_subparsers(dest="action", metavar="<action>", parser_class=Parser, required=True)
+    listing = actions.add_parser("list", help="open events, late ones first", description="open events, late ones first")
+    listing.add_argument("--json", action="store_true", help="print a JSON list of events")
+    listing.add_argument("--closed-days", type=_positive_int, default=None,
+                         help="also list events closed in the last N days")
+    opening = actions.add_parser("open", help="file the first report (首报) of a new event",
+                                 description="file the first report (首报) of a new event: facts, no causes needed")
+    report = actions.add_parser("report", help="file a follow-up (续报) or the closing report (终报)",
+                                description="file a follow-up (续报) or the closing report (终报) of an event")
+    report.add_argument("event_id", help="the event, e.g. E20261125-3f9a")
+    report.add_argument("--stage", choices=["followup", "closing"], required=True)
+    opening.add_argument("--title", required=True, help="the event's title")
+    opening.add_argument("--unit", help="reporting unit: 深圳, shenzhen or 440300 (default: the first item's unit)")
+    for action in (opening, report):
+        action.add_argument("--facts", required=True, help="事实: what happened, where, how many, what now")
+        action.add_argument("--item", action="append", metavar="ID", help="a ledger item to link (repeat for more)")
+        action.add_argument("--causes", help="原因: optional until the closing report")
+        action.add_argument("--participants", type=int, help="number of people involved")
+        action.add_argument("--lon", type=float, help="longitude, if no linked item gives the place")
+        action.add_argument("--lat", type=float, help="latitude, with --lon")
+        action.add_argument("--by", default=getpass.getuser(), help="who reports (default: the login name)")
+    report.add_argument("--handling", help="处置情况: required in the closing report")
+    report.add_argument("--lessons", help="案例剖析: the closing report only, required there")
+    opening.set_defaults(stage="first", handling=None, lessons=None)
+    report.set_defaults(title=None, unit=None)
 
 
 def main(argv: list[str] | None = None) -> int:

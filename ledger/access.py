@@ -49,7 +49,7 @@ class Role:
         return self.zh if lang == "zh" else self.en
 
 
-MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer", "hazards"})
+MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer", "hazards", "events"})
 ROLES: dict[str, Role] = {r.code: r for r in (
     Role("wall", "指挥大屏", "Wall screen", frozenset({"wall"}), download=False, personal=False, all_units=True),
     Role("leader", "领导", "Leader", MONITORING | {"reconcile"}, download=False, personal=False, all_units=True),

@@ -38,6 +38,10 @@ class Settings:
     wall_rotate_seconds: int = 20
     wall_stale_minutes: int = 180
     wall_banner_minutes: int = 60
+    # staged event reports ([events]): the first report is due this many hours after the earliest
+    # linked item was captured, each next report this many hours after the last one
+    events_first_report_hours: int = 2
+    events_followup_hours: int = 24
     # sign-in ([auth]): where the users file is, lock-out after N failures within M minutes, how
     # long a session lasts, a closed network that runs without sign-in, a reverse proxy's header
     deadline_config: dict = field(default_factory=dict)  # [deadlines]; see ledger/deadlines.py
@@ -91,5 +95,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         verification_amber_pct=float(bands.get("amber_pct", 85.0)),
         **{f"wall_{key}": int(value) for key, value in file_values.get("wall", {}).items()
            if f"wall_{key}" in Settings.__dataclass_fields__},
+        **{f"events_{key}": int(value) for key, value in file_values.get("events", {}).items()
+           if f"events_{key}" in Settings.__dataclass_fields__},
         **{key: value for key, value in file_values.get("auth", {}).items() if key in _AUTH_KEYS},
     )

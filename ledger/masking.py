@@ -34,6 +34,8 @@ def mask(text: str | None) -> str | None:
 
 
 # the columns of query results that can carry personal data, masked for roles that may not see it
-# (before/after/note/recorded_by are the change history's copies of ledger text)
+# (before/after/note/recorded_by are the change history's copies of ledger text; facts to
+# reported_by are staged event reports', ledger/events.py)
 PERSONAL_TEXT_COLUMNS = ("title", "summary", "verification_notes", "disposition", "verified_by", "participants_text",
-                         "before", "after", "note", "recorded_by")
+                         "before", "after", "note", "recorded_by",
+                         "facts", "causes", "handling", "lessons", "reported_by")

@@ -302,3 +302,32 @@ ORIGINS_SCHEMA = pa.schema([
     pa.field("original", pa.string(), nullable=False),  # JSON object: header -> cell text
     pa.field("unmapped", pa.string()),  # JSON object: column -> original values mapped to "other"
 ])
+
+
+# Staged event reports (事件跟踪, ledger/events.py): a large or complex dispute is reported in
+# stages — facts first, causes with care (快报事实，慎报原因). One row per report, journalled as
+# batches of kind EVENT_REPORTS_KIND and gathered into the snapshot's `event_reports` table. Every
+# row repeats its event's reporting unit, so the query door can scope reports like items.
+EVENT_REPORTS_KIND = "event_reports"
+EVENT_STAGE = Enum("event_stage", {
+    "first": ("首报", "First report"),
+    "followup": ("续报", "Follow-up"),
+    "closing": ("终报", "Closing report"),
+})
+EVENT_REPORTS_SCHEMA = pa.schema([
+    pa.field("event_id", pa.string(), nullable=False),  # E20261125-3f9a
+    pa.field("seq", pa.int32(), nullable=False),  # 1 for the first report, then 2, 3 …
+    pa.field("stage", pa.string(), nullable=False),  # EVENT_STAGE code
+    pa.field("reported_at", _TS, nullable=False),
+    pa.field("reported_by", pa.string()),
+    pa.field("unit_code", pa.string(), nullable=False),  # the event's reporting unit
+    pa.field("title", pa.string()),  # set by the first report; a later one may retitle the event
+    pa.field("facts", pa.string(), nullable=False),  # 事实
+    pa.field("causes", pa.string()),  # 原因: optional until the closing report
+    pa.field("handling", pa.string()),  # 处置
+    pa.field("lessons", pa.string()),  # 案例剖析 / 经验教训: closing report only
+    pa.field("item_ids", _LIST),  # ledger items this report links to the event
+    pa.field("lon", pa.float64()),
+    pa.field("lat", pa.float64()),
+    pa.field("participants", pa.int32()),
+])

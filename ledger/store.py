@@ -15,7 +15,8 @@ Layout under the data directory:
     snapshots/<snapshot_id>/manifest.json, items.parquet, verifications.parquet, units.parquet …
 
 Batches of kind "items" hold item versions (the newest version of an item wins); batches of kind
-"verifications" hold changes to existing items (ledger/changes.py), applied over them in order.
+"verifications" hold changes to existing items (ledger/changes.py), applied over them in order;
+batches of kind "event_reports" hold staged event reports (ledger/events.py).
     snapshots/CURRENT
 """
 from __future__ import annotations
@@ -40,10 +41,11 @@ import pyarrow.parquet as pq
 
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from .config import REFERENCE_DIR, Settings
-from .schema import ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
+from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from .sqlfiles import sql
 
 SHANGHAI = timezone(timedelta(hours=8))
+SNAPSHOT_KINDS = ("items", CHANGES_KIND, EVENT_REPORTS_KIND)  # the batch kinds a snapshot is built from
 STALE_TEMP_SECONDS = 3600  # a temp folder this old belongs to a writer that died
 Progress = Callable[[str, float], None]  # (step description, fraction done 0..1)
 
@@ -224,6 +226,10 @@ class JournalFiles:
         return [str(p) for b in self.batches if b.kind == CHANGES_KIND for p in b.part_files]
 
     @property
+    def event_reports(self) -> list[str]:
+        return [str(p) for b in self.batches if b.kind == EVENT_REPORTS_KIND for p in b.part_files]
+
+    @property
     def origins(self) -> list[str]:
         return [str(b.side_table("origins")) for b in self.batches if b.side_table("origins")]
 
@@ -273,7 +279,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
     snapshots_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(snapshots_dir / ".build.lock"):  # one build at a time per data folder
         _remove_stale_temps(snapshots_dir, ".building-")
-        batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
+        batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in SNAPSHOT_KINDS]
         files = JournalFiles(batches)
         if not files.items:
             raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
@@ -348,6 +354,8 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
         changed.unlink()
         write("item_origins", "build_item_origins",
               origin_files=_or_empty(files.origins, ORIGINS_SCHEMA, folder, "origins"))
+        write("event_reports", "build_event_reports",
+              report_files=_or_empty(files.event_reports, EVENT_REPORTS_SCHEMA, folder, "event_reports"))
         for empty in folder.glob(".empty-*.parquet"):
             empty.unlink()
         report("写入参考表", 0.75)
@@ -393,11 +401,11 @@ def current_snapshot(settings: Settings) -> Snapshot | None:
 def fresh_snapshot(settings: Settings) -> Snapshot | None:
     """The current snapshot, rebuilt first if the journal holds batches it does not include (or it
     predates the item_origins table); None when the journal holds no ledger data yet."""
-    batches = [b.batch_id for b in Journal(settings.journal_dir).batches() if b.kind in ("items", CHANGES_KIND)]
-    if not batches:
+    batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in SNAPSHOT_KINDS]
+    if not any(b.kind == "items" for b in batches):
         return None
     current = current_snapshot(settings)
-    if current is None or current.manifest["source_batches"] != batches or "item_origins" not in current.manifest["tables"]:
+    if current is None or current.manifest["source_batches"] != [b.batch_id for b in batches] or "item_origins" not in current.manifest["tables"]:
         return build_snapshot(settings)
     return current
 

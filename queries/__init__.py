@@ -28,6 +28,7 @@ import polars as pl
 
 from ledger.config import Settings, load_settings
 from ledger.masking import PERSONAL_TEXT_COLUMNS, mask
+from ledger.schema import EVENT_REPORTS_SCHEMA
 from ledger.sqlfiles import SqlFile, load_sql
 from ledger.store import Snapshot, StoreError, open_snapshot
 
@@ -148,6 +149,12 @@ class Door:
                 history_rows = (con.read_parquet(str(snapshot.table("verifications")))
                                 if "verifications" in snapshot.manifest["tables"] else con.sql(_NO_HISTORY))
                 history_rows.filter("item_id in (select item_id from items)").create_view("verifications")
+                # Staged event reports repeat their event's unit, so they are scoped like items;
+                # snapshots built before events existed have none: an empty table, not an error.
+                reports = (con.read_parquet(str(snapshot.table("event_reports")))
+                           if "event_reports" in snapshot.manifest["tables"]
+                           else con.from_arrow(EVENT_REPORTS_SCHEMA.empty_table()))
+                reports.filter(_SCOPE_FILTER).create_view("event_reports")
                 con.execute(query_file(SHARED_MACROS).text)
                 self._connections[snapshot.snapshot_id] = con
                 # Keep the previous snapshot's connection for readers still on it; close older ones.

@@ -24,6 +24,7 @@ SHOTS = {
     "overview": ("/", '[data-testid="stMetric"]'),
     "map": ("/map", '[data-testid="stDeckGlJsonChart"] canvas'),
     "map-choropleth": ("/map?view=choropleth", '[data-testid="stDeckGlJsonChart"] canvas'),
+    "events": ("/events", '[data-testid="stDeckGlJsonChart"] canvas'),
     "verification": ("/verification", ".js-plotly-plot"),
     "trends": ("/trends", ".js-plotly-plot"),
     "explorer": ("/explorer", '[data-testid="stDataFrame"]'),
