@@ -1,8 +1,7 @@
 """Command line: `python -m ledger [--data-dir DIR] <subcommand>`.
 
 A thin face over the library: each subcommand parses its arguments, calls ledger functions and
-prints the result. Later subcommands (hazards, remind, reconcile, scores, report) are added to
-SUBCOMMANDS.
+prints the result. Later subcommands (remind, reconcile, scores) are added to SUBCOMMANDS.
 """
 from __future__ import annotations
 
@@ -16,17 +15,27 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import access, audit, demo, geo, hazards
+from . import access, audit, briefs, demo, geo, hazards
+from .briefs.charts import ChartFontMissing
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
 from .hazards.evaluate import evaluate, table as evaluation_table
 from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
+from queries import ALL, Scope
 
 
 class CliError(Exception):
     """A one-line reason the command could not do what was asked."""
+
+    exit_code = 1
+
+
+class UsageError(CliError):
+    """The arguments are well-formed but cannot be used (exit 2, as argparse's own usage errors)."""
+
+    exit_code = 2
 
 
 class Parser(argparse.ArgumentParser):
@@ -257,6 +266,39 @@ def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，例如 2026-11-24，而不是 {text!r}") from None
+
+
+def _brief_out(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower().lstrip(".") not in briefs.FORMATS:
+        raise argparse.ArgumentTypeError(f"简报文件名应以 .docx、.html 或 .pdf 结尾，而不是 {text!r}")
+    return path
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    snapshot = _current(settings)
+    latest = briefs.data_date(snapshot)
+    day = args.date or latest
+    if day > latest:
+        raise UsageError(f"快照 {snapshot.snapshot_id} 的数据截至 {latest}，--date 不能晚于该日")
+    scope = Scope.only(_unit_code(args.city)) if args.city else ALL
+    out = args.out or Path.cwd() / briefs.file_name(args.period, day, "docx")
+    try:
+        brief = briefs.compose(settings, args.period, day, scope)
+        data = briefs.render(brief, out.suffix.lower().lstrip("."))
+    except (briefs.BriefError, ChartFontMissing) as e:
+        raise CliError(str(e)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(out)
+    return 0
+
+
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
     "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
@@ -267,6 +309,7 @@ SUBCOMMANDS = {
     "export": (cmd_export, "write the current ledger's items as csv, xlsx or parquet in the export format"),
     "hazards": (cmd_hazards, "the hazard screen for one week: emerging risk areas with their evidence"),
     "hazards-eval": (cmd_hazards_eval, "inject synthetic outbreaks and report each method's detection, false alarms, delay"),
+    "report": (cmd_report, "write the daily, weekly or monthly brief (日报/周报/月报) as docx, html or pdf"),
 }
 
 
@@ -321,6 +364,13 @@ def build_parser() -> Parser:
     evaluation.add_argument("--seed", type=int, default=1, help="random seed of the injections (default 1)")
     evaluation.add_argument("--as-of", type=_iso_date, default=None, help="end of the test year (default today)")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    report = sub.choices["report"]
+    report.add_argument("period", choices=briefs.PERIODS, help="daily: one day; weekly: its ISO week; monthly: its month")
+    report.add_argument("--date", type=_brief_date, default=None,
+                        help="a day in the period (default: the snapshot's data date, so reruns give the same brief)")
+    report.add_argument("--out", type=_brief_out, default=None, metavar="FILE",
+                        help="FILE.docx, FILE.html or FILE.pdf (default: 哨岗周报_DATE.docx etc. in this folder)")
+    report.add_argument("--city", default=None, help="one reporting unit's brief: 深圳, shenzhen or 440300")
     return parser
 
 
@@ -332,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         return handler(settings, args)
     except (CliError, StoreError, ValueError) as e:
         print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
-        return 1
+        return e.exit_code if isinstance(e, CliError) else 1
 
 
 if __name__ == "__main__":
