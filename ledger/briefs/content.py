@@ -178,13 +178,21 @@ class Brief:
 
 # --- the snapshot's own clock ---------------------------------------------------------------
 
+def _last_capture(snapshot: Snapshot) -> datetime | None:
+    last = snapshot.manifest.get("data_range", {}).get("last_captured_at")
+    return datetime.fromisoformat(last) if last and last != "None" else None
+
+
 def data_date(snapshot: Snapshot) -> date:
     """The day the snapshot's data reaches: its latest capture, or its creation if it is empty.
     The default day of a brief, so that a brief never depends on when it is generated."""
-    last = snapshot.manifest.get("data_range", {}).get("last_captured_at")
-    if last and last != "None":
-        return datetime.fromisoformat(last).date()
-    return snapshot.created_at.date()
+    return (_last_capture(snapshot) or snapshot.created_at).date()
+
+
+def data_time(snapshot: Snapshot) -> datetime:
+    """The moment the snapshot knows everything up to: its creation (kept to the second, so an
+    item captured within that second counts too). Briefs compute their figures as of it."""
+    return max(snapshot.created_at, _last_capture(snapshot) or snapshot.created_at)
 
 
 def scope_label(units) -> str:
@@ -356,7 +364,7 @@ def compose(source, kind: str, day: date | None = None, scope=None) -> Brief:
 
 def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:
     period = Period.containing(kind, day)
-    now = snapshot.created_at
+    now = data_time(snapshot)
     window = {"since": period.start, "until": period.end, "now": now}
     counts = door.q("brief_period_counts", scope, prev_since=period.prev_start, **window)
     filters = {"units": None, "industries": None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ..store import SHANGHAI
 from .content import Brief, Chart, Items, Table, Text
 
 BODY_FONT, HEADING_FONT = "FangSong", "SimHei"
@@ -109,7 +110,9 @@ def to_docx(brief: Brief) -> bytes:
     properties.title, properties.author, properties.subject = brief.title, brief.issuer, brief.period.label
     properties.keywords = f"哨岗;{brief.snapshot_id}"
     properties.last_modified_by, properties.revision = brief.issuer, 1
-    properties.created = properties.modified = properties.last_printed = brief.as_of
+    # Word stores UTC; the ledger's times are naive Asia/Shanghai.
+    stamp = brief.as_of.replace(tzinfo=SHANGHAI).astimezone(timezone.utc)
+    properties.created = properties.modified = properties.last_printed = stamp
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), brief.as_of)
