@@ -1,9 +1,8 @@
 """A brief as PDF: the HTML brief printed by headless Chromium, the browser the browser tests
 already need (Debian's `chromium`; `SENTINEL_CHROMIUM` names another). Printing our own HTML
-keeps one layout for screen and paper and uses the system's CJK fonts as they are; the
-pure-Python PDF libraries either lay out CJK text poorly (fpdf2: no line breaking between Chinese
-characters without a word list) or need system libraries (weasyprint: Pango). See
-docs/decisions.md.
+keeps one layout for screen and paper and uses the system's CJK fonts as they are; fpdf2 would
+be a second layout to keep in step with the HTML (tables, wrapping, fonts embedded by hand), and
+weasyprint needs Pango from the system. See docs/decisions.md.
 
 Chromium stamps its own creation date into the PDF, so a PDF's text and images are reproducible
 but not its bytes; the Word and HTML briefs are reproducible to the byte.
