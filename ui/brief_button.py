@@ -41,5 +41,4 @@ def brief_popover(ctx: PageContext, lang: str) -> None:
 
         st.download_button(t("brief.download", lang), data=build, file_name=briefs.file_name(kind, day, fmt),
                            mime=briefs.MIME[fmt], key="brief_download", icon=":material/download:",
-                           width="stretch", on_click="ignore")
-        st.caption(t("brief.help", lang, snapshot=ctx.snapshot.snapshot_id))
+                           width="stretch", on_click="ignore", help=t("brief.help", lang, snapshot=ctx.snapshot.snapshot_id))

@@ -207,7 +207,7 @@ def _unit_order(code: str) -> int:
 
 # --- the sections -----------------------------------------------------------------------------
 
-def _headline(kind: str, total: dict, rates_now: dict, rates_before: dict) -> dict[str, Figure]:
+def _headline(total: dict, rates_now: dict, rates_before: dict) -> dict[str, Figure]:
     return {
         "new": Figure("新发群体性劳资纠纷", total["n"], total["n_prev"], "起"),
         "participants": Figure("涉及人数（按下限计）", total["participants_n"], total["participants_prev_n"], "人"),
@@ -230,10 +230,6 @@ def _overall(kind: str, period: Period, figures: dict[str, Figure], rates_now: d
     return Section("总体情况", (Text(lead), table))
 
 
-def _participants(row: dict) -> str:
-    return row["participants_text"] or "人数不详"
-
-
 def _serious(kind: str, disputes: pl.DataFrame) -> Section:
     if disputes.is_empty():
         return Section("新发重大纠纷", (Text(f"{THIS_ZH[kind]}未发生I、II级群体性劳资纠纷。"),))
@@ -245,7 +241,7 @@ def _serious(kind: str, disputes: pl.DataFrame) -> Section:
         place = "·".join(p for p in (row["unit_name_zh"], row["county_name_zh"]) if p)
         demands = "、".join(DEMAND.label(d) for d in row["demands"] or []) or "未明确"
         items.append(f"{row['title']}。{row['captured_at']:%-m月%-d日 %H:%M}，{place}，{row['enterprise'] or '企业不详'}"
-                     f"（{row['industry_name_zh'] or '行业不详'}），{_participants(row)}，诉求：{demands}，"
+                     f"（{row['industry_name_zh'] or '行业不详'}），{row['participants_text'] or '人数不详'}，诉求：{demands}，"
                      f"{GRADE.label(row['grade'])}。")
     return Section("新发重大纠纷", (Text(intro), Items(tuple(items))))
 
@@ -376,7 +372,7 @@ def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:
                      now=as_of, grades=SERIOUS_GRADES, limit=SERIOUS_LISTED)
     total = counts.filter(pl.col("breakdown") == "total").row(0, named=True)
     rates_now = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
-    headline = _headline(kind, total, rates_now, rates_before.filter(pl.col("unit_code").is_null()).row(0, named=True))
+    headline = _headline(total, rates_now, rates_before.filter(pl.col("unit_code").is_null()).row(0, named=True))
     label = scope_label(scope.units)
     sections = (
         _overall(kind, period, headline, rates_now, label),
