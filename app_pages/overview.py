@@ -1,9 +1,11 @@
 """总览 Overview: a leader's quick look. Four headline figures with their change, a warning
-when anything is overdue, and the five most serious open disputes."""
+when anything is overdue, and the five most serious open disputes; beside the title, the
+daily, weekly or monthly brief to download."""
 import streamlit as st
 
 from ledger.i18n import t
 from queries import q
+from ui.brief_button import brief_popover
 from ui.shell import context, scope_label
 from ui.tables import show_disputes
 
@@ -11,7 +13,10 @@ ctx = context()
 lang = ctx.lang
 params = {**ctx.filters.params(), "now": ctx.now}
 
-st.title(t("overview.heading", lang))
+title_column, brief_column = st.columns([5, 1], vertical_alignment="bottom")
+title_column.title(t("overview.heading", lang))
+with brief_column:
+    brief_popover(ctx, lang)
 st.caption(t("overview.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx)))
 
 k = q("overview_kpis", ctx.scope, **params).row(0, named=True)

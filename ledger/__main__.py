@@ -1,8 +1,7 @@
 """Command line: `python -m ledger [--data-dir DIR] <subcommand>`.
 
 A thin face over the library: each subcommand parses its arguments, calls ledger functions and
-prints the result. Later subcommands (hazards, remind, reconcile, scores, report) are added to
-SUBCOMMANDS.
+prints the result. Later subcommands (remind, reconcile, scores) are added to SUBCOMMANDS.
 """
 from __future__ import annotations
 
@@ -16,10 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from queries import Door
+from queries import ALL, Door, Scope
 
-from . import access, audit, demo, demo_events, events, geo, hazards, reconcile, remind, schema, verify
+from . import access, audit, briefs, demo, demo_events, events, geo, hazards, reconcile, remind, schema, verify
 from .assign import assign_new
+from .briefs.charts import ChartFontMissing
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
@@ -33,6 +33,14 @@ from .verify import Verification
 
 class CliError(Exception):
     """A one-line reason the command could not do what was asked."""
+
+    exit_code = 1
+
+
+class UsageError(CliError):
+    """The arguments are well-formed but cannot be used (exit 2, as argparse's own usage errors)."""
+
+    exit_code = 2
 
 
 class Parser(argparse.ArgumentParser):
@@ -399,6 +407,36 @@ def _list_events(settings: Settings, args: argparse.Namespace) -> int:
         due = f"next by {e['next_due_at']:%m-%d %H:%M}" if e["next_due_at"] else f"closed {e['closed_at']:%m-%d %H:%M}"
         print(f"  {e['event_id']}  [{state}] {e['unit_name_zh']} {schema.EVENT_STAGE.label(e['stage'])} "
               f"x{e['reports_n']}, {e['items_n']} items, {due}  {e['title']}")
+def _brief_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，例如 2026-11-24，而不是 {text!r}") from None
+
+
+def _brief_out(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower().lstrip(".") not in briefs.FORMATS:
+        raise argparse.ArgumentTypeError(f"简报文件名应以 .docx、.html 或 .pdf 结尾，而不是 {text!r}")
+    return path
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    snapshot = _current(settings)
+    latest = briefs.data_date(snapshot)
+    day = args.date or latest
+    if day > latest:
+        raise UsageError(f"快照 {snapshot.snapshot_id} 的数据截至 {latest}，--date 不能晚于该日")
+    scope = Scope.only(_unit_code(args.city)) if args.city else ALL
+    out = args.out or Path.cwd() / briefs.file_name(args.period, day, "docx")
+    try:
+        brief = briefs.compose(settings, args.period, day, scope)
+        data = briefs.render(brief, out.suffix.lower().lstrip("."))
+    except (briefs.BriefError, ChartFontMissing) as e:
+        raise CliError(str(e)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(out)
     return 0
 
 
@@ -417,6 +455,7 @@ SUBCOMMANDS = {
     "reconcile": (cmd_reconcile, "compare a unit's own ledger export for a month with the province's, both ways"),
     "remind": (cmd_remind, "one reminder round: email and SMS the officers of items due soon or overdue (for cron)"),
     "event": (cmd_event, "staged event reports (事件跟踪): list events, open one, file a follow-up or closing report"),
+    "report": (cmd_report, "write the daily, weekly or monthly brief (日报/周报/月报) as docx, html or pdf"),
 }
 
 
@@ -500,6 +539,13 @@ def build_parser() -> Parser:
     chase.add_argument("--dry-run", action="store_true", help="list what would be sent; send and log nothing")
     chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')
     _event_arguments(sub.choices["event"])
+    report = sub.choices["report"]
+    report.add_argument("period", choices=briefs.PERIODS, help="daily: one day; weekly: its ISO week; monthly: its month")
+    report.add_argument("--date", type=_brief_date, default=None,
+                        help="a day in the period (default: the snapshot's data date, so reruns give the same brief)")
+    report.add_argument("--out", type=_brief_out, default=None, metavar="FILE",
+                        help="FILE.docx, FILE.html or FILE.pdf (default: 哨岗周报_DATE.docx etc. in this folder)")
+    report.add_argument("--city", default=None, help="one reporting unit's brief: 深圳, shenzhen or 440300")
     return parser
 
 
@@ -539,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         return handler(settings, args)
     except (CliError, StoreError, ValueError) as e:
         print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
-        return 1
+        return e.exit_code if isinstance(e, CliError) else 1
 
 
 if __name__ == "__main__":

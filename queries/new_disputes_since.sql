@@ -1,5 +1,6 @@
 -- Collective disputes captured since a moment (e.g. today's, or the last hour's serious ones for
--- the wall screen's banner), most serious first, then newest, with place and industry names.
+-- the wall screen's banner, or a brief's new serious disputes), most serious first, then newest,
+-- with place and industry names; demands are codes (ledger.schema.DEMAND).
 -- $since_time: the moment (timestamp, Asia/Shanghai); disputes captured at or after it
 -- $now: the current time (timestamp, Asia/Shanghai); nothing captured later is shown
 -- $grades: grade codes to keep, or null for all
@@ -26,6 +27,7 @@ final as (
         i.name_en as industry_name_en,
         r.grade,
         r.participants_text,
+        r.demands,
         r.status,
         r.captured_at,
         count(*) over () as total_n

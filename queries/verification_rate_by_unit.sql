@@ -3,6 +3,7 @@
 -- $now and the end of $until). Every unit in scope gets a row, even with nothing due.
 -- due_n: items due; on_time_n: verified by the deadline; late_n: verified after it (by t);
 -- overdue_n: past the deadline and still not verified at t; rate_pct = on_time_n / due_n;
+-- received_n: items captured in the window (by t), each to be verified by its unit;
 -- pending_n: items captured in the window, not yet verified at t (overdue or not);
 -- median_hours / p90_hours: hours from capture to verification, for items verified by t.
 -- $since: first day of the window (date)
@@ -40,6 +41,7 @@ scoped_units as (
 counted as (
     select
         u.unit_code,
+        count(*) filter (where w.is_captured) as received_n,
         count(*) filter (where w.is_due) as due_n,
         count(*) filter (where w.is_due and w.is_verified and w.in_time) as on_time_n,
         count(*) filter (where w.is_due and w.is_verified and not w.in_time) as late_n,
@@ -57,6 +59,7 @@ final as (
         c.unit_code,
         u.name_zh,
         u.name_en,
+        c.received_n,
         c.due_n,
         c.on_time_n,
         c.late_n,
