@@ -1,6 +1,7 @@
 """`make bench`: build demo ledgers of several sizes and measure, in one run on this machine:
 snapshot build time and peak memory; every panel query cold and warm against the same panel
-computed with pandas; each page's full render through AppTest; ten concurrent browser sessions.
+computed with pandas; each page's full render through AppTest; a verification saved until the
+snapshot shows it; ten concurrent browser sessions.
 Writes bench/results.json and the table in README.md (between the bench markers).
 
     .venv/bin/python -m bench.run [--sizes 10000,1000000,10000000] [--reuse] [--sessions 10]
@@ -53,6 +54,13 @@ def build(folder: Path, items: int, reuse: bool, previous: dict) -> dict:
             return earlier
         return {"seconds": None, "peak_rss_mb": None, "snapshot_id": existing.snapshot_id}
     out = subprocess.run([sys.executable, "-m", "bench.build_one", str(folder), str(items)], cwd=REPO_ROOT,
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def verification_latency(folder: Path) -> dict:
+    """From opening an item on the 核实办理 page to a snapshot that shows the saved verification."""
+    out = subprocess.run([sys.executable, "-m", "bench.verify_one", str(folder)], cwd=REPO_ROOT,
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -217,6 +225,10 @@ def readme_table(results: dict) -> str:
                          f"{p.get('pandas_ms', '')} | {p.get('pandas_ratio', '')} |")
         lines += ["", "| page (AppTest) | render | rerun after a filter change |", "|---|---:|---:|"]
         lines += [f"| {name} | {p['render_ms']} | {p['rerun_after_filter_ms']} |" for name, p in data["pages"].items()]
+        if "verification_to_snapshot" in data:
+            v = data["verification_to_snapshot"]
+            lines += ["", f"A verification saved until the snapshot that shows it: {v['total_s']} s (load "
+                      f"{v['load_s']} s, save {v['save_s']} s, rebuild {v['rebuild_s']} s, peak {v['peak_rss_mb']} MB)."]
         if "concurrency" in data:
             c = data["concurrency"]
             lines += ["", f"{c['sessions']} concurrent browser sessions changing filters on the {c['page']} page: "
@@ -251,6 +263,8 @@ def main() -> None:
         settings = load_settings(folder)
         data["panels"] = time_panels(settings, args.warm_runs)
         data["pages"] = time_pages(settings)
+        data["verification_to_snapshot"] = verification_latency(folder)
+        print(f"  verification to snapshot: {data['verification_to_snapshot']}", flush=True)
         if size == args.concurrency_size and args.sessions:
             data["concurrency"] = concurrency(settings, args.sessions)
             print(f"  concurrency: {data['concurrency']}", flush=True)

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from ledger.events import EventError, Report, add_report, allowed_next, event_reports, open_event, split_item_ids
-from ledger.store import build_snapshot, current_snapshot
+from ledger.store import build_snapshot, current_snapshot, fresh_snapshot
 from queries import Door, Scope
 from tests.helpers import build_demo
 
@@ -230,6 +230,15 @@ def test_a_snapshot_built_before_events_existed_still_opens(ledger, three_events
     assert events_at(ledger, three_events["t0"]).is_empty()
     assert door.q("event_timeline", event_id=three_events["kept"], followup_hours=24).is_empty()
     assert door.q("items_by_id", ids=[three_events["items"][0]["item_id"]]).height == 1
+
+
+def test_a_snapshot_with_the_events_is_fresh_and_one_without_a_new_report_is_not(ledger, three_events):
+    built = current_snapshot(ledger)
+    assert fresh_snapshot(ledger).snapshot_id == built.snapshot_id  # nothing to rebuild
+    add_report(ledger, three_events["kept"], Report("followup", "已复工。"), by="a", at=three_events["t0"] + timedelta(hours=30))
+    rebuilt = fresh_snapshot(ledger)
+    assert rebuilt.snapshot_id != built.snapshot_id
+    assert rebuilt.manifest["tables"]["event_reports"]["rows"] == built.manifest["tables"]["event_reports"]["rows"] + 1
 
 
 def test_a_new_ledger_has_an_empty_event_table(ledger):
