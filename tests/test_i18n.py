@@ -6,7 +6,7 @@ import re
 from ledger.config import REPO_ROOT
 from ledger.i18n import TEXT
 
-SOURCES = [p for folder in ("ledger", "ui", "pages") for p in (REPO_ROOT / folder).rglob("*.py")] + [REPO_ROOT / "app.py"]
+SOURCES = [p for folder in ("ledger", "ui", "app_pages") for p in (REPO_ROOT / folder).rglob("*.py")] + [REPO_ROOT / "app.py"]
 
 
 def test_every_used_key_exists():
