@@ -9,7 +9,7 @@ is ledger.scoring, the same as `python -m ledger scores`.
 """
 import streamlit as st
 
-from ledger import scoring
+from ledger import audit, scoring
 from ledger.config import load_settings
 from ledger.i18n import t
 from ui.shell import context, current_user, keep_in_url, url_value
@@ -20,6 +20,7 @@ CHOICES = {"year": 5, "quarter": 8, "month": 24}  # how many periods back the pi
 ctx = context()
 lang = ctx.lang
 user = current_user()
+settings = load_settings()
 today = ctx.now.date()
 
 
@@ -45,7 +46,7 @@ period = scoring.Period.parse(period_column.selectbox(
 keep_in_url(period=str(period))
 
 units = None if ctx.scope.units is None else sorted(ctx.scope.units)
-ranking = scoring.score(ctx.snapshot, load_settings(), period, units)
+ranking = scoring.score(ctx.snapshot, settings, period, units)
 st.caption(t("score.caption", lang, period=period.label(lang), since=period.first, until=period.last,
              snapshot=ranking.snapshot_id, as_of=f"{ranking.as_of:%Y-%m-%d %H:%M}",
              previous=period.previous().label(lang)))
@@ -69,14 +70,26 @@ with st.expander(t("score.rules", lang)):
     st.markdown("\n".join(f"{n}. {line}" for n, line in enumerate(scoring.describe(rules, lang), start=1)))
     st.caption(t("score.rules_source", lang))
 
+
+def download(fmt: str) -> bytes:
+    """Built only when the button is clicked, and written to the audit log like every download."""
+    if not user.role.download:  # the buttons are not drawn for such roles; refuse all the same
+        raise PermissionError("role may not download")
+    audit.record(settings, "download", user.username, format=fmt, what="scores", period=str(period),
+                 snapshot=ranking.snapshot_id)
+    return scoring.ranking_xlsx(ranking, lang) if fmt == "xlsx" else scoring.notice_docx(ranking)
+
+
 if user.role.download:
     xlsx_column, docx_column, _ = st.columns([1, 1, 2])
     xlsx_column.download_button(
-        t("score.download_xlsx", lang), data=lambda: scoring.ranking_xlsx(ranking, lang),
-        file_name=f"考核排名_{period}.xlsx", icon=":material/download:", on_click="ignore",
+        t("score.download_xlsx", lang), data=lambda: download("xlsx"), file_name=f"考核排名_{period}.xlsx",
+        icon=":material/download:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if ranking.complete:
         docx_column.download_button(
-            t("score.download_docx", lang), data=lambda: scoring.notice_docx(ranking),
-            file_name=f"考核通报_{period}.docx", icon=":material/description:", on_click="ignore",
+            t("score.download_docx", lang), data=lambda: download("docx"), file_name=f"考核通报_{period}.docx",
+            icon=":material/description:", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+else:
+    st.caption(t("auth.no_download", lang))

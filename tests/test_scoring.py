@@ -263,7 +263,8 @@ def users(ledger, tmp_path, monkeypatch):
     path = tmp_path / "users.toml"
     entries = [{"username": "zhang", "role": "analyst", "password_hash": access.hash_password("correct horse battery")},
                {"username": "chen", "role": "officer", "unit": SHENZHEN,
-                "password_hash": access.hash_password("correct horse battery")}]
+                "password_hash": access.hash_password("correct horse battery")},
+               {"username": "li", "role": "leader", "password_hash": access.hash_password("correct horse battery")}]
     access.save_directory(path, entries, [])
     monkeypatch.setenv("SENTINEL_USERS", str(path))
     return access.load_directory(ledger)
@@ -304,3 +305,9 @@ def test_an_officer_sees_only_their_unit(users):
     assert shown["单位"].tolist() == ["深圳市"] and shown.iloc[0]["总分"] == 90.17
     assert "名次" not in shown.columns and not at.success  # no rank, no commendation list
     assert len(at.get("download_button")) == 1  # the workbook of their row; no notice
+
+
+def test_a_leader_reads_the_ranking_without_downloads(users):
+    at = open_page(users, "li")
+    assert not at.exception and len(at.dataframe[0].value) == 10
+    assert not at.get("download_button") and any("不能下载" in c.value for c in at.caption)
