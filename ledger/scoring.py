@@ -153,6 +153,8 @@ def _merged(defaults: dict, overrides: dict, where: str = "scoring") -> dict:
     for key, value in overrides.items():
         if key not in defaults:
             raise ScoringError(f"[{where}] 中没有 {key} 这一项；可用：{', '.join(defaults)}")
+        if isinstance(defaults[key], dict) != isinstance(value, dict):
+            raise ScoringError(f"[{where}] 的 {key} 须写作{'一个表 [' + where + '.' + key + ']' if isinstance(defaults[key], dict) else '一个值'}")
         merged[key] = _merged(defaults[key], value, f"{where}.{key}") if isinstance(defaults[key], dict) else value
     return merged
 

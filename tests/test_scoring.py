@@ -188,6 +188,8 @@ def test_overrides_from_sentinel_toml_change_the_rules(ledger, tmp_path, monkeyp
     assert GUANGZHOU in changed.commended()["unit_code"].to_list()
     with pytest.raises(scoring.ScoringError, match="timelyness"):
         scoring.rules_from({"weights": {"timelyness": 60}})
+    with pytest.raises(scoring.ScoringError, match="weights"):
+        scoring.rules_from({"weights": 60})
 
 
 def test_an_officers_units_alone_have_no_rank(ledger):
