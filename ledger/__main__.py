@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from queries import ALL, Door, Scope
 
-from . import access, audit, briefs, demo, demo_events, events, geo, hazards, reconcile, remind, schema, verify
+from . import access, audit, briefs, demo, demo_events, events, geo, hazards, reconcile, remind, schema, scoring, verify
 from .assign import assign_new
 from .briefs.charts import ChartFontMissing
 from .config import Settings, load_settings
@@ -360,6 +360,36 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _period(text: str) -> scoring.Period:
+    try:
+        return scoring.Period.parse(text)
+    except scoring.ScoringError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
+    ranking = scoring.score(_current(settings), settings, args.period)
+    if args.out:
+        exports = {".xlsx": scoring.ranking_xlsx, ".docx": scoring.notice_docx}
+        if args.out.suffix.lower() not in exports:
+            raise CliError(f"--out 须为 .xlsx（排名表）或 .docx（考核通报）文件：{args.out.name}")
+        args.out.write_bytes(exports[args.out.suffix.lower()](ranking))
+    if args.json:
+        print(json.dumps({"period": str(ranking.period), "snapshot_id": ranking.snapshot_id,
+                          "as_of": ranking.as_of.isoformat(), "units": ranking.frame.drop("sort_order").to_dicts()},
+                         ensure_ascii=False, default=str))
+        return 0
+    print(f"考核排名 {ranking.period.label()} ({ranking.period.first} – {ranking.period.last}), "
+          f"snapshot {ranking.snapshot_id}")
+    for row in ranking.frame.iter_rows(named=True):
+        parts = "  ".join(f"{row[f'{part}_points']}" for part in ("timeliness", "completeness", "accuracy", "bonus"))
+        print(f"  {row['rank'] or '—':>2}  {row['name_zh']:<4}  due {row['due_n']:>4}  {parts}  total {row['total']}"
+              f"  {scoring.change_label(row['change'])}{'  通报表扬' if row['commended'] else ''}")
+    if args.out:
+        print(f"written to {args.out}")
+    return 0
+
+
 def _participants(text: str) -> tuple[int, int]:
     low, _, high = text.partition("-")
     try:
@@ -453,6 +483,7 @@ SUBCOMMANDS = {
     "assign": (cmd_assign, "assign open items that have no unit yet, with deadlines by grade and source"),
     "verify": (cmd_verify, "record one item's verification (核实) as the unit's officer would on the page"),
     "reconcile": (cmd_reconcile, "compare a unit's own ledger export for a month with the province's, both ways"),
+    "scores": (cmd_scores, "score and rank the units' information work for a month, quarter or year (考核排名)"),
     "remind": (cmd_remind, "one reminder round: email and SMS the officers of items due soon or overdue (for cron)"),
     "event": (cmd_event, "staged event reports (事件跟踪): list events, open one, file a follow-up or closing report"),
     "report": (cmd_report, "write the daily, weekly or monthly brief (日报/周报/月报) as docx, html or pdf"),
@@ -535,6 +566,10 @@ def build_parser() -> Parser:
     month.add_argument("--sign", choices=list(reconcile.SIDES), default=None, help="record this side's sign-off")
     month.add_argument("--by", default=getpass.getuser(), help="who runs or signs (default: you)")
     month.add_argument("--json", action="store_true", help="print the counts and discrepancies as JSON")
+    scores = sub.choices["scores"]
+    scores.add_argument("--period", type=_period, required=True, help="2026-11 (month), 2026-Q3 (quarter) or 2026 (year)")
+    scores.add_argument("--out", type=Path, default=None, help="write the ranking (.xlsx) or the notice (.docx) here")
+    scores.add_argument("--json", action="store_true", help="print the period, snapshot and every unit's row as JSON")
     chase = sub.choices["remind"]
     chase.add_argument("--dry-run", action="store_true", help="list what would be sent; send and log nothing")
     chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')

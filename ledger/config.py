@@ -46,6 +46,7 @@ class Settings:
     # long a session lasts, a closed network that runs without sign-in, a reverse proxy's header
     deadline_config: dict = field(default_factory=dict)  # [deadlines]; see ledger/deadlines.py
     reminder_config: dict = field(default_factory=dict)  # [reminders]; see ledger/remind.py
+    scoring_config: dict = field(default_factory=dict)  # [scoring]: overrides of data/reference/scoring.toml
     users_file: str | None = None
     lockout_attempts: int = 5
     lockout_minutes: int = 15
@@ -91,6 +92,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
         deadline_config=file_values.get("deadlines", {}),
         reminder_config=file_values.get("reminders", {}),
+        scoring_config=file_values.get("scoring", {}),
         verification_green_pct=float(bands.get("green_pct", 95.0)),
         verification_amber_pct=float(bands.get("amber_pct", 85.0)),
         **{f"wall_{key}": int(value) for key, value in file_values.get("wall", {}).items()

@@ -224,8 +224,9 @@ def signoffs(settings: Settings, unit_code: str, month: str) -> list[dict]:
 
 
 def discrepancy_history(settings: Settings, month: str) -> dict[str, dict]:
-    """Per unit for `month`: discrepancies found (in any run), still open (in the latest run),
-    resolved (found but gone from the latest run), and which sides signed the latest report."""
+    """Per unit for `month`: discrepancies found (in any run), and of them how many of each kind,
+    still open (in the latest run), resolved (found but gone from the latest run), and which
+    sides signed the latest report."""
     history: dict[str, dict] = {}
     for entry in read_log(settings):
         if entry["month"] != month:
@@ -237,5 +238,7 @@ def discrepancy_history(settings: Settings, month: str) -> dict[str, dict]:
         elif entry["report_id"] == unit["report_id"]:
             unit["signed"].add(entry["side"])
     return {code: {"found": len(h["found"]), "open": len(h["latest"]), "resolved": len(h["found"] - h["latest"]),
-                   "signed": sorted(h["signed"])} for code, h in history.items()}
+                   "signed": sorted(h["signed"]),
+                   "found_by_kind": {kind: sum(key.startswith(f"{kind}|") for key in h["found"]) for kind in KINDS}}
+            for code, h in history.items()}
 

@@ -32,6 +32,7 @@ SHOTS = {
     # an overdue Shenzhen item of the default demo (seed 42), chosen so the form shows
     "verify": ("/verify?item=D00000677", "text=保存核实结果"),
     "reconcile": ("/reconcile", '[data-testid="stDataFrame"]'),
+    "scores": ("/scores?period=2026-Q3", '[data-testid="stDataFrame"]'),
 }
 
 
