@@ -26,6 +26,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,8 +86,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh 1920×1080 page that records every request leaving this machine."""
+def page(browser, request):
+    """A fresh 1920×1080 page that records every request leaving this machine; when the test
+    fails, what the browser showed is saved as test-artifacts/failed-<test>.png."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     page = context.new_page()
     page.outside_requests = []
@@ -87,4 +96,6 @@ def page(browser):
             else page.outside_requests.append(r.url))
     ARTIFACTS.mkdir(exist_ok=True)
     yield page
+    if getattr(request.node, "report_call", None) is not None and request.node.report_call.failed:
+        page.screenshot(path=ARTIFACTS / f"failed-{request.node.name}.png", full_page=True)
     context.close()
