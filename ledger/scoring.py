@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import re
 import tomllib
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -41,6 +40,7 @@ from .i18n import t
 from .reconcile import discrepancy_history
 from .sqlfiles import sql
 from .store import Snapshot
+from .wordfile import save_reproducibly
 
 DEFAULTS_FILE = REFERENCE_DIR / "scoring.toml"
 PARTS = ("timeliness", "completeness", "accuracy")
@@ -391,18 +391,6 @@ def ranking_xlsx(ranking: Ranking, lang: str = "zh") -> bytes:
     return buffer.getvalue()
 
 
-def _fixed_times(docx_bytes: bytes, when: datetime) -> bytes:
-    """The same package with every entry stamped `when`: python-docx stamps them with the current
-    time, so the same notice would otherwise differ byte for byte from one minute to the next."""
-    source = zipfile.ZipFile(io.BytesIO(docx_bytes))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            target.writestr(zipfile.ZipInfo(entry.filename, date_time=when.timetuple()[:6]), source.read(entry),
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
 def notice_title(period: Period) -> str:
     return f"关于{period.label('zh')}珠三角各地市工会舆情信息工作考核情况的通报"
 
@@ -420,7 +408,6 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
     style.font.size = Pt(14)
     properties = document.core_properties
     properties.title, properties.author, properties.last_modified_by = notice_title(period), issuer, issuer
-    properties.created = properties.modified = properties.last_printed = ranking.as_of
     properties.revision = 1
     heading = document.add_heading(notice_title(period), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -462,6 +449,4 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
     footer = document.sections[0].footer.paragraphs[0]
     footer.text = f"数据来源：哨岗台账快照 {ranking.snapshot_id}（数据截至 {ranking.as_of:%Y-%m-%d %H:%M}）"
     footer.runs[0].font.size = Pt(9)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_times(buffer.getvalue(), ranking.as_of)
+    return save_reproducibly(document, ranking.as_of)

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from ledger import access, reconcile, scoring
 from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
-from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
+from ledger.store import SHANGHAI, Journal, build_snapshot, current_snapshot, now_shanghai
 
 GUANGZHOU, SHENZHEN, ZHUHAI = "440100", "440300", "440400"
 Q3 = scoring.Period.parse("2026-Q3")
@@ -230,6 +230,7 @@ def test_the_word_notice_names_the_period_ranks_and_commends(ranking):
     assert any("珠海市、深圳市" in text and "通报表扬" in text for text in texts)
     assert any("扣 2 分" in text for text in texts)  # the rules used
     assert ranking.snapshot_id in document.sections[0].footer.paragraphs[0].text
+    assert document.core_properties.created == ranking.as_of.replace(tzinfo=SHANGHAI)  # the data's time, not now
     time.sleep(2)  # zip times have a two-second resolution
     assert scoring.notice_docx(ranking) == data
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import zipfile
-from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -19,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..store import SHANGHAI
+from ..wordfile import save_reproducibly
 from .content import Brief, Chart, Items, Table, Text
 
 BODY_FONT, HEADING_FONT = "FangSong", "SimHei"
@@ -75,19 +73,6 @@ def _block(document, block, figures: itertools.count) -> None:
         _centred(document, f"图{next(figures)}　{block.caption}", BODY_FONT, 10.5)
 
 
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The same package with every member stamped `when`, so that equal content gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            target.writestr(member, source.read(info.filename))
-    return out.getvalue()
-
-
 def to_docx(brief: Brief) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
@@ -110,9 +95,4 @@ def to_docx(brief: Brief) -> bytes:
     properties.title, properties.author, properties.subject = brief.title, brief.issuer, brief.period.label
     properties.keywords = f"哨岗;{brief.snapshot_id}"
     properties.last_modified_by, properties.revision = brief.issuer, 1
-    # Word stores UTC; the ledger's times are naive Asia/Shanghai.
-    stamp = brief.as_of.replace(tzinfo=SHANGHAI).astimezone(timezone.utc)
-    properties.created = properties.modified = properties.last_printed = stamp
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue(), brief.as_of)
+    return save_reproducibly(document, brief.as_of)
