@@ -16,10 +16,7 @@ same settings ([events] in sentinel.toml) at a moment the caller passes.
 """
 from __future__ import annotations
 
-import fcntl
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -31,7 +28,7 @@ from .config import Settings
 from .geo import unit_by_code
 from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, PRD_LAT, PRD_LON
 from .sqlfiles import sql
-from .store import Journal, current_snapshot, now_shanghai
+from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 
 FIRST, FOLLOWUP, CLOSING = EVENT_STAGE.codes
 CLOCK_SKEW = timedelta(minutes=5)  # a report time this far ahead of the server's clock is a typo
@@ -100,7 +97,7 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
     the demo, which needs ids that follow from its seed.
     """
     at = at or now_shanghai()
-    with _reports_lock(settings):
+    with exclusive_lock(_lock_file(settings)):
         known = {row["event_id"] for row in _journal_reports(settings)}
         event_id = event_id or _new_event_id(at, known)
         if event_id in known:
@@ -113,7 +110,7 @@ def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at
                units: frozenset[str] | None = None, source: str = "events") -> str:
     """File a follow-up or closing report on an existing event; return the event id."""
     at = at or now_shanghai()
-    with _reports_lock(settings):
+    with exclusive_lock(_lock_file(settings)):
         earlier = event_reports(settings, event_id)
         if not earlier:
             raise EventError(f"找不到事件 {event_id}，请核对事件编号。", f"no event {event_id}; check the id")
@@ -231,13 +228,6 @@ def _new_event_id(at: datetime, known: set[str]) -> str:
             return event_id
 
 
-@contextmanager
-def _reports_lock(settings: Settings) -> Iterator[None]:
-    """One report filed at a time per data directory, across processes (page, CLI, demo)."""
-    Journal(settings.journal_dir)  # makes the folder
-    with open(settings.journal_dir / ".event_reports.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _lock_file(settings: Settings):
+    """One report is filed at a time per data directory, across processes (page, CLI, demo)."""
+    return settings.journal_dir / ".event_reports.lock"
