@@ -46,9 +46,12 @@ def run_guarded(navigation) -> None:
 
 lang = shell.language_from_url()
 user = auth.current_user(lang)
-if user is None:  # the sign-in form is showing; register the pages so the link's page survives sign-in
+if user is None:
+    # Register the pages before the form draws: the browser then knows the link's page when the
+    # form is sent. Sent before that, the sign-in would open the default page instead.
     st.navigation([st.Page(path, url_path=url, default=(i == 0)) for i, (path, _, _, url) in enumerate(PAGES)],
                   position="hidden")
+    auth.sign_in_form(lang)
     st.stop()
 shell.set_user(user)
 if user is CLOSED_NETWORK_USER:

@@ -53,21 +53,21 @@ def _from_session(settings) -> User | None:
     return user
 
 
-def _sign_in_form(settings, directory, lang: str) -> User | None:
-    """Draw the form; on the right password clear it and return the user, so the page the link
-    asked for draws in this same run (no rerun that could lose the link's page); else None."""
-    guard = SignInGuard(settings, directory)
-    form_area = st.empty()
-    with form_area.container():
-        st.title(t("auth.heading", lang))
-        with st.form("sign_in", border=True, width=420):
-            username = st.text_input(t("auth.username", lang), max_chars=64)
-            password = st.text_input(t("auth.password", lang), type="password", max_chars=256)
-            submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
-        if _identity_provider_configured():
-            st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
+def sign_in_form(lang: str) -> None:
+    """Draw the form; on the right password keep the user in the session and rerun. The caller
+    has registered the pages before this draws (app.py), so the browser already knows the page
+    the link asked for when the form is sent, and the rerun opens that page, not the default."""
+    settings = load_settings()
+    guard = SignInGuard(settings, load_directory(settings))
+    st.title(t("auth.heading", lang))
+    with st.form("sign_in", border=True, width=420):
+        username = st.text_input(t("auth.username", lang), max_chars=64)
+        password = st.text_input(t("auth.password", lang), type="password", max_chars=256)
+        submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+    if _identity_provider_configured():
+        st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
     if not submitted:
-        return None
+        return
     result = guard.sign_in(username, password)
     client = client_ip()
     if result.user is None:
@@ -76,16 +76,15 @@ def _sign_in_form(settings, directory, lang: str) -> User | None:
         message = (t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")) if result.reason == "locked"
                    else t("auth.bad_credentials", lang))
         st.error(message, icon=":material/lock:")
-        return None
+        return
     audit.record(settings, "sign_in", result.user.username, ip=client, role=result.user.role.code)
     st.session_state[_SESSION_KEY] = (result.user, now_shanghai())
-    form_area.empty()
-    return result.user
+    st.rerun()
 
 
 def current_user(lang: str) -> User | None:
-    """The user of this session; None after drawing the sign-in form. A refusal (bad token, a
-    real ledger without users) is drawn and stops the run."""
+    """The user of this session, or None when they must sign in with the form (`sign_in_form`).
+    A refusal (bad token, a real ledger without users) is drawn and stops the run."""
     settings = load_settings()
     try:
         directory = load_directory(settings)
@@ -117,7 +116,7 @@ def current_user(lang: str) -> User | None:
         if user is None:
             _stop(t("auth.oidc_unknown", lang))
         return user
-    return _from_session(settings) or _sign_in_form(settings, directory, lang)
+    return _from_session(settings)
 
 
 def sign_out_button(user: User, lang: str) -> None:
