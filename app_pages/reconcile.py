@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from ledger import audit, geo, reconcile
+from ledger import geo, reconcile
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import q
@@ -85,8 +85,6 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
             st.error(t("rec.unreadable", lang, detail=str(error)), icon=":material/error:")
             st.stop()
     reconcile.record_run(settings, result, user.username)
-    audit.record(settings, "reconciliation", user.username, unit=unit, month=month, report_id=result.report_id,
-                 counts=result.counts)
     st.session_state["rec_result"] = result
 
 result = st.session_state.get("rec_result")
@@ -111,7 +109,5 @@ for column, side in zip(st.columns(2), reconcile.SIDES):
     if done:
         column.success(t("rec.signed", lang, side=sides[side], by=done["by"], at=done["at"]), icon=":material/draw:")
     elif may_sign[side] and column.button(t("rec.sign", lang, side=sides[side]), key=f"sign_{side}"):
-        reconcile.sign_off(settings, result, side, user.name or user.username)
-        audit.record(settings, "reconciliation", user.username, unit=unit, month=month, report_id=result.report_id,
-                     signed=side)
+        reconcile.sign_off(settings, result, side, user.username)
         st.rerun()

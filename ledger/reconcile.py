@@ -32,7 +32,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from . import jsonlog
+from . import audit, jsonlog
 from .config import Settings
 from .export import snapshot_items
 from .geo import unit_name
@@ -203,20 +203,28 @@ def _append(settings: Settings, entry: dict) -> dict:
 
 
 def record_run(settings: Settings, result: Reconciliation, by: str) -> dict:
-    return _append(settings, {"event": "run", "unit": result.unit_code, "month": result.month, "by": by,
-                              "report_id": result.report_id, "snapshot_id": result.snapshot_id,
-                              "file": result.file_name, "counts": result.counts, "keys": sorted(result.keys())})
+    """Log the run of `result` by `by` (a username) and audit it, whether from the page or the CLI."""
+    entry = _append(settings, {"event": "run", "unit": result.unit_code, "month": result.month, "by": by,
+                               "report_id": result.report_id, "snapshot_id": result.snapshot_id,
+                               "file": result.file_name, "counts": result.counts, "keys": sorted(result.keys())})
+    audit.record(settings, "reconciliation", by, unit=result.unit_code, month=result.month,
+                 report_id=result.report_id, counts=result.counts)
+    return entry
 
 
 def sign_off(settings: Settings, result: Reconciliation, side: str, by: str, note: str = "") -> dict:
-    """Record that `side` (province or unit) accepts the report `result`, as `by`."""
+    """Record that `side` (province or unit) accepts the report `result`, as `by` (a username),
+    and audit it."""
     if side not in SIDES:
         raise ReconcileError(f"确认方须为 province 或 unit：{side}")
     runs = [e for e in read_log(settings) if e["event"] == "run" and e["report_id"] == result.report_id]
     if not runs:
         raise ReconcileError("只能确认已生成的对账报告，请先运行对账。")
-    return _append(settings, {"event": "signoff", "unit": result.unit_code, "month": result.month, "side": side,
-                              "by": by, "note": note, "report_id": result.report_id})
+    entry = _append(settings, {"event": "signoff", "unit": result.unit_code, "month": result.month, "side": side,
+                               "by": by, "note": note, "report_id": result.report_id})
+    audit.record(settings, "reconciliation", by, unit=result.unit_code, month=result.month,
+                 report_id=result.report_id, signed=side)
+    return entry
 
 
 def signoffs(settings: Settings, unit_code: str, month: str) -> list[dict]:

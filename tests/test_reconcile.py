@@ -14,7 +14,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from ledger import reconcile
+from ledger import audit, reconcile
 from ledger.config import REPO_ROOT
 from ledger.export import export_snapshot
 from ledger.store import current_snapshot
@@ -121,10 +121,13 @@ def test_cli_writes_the_report_and_refuses_a_bad_month(pair, tmp_path):
     settings, unit_file, _ = pair
     out = tmp_path / "report.xlsx"
     run = subprocess.run([sys.executable, "-m", "ledger", "reconcile", "--month", MONTH, "--unit", "深圳",
-                          str(unit_file), "--out", str(out), "--json"], cwd=REPO_ROOT, capture_output=True, text=True,
-                         timeout=180)
+                          str(unit_file), "--out", str(out), "--json", "--sign", "unit", "--by", "chen"],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr
     counts = json.loads(run.stdout)["counts"]
+    signed, ran = audit.read(settings, event="reconciliation")[:2]  # the CLI audits as the page does
+    assert (ran["user"], ran["unit"], ran["counts"]) == ("chen", UNIT, counts)
+    assert (signed["user"], signed["signed"], signed["report_id"]) == ("chen", "unit", ran["report_id"])
     assert counts["only_province"] == 1 and counts["only_unit"] == 1 and counts["differs"] == 4
     assert openpyxl.load_workbook(out)["差异明细"].max_row > 6
     bad = subprocess.run([sys.executable, "-m", "ledger", "reconcile", "--month", "2026-13", "--unit", "深圳",
