@@ -26,8 +26,13 @@ st.caption(t("verify.caption", lang, since=ctx.filters.since, until=ctx.filters.
 rates = q("verification_rate_by_unit", ctx.scope, **params)
 total = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
 per_unit = rates.filter(pl.col("unit_code").is_not_null())
-whole_province = ctx.scope.units is None and not ctx.filters.units
-total_name = t("verify.total.all" if whole_province else "verify.total.some", lang)
+name = f"name_{suffix(lang)}"
+if ctx.scope.units is None and not ctx.filters.units:
+    total_name = t("verify.total.all", lang)
+elif per_unit.height == 1:  # an officer's own unit, or one city picked: its name, not 合计
+    total_name = per_unit[name][0]
+else:
+    total_name = t("verify.total.some", lang)
 
 
 def count_label(row: dict) -> str:
@@ -53,7 +58,6 @@ with summary_column:
         column.metric(t(f"verify.{key}", lang), total[key], border=True)
 
 st.subheader(t("verify.units", lang))
-name = f"name_{suffix(lang)}"
 gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in per_unit.iter_rows(named=True)]
 st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
                 config={"displayModeBar": False}, key="gauge_units")
@@ -89,6 +93,8 @@ with monthly_column:
     monthly = q("verification_rate_by_month", ctx.scope, **params).join(
         per_unit.select("unit_code", name), on="unit_code", how="left", nulls_equal=True
     ).with_columns(pl.col(name).fill_null(total_name))
+    if per_unit.height == 1:  # the one unit's line is the total's, under the same name: draw it once
+        monthly = monthly.filter(pl.col("unit_code").is_null())
     st.plotly_chart(charts.lines(monthly.sort(pl.col("unit_code").is_not_null(), "month"), "month", "rate_pct", name,
                                  t("verify.rate_axis", lang), emphasised=total_name, x_format="%Y-%m"),
                     config={"displayModeBar": False}, key="monthly")
