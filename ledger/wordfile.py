@@ -1,6 +1,7 @@
-"""Saving a Word document so that the same content gives the same bytes: the briefs and the
-assessment notice promise that the same snapshot gives the same file, but python-docx stamps the
-package's members with the current time. Both stamp everything with the moment the data describes.
+"""Saving a Word document so that the same content gives the same bytes: the briefs, the
+assessment notice and the early warning promise that the same snapshot gives the same file, but
+python-docx stamps the package's members with the current time. All three stamp everything with
+the moment the data describes (or the day the warning is issued).
 """
 from __future__ import annotations
 

@@ -138,7 +138,10 @@ def test_evaluation_reports_every_method_side_by_side(snapshot):
 def test_the_brief_is_a_real_word_document_and_escaped_html(snapshot):
     flags = screen(snapshot, date(2026, 1, 25))[:3]
     week = screen_week(date(2026, 1, 25))
-    document = Document(io.BytesIO(brief_docx(flags, week, snapshot.snapshot_id, date(2026, 1, 26))))
+    docx = brief_docx(flags, week, snapshot.snapshot_id, date(2026, 1, 26))
+    assert brief_docx(flags, week, snapshot.snapshot_id, date(2026, 1, 26)) == docx  # the same flags, the same bytes
+    document = Document(io.BytesIO(docx))
+    assert document.core_properties.created.isoformat().startswith("2026-01-25T16:00")  # the issue day, in UTC
     text = [p.text for p in document.paragraphs]
     assert text[0] == "劳资纠纷隐患预警信息"
     assert "一、预警事项" in text and "二、建议措施" in text

@@ -4,13 +4,13 @@ for the analyst to write (the screen finds; people decide what to do)."""
 from __future__ import annotations
 
 import html
-import io
-from datetime import date
+from datetime import date, datetime, time
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from ..wordfile import save_reproducibly
 from .screen import Flag
 
 TITLE = "劳资纠纷隐患预警信息"
@@ -40,9 +40,7 @@ def brief_docx(flags: list[Flag], week: date, snapshot_id: str, issued: date, is
         document.add_paragraph("　　")
     footer = document.add_paragraph(f"数据来源：哨岗台账快照 {snapshot_id}")
     footer.runs[0].font.size = Pt(10)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return save_reproducibly(document, datetime.combine(issued, time()))  # the same flags, the same file
 
 
 def brief_html(flags: list[Flag], week: date, snapshot_id: str, issued: date, issuer: str = ISSUER) -> str:
