@@ -273,10 +273,10 @@ def users(ledger, tmp_path, monkeypatch):
     return access.load_directory(ledger)
 
 
-def open_page(directory, username: str, lang: str = "zh") -> AppTest:
+def open_page(directory, username: str, lang: str = "zh", period: str = "2026-Q3") -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
     at.session_state["_signed_in"] = (directory.find(username), now_shanghai())
-    at.query_params["period"] = "2026-Q3"
+    at.query_params["period"] = period
     if lang != "zh":
         at.query_params["lang"] = lang
     at.switch_page("app_pages/scores.py")
@@ -293,6 +293,14 @@ def test_the_page_ranks_every_unit_and_commends_the_first(users):
     assert "珠海市、深圳市" in at.success[0].value
     assert len(at.get("download_button")) == 2  # the ranking and the notice
     assert at.query_params["period"] == "2026-Q3"
+
+
+def test_a_bad_period_in_the_link_is_said_and_the_last_whole_quarter_shown(users):
+    at = open_page(users, "zhang", period="2026-Q9")
+    assert not at.exception
+    assert [w.value for w in at.sidebar.warning] == ["链接中的筛选条件有误，已改用默认值：period=2026-Q9"]
+    last_quarter = str(scoring.recent_periods("quarter", now_shanghai().date(), 2)[1])
+    assert at.query_params["period"] == last_quarter
 
 
 def test_the_page_in_english(users):

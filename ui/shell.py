@@ -37,7 +37,8 @@ class PageContext:
 
 
 def url_value(key: str, parse, fallback):
-    """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`.
+    """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`
+(and a warning that the link was wrong).
 
     Read once per session and then passed as the widget's default, which stays constant across
     reruns so that the user's later choices are kept.
@@ -47,8 +48,8 @@ def url_value(key: str, parse, fallback):
         raw = st.query_params.get(key)
         try:
             initial[key] = fallback if raw is None else parse(raw)
-        except ValueError:
-            st.session_state.setdefault("_bad_link", []).append(f"{key}={raw}")
+        except ValueError:  # said once, in the sidebar, in the language the link asks for
+            st.sidebar.warning(t("app.bad_link", language_from_url(), detail=f"{key}={raw}"))
             initial[key] = fallback
     return initial[key]
 
@@ -145,8 +146,6 @@ def render_sidebar(lang: str) -> PageContext | None:
     industries = st.sidebar.multiselect(t("app.industries", lang), options=list(section_names), key="ind",
                                         default=url_value("ind", codes_among(section_names), []),
                                         format_func=section_names.get, placeholder=t("app.industries_all", lang))
-    for detail in st.session_state.pop("_bad_link", []):
-        st.sidebar.warning(t("app.bad_link", lang, detail=detail))
     st.sidebar.caption(t("app.as_of", lang, created=current.manifest["created_at"].replace("T", " "),
                          snapshot=current.snapshot_id))
     filters = Filters(since=since, until=until, units=tuple(units), industries=tuple(industries))
