@@ -7,7 +7,8 @@ wage-arrears disputes on building sites and in factories in the eight weeks befo
 Festival and a lull after it; relocations and closures in manufacturing; Hong Kong, Macau and
 Taiwan owned factories in Dongguan and Shenzhen; crowds whose size is heavy-tailed and reported
 as "约200人" or "数百人"; a few enterprises with dispute after dispute; most items verified on
-time, some late, the newest still open. The rates behind these patterns are the constants below.
+time, some late, what was left open caught by the next monthly reconciliation, and the newest
+still open. The rates behind these patterns are the constants below.
 
 How it scales: rows are made in blocks of BLOCK_ROWS, each from its own random stream derived
 from (seed, block number) and each spread over the whole period. Numbers are drawn with numpy
@@ -217,6 +218,7 @@ LATE_MEDIAN_HOURS, LATE_SIGMA, LATE_MAX_HOURS = 8, 1.5, 720
 RESULT_SHARES = {"true": 80, "partly": 12, "false": 4, "duplicate": 4}
 CLOSE_MEDIAN_DAYS, CLOSE_SIGMA, CLOSE_DAYS = 4, 0.9, (1, 30)
 NEVER_CLOSED = 0.07  # long-running disputes the union keeps open after verifying them
+RECONCILED_DAYS = (35, 62)  # an item left open is found by the next monthly reconciliation and verified then
 PENDING = 0.3  # of open items, not started yet; twice as many in their first two days
 
 # ---- words ------------------------------------------------------------------------------------
@@ -1021,7 +1023,12 @@ def _workflow(rng: np.random.Generator, world: _World, calendar: _Calendar, kind
     on_time_at = assigned + _us((due - assigned) / 1e6 * rng.beta(1.6, 3.0, n))
     late_hours = np.clip(np.exp(rng.normal(np.log(LATE_MEDIAN_HOURS), LATE_SIGMA, n)), 0.25, LATE_MAX_HOURS)
     verified = np.where(late, due + _us(3600 * late_hours), on_time_at)
-    is_verified = is_assigned & ~left_open & (verified <= calendar.limit)
+    # The month-end reconciliation chases what was left open (a child stream, so that every other
+    # column of the demo stays as it was): only the last weeks' items are still unverified.
+    reconciled_at = captured + _us(86_400 * rng.spawn(1)[0].uniform(*RECONCILED_DAYS, n))
+    reconciled = left_open & (reconciled_at <= calendar.limit)
+    verified = np.where(reconciled, reconciled_at, verified)
+    is_verified = is_assigned & (~left_open | reconciled) & (verified <= calendar.limit)
 
     close_days = np.clip(np.exp(rng.normal(np.log(CLOSE_MEDIAN_DAYS), CLOSE_SIGMA, n)), *CLOSE_DAYS)
     closed = verified + _us(86_400 * close_days)

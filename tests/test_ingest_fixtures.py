@@ -222,7 +222,7 @@ def test_export_round_trip_gives_the_same_ledger(tmp_path):
 def test_an_edited_export_becomes_updates_with_history(tmp_path):
     settings = build_demo(tmp_path / "a", n_items=100, seed=12)
     items = items_of(settings)
-    target = items.filter(pl.col("status") == "pending").row(0, named=True)
+    target = items.filter(pl.col("status") == "verified").row(0, named=True)
     edited = items.with_columns(
         pl.when(pl.col("item_id") == target["item_id"]).then(pl.lit("东莞市某某制品有限公司"))
           .otherwise(pl.col("enterprise")).alias("enterprise"))
