@@ -14,9 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import polars as pl  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from ledger.config import REPO_ROOT, load_settings  # noqa: E402
+from ledger.store import current_snapshot  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 
 # name → (URL path with query, selector that shows the page is drawn)
@@ -29,11 +31,18 @@ SHOTS = {
     "trends": ("/trends", ".js-plotly-plot"),
     "explorer": ("/explorer", '[data-testid="stDataFrame"]'),
     "hazards": ("/hazards", '[data-testid="stDeckGlJsonChart"] canvas'),
-    # an overdue Shenzhen item of the default demo (seed 42), chosen so the form shows
-    "verify": ("/verify?item=D00000677", "text=保存核实结果"),
+    # Shenzhen's most overdue item, so that the form shows (which it is depends on the demo's day)
+    "verify": ("/verify?item={overdue}", "text=保存核实结果"),
     "reconcile": ("/reconcile", '[data-testid="stDataFrame"]'),
     "scores": ("/scores?period=2026-Q3", '[data-testid="stDataFrame"]'),
 }
+
+
+def most_overdue(settings, unit: str = "440300") -> str:
+    items = pl.read_parquet(current_snapshot(settings).table("items"),
+                            columns=["item_id", "unit_code", "verified_at", "verify_due_at"])
+    return items.filter((pl.col("unit_code") == unit) & pl.col("verified_at").is_null()
+                        & pl.col("verify_due_at").is_not_null()).sort("verify_due_at")["item_id"][0]
 
 
 def main() -> None:
@@ -46,14 +55,15 @@ def main() -> None:
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(SHOTS)
     args.out.mkdir(parents=True, exist_ok=True)
-    process, url = start_server(load_settings(args.data_dir).data_dir, Path(tempfile.mkdtemp()) / "streamlit.log")
+    settings = load_settings(args.data_dir)
+    process, url = start_server(settings.data_dir, Path(tempfile.mkdtemp()) / "streamlit.log")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
             for name in names:
                 path, ready = SHOTS[name]
-                page.goto(url + path)
+                page.goto(url + path.format(overdue=most_overdue(settings) if "{overdue}" in path else ""))
                 page.wait_for_selector(ready, timeout=90_000)
                 page.wait_for_timeout(6000)  # deck.gl and Plotly finish drawing after they appear
                 target = args.out / f"{name}.png"

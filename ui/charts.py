@@ -55,7 +55,8 @@ def gauge_grid(rows: list[dict], green_pct: float, amber_pct: float, columns: in
         figure.add_trace(_gauge(row["rate_pct"], green_pct, amber_pct, big=False), row=1 + i // columns,
                          col=1 + i % columns)
     figure.update_annotations(font=dict(size=15))
-    return styled(figure, height=n_rows * height_per_row + 30, legend=False)
+    figure = styled(figure, height=n_rows * height_per_row + 30, legend=False)
+    return figure.update_layout(margin=dict(l=24, r=24))  # room for the outer gauges' 0 and 95 ticks
 
 
 def single_gauge(title: str, rate_pct: float | None, green_pct: float, amber_pct: float) -> go.Figure:
