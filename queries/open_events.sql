@@ -2,13 +2,18 @@
 -- with the title, unit, stage reached, first and last report times, when the next report is due
 -- and whether it is late at $now, whether the first report itself came late, how many ledger
 -- items are linked and where the event is. Late ones first, then the most recently reported.
--- $now: the moment lateness is judged at (the page's clock; tests pass a fixed time)
+-- $now: the moment the events are seen at: reports filed after it are not yet known (a brief for a
+--   past day shows the stage each event had then), and lateness is judged at it (the page's clock)
 -- $followup_hours: hours allowed from one report to the next ([events] followup_hours)
 -- $first_report_hours: hours allowed from the capture of the earliest item the first report linked
 --   to the first report (an older item linked later does not make the first report late)
 -- $closed_since: also list events closed at or after this time (null: open events only)
 -- $units: reporting-unit codes to keep (list; null: every unit in scope)
-with per_event as (
+with known as (
+    select * from event_reports where reported_at <= $now
+),
+
+per_event as (
     select
         event_id,
         any_value(unit_code) as unit_code,
@@ -21,13 +26,13 @@ with per_event as (
         arg_max(lon, seq) filter (where lon is not null) as lon,
         arg_max(lat, seq) filter (where lat is not null) as lat,
         arg_max(participants, seq) filter (where participants is not null) as participants
-    from event_reports
+    from known
     group by event_id
 ),
 
 links as (
     select event_id, seq, unnest(item_ids) as item_id
-    from event_reports
+    from known
 ),
 
 linked as (

@@ -167,6 +167,11 @@ def test_open_events_are_the_events_pages_within_scope_and_as_of_the_brief(tmp_p
     earliest = min(x["captured_at"] for x in (dongguan, shenzhen_old, shenzhen))
     before_any = briefs.compose(settings, "daily", day=earliest.date() - timedelta(days=1)).sections[5]
     assert before_any.blocks[0].text == "本期无在办重大事件。"
+    # A brief for a past day shows each event as it stood that day: the Shenzhen dispute is at least
+    # a week old (disputes()), so the day of its first report came before today's follow-up.
+    first_day = (shenzhen["captured_at"] + timedelta(hours=1)).date()
+    rows = briefs.compose(settings, "daily", day=first_day).sections[5].blocks[1].rows
+    assert ("深圳某厂停工", "深圳市", "首报") in [row[:3] for row in rows]
 
 
 def test_pdf_needs_chromium_and_says_so(demo_settings, monkeypatch, tmp_path):

@@ -313,11 +313,10 @@ def _hazards(snapshot: Snapshot, day: date, units) -> Section:
 
 def _events(door: Door, scope, as_of: datetime) -> Section:
     """The staged events (ledger/events.py) open at `as_of`: first reported by then and not closed
-    before it, with the stage and lateness they have in the snapshot."""
+    before it, with the stage and lateness they had at that moment."""
     settings = door.settings
     events = door.q("open_events", scope, now=as_of, followup_hours=settings.events_followup_hours,
                     first_report_hours=settings.events_first_report_hours, closed_since=as_of, units=None)
-    events = events.filter(pl.col("first_reported_at") <= as_of)
     if events.is_empty():
         return Section("重大事件跟踪", (Text("本期无在办重大事件。"),))
     rows = tuple((e["title"], e["unit_name_zh"], EVENT_STAGE.label(e["stage"]), f"{e['last_reported_at']:%Y-%m-%d %H:%M}",
