@@ -9,7 +9,7 @@ is ledger.scoring, the same as `python -m ledger scores`.
 """
 import streamlit as st
 
-from ledger import audit, scoring
+from ledger import audit, periods, scoring
 from ledger.config import load_settings
 from ledger.i18n import t
 from ui.shell import context, current_user, keep_in_url, url_value
@@ -24,25 +24,18 @@ settings = load_settings()
 today = ctx.now.date()
 
 
-def period_from_link(raw: str) -> scoring.Period:
-    try:
-        return scoring.Period.parse(raw)
-    except scoring.ScoringError:
-        raise ValueError(raw) from None
-
-
 st.title(t("score.heading", lang))
-linked = url_value("period", period_from_link, scoring.recent_periods("quarter", today, 2)[1])
+linked = url_value("period", scoring.parse_period, periods.recent("quarter", today, 2)[1])  # a ScoringError is a ValueError
 kind_column, period_column, _ = st.columns([1, 1, 2])
 kind = kind_column.segmented_control(t("score.kind", lang), KINDS, key="score_kind", required=True,
                                      default=linked.kind, format_func=lambda k: t(f"score.kind.{k}", lang)) or linked.kind
-options = [str(p) for p in scoring.recent_periods(kind, today, CHOICES[kind])]
+options = [str(p) for p in periods.recent(kind, today, CHOICES[kind])]
 if linked.kind == kind and str(linked) not in options:
     options.append(str(linked))
 wanted = str(linked) if linked.kind == kind else options[1]  # else the last whole period
-period = scoring.Period.parse(period_column.selectbox(
+period = scoring.parse_period(period_column.selectbox(
     t("score.period", lang), options, index=options.index(wanted), key=f"score_period_{kind}",
-    format_func=lambda code: scoring.Period.parse(code).label(lang)))
+    format_func=lambda code: scoring.parse_period(code).label(lang)))
 keep_in_url(period=str(period))
 
 units = None if ctx.scope.units is None else sorted(ctx.scope.units)

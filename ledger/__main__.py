@@ -26,6 +26,7 @@ from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
 from .hazards.evaluate import evaluate, table as evaluation_table
 from .officers import OfficersError
+from .periods import Period
 from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
 from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
 from .verify import Verification
@@ -360,9 +361,9 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _period(text: str) -> scoring.Period:
+def _period(text: str) -> Period:
     try:
-        return scoring.Period.parse(text)
+        return scoring.parse_period(text)
     except scoring.ScoringError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

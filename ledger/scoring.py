@@ -22,10 +22,9 @@ unit is scored: a rank among the one unit a city officer sees would mean nothing
 from __future__ import annotations
 
 import io
-import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import duckdb
 import polars as pl
@@ -37,6 +36,7 @@ from docx.shared import Pt
 from . import geo
 from .config import REFERENCE_DIR, Settings
 from .i18n import t
+from .periods import Period, PeriodError
 from .reconcile import discrepancy_history
 from .sqlfiles import sql
 from .store import Snapshot
@@ -46,7 +46,6 @@ DEFAULTS_FILE = REFERENCE_DIR / "scoring.toml"
 PARTS = ("timeliness", "completeness", "accuracy")
 FIELDS = ("enterprise", "ownership", "union_present", "participants", "grade")
 ISSUER = "广东省总工会"
-QUARTERS = "一二三四"
 
 
 class ScoringError(ValueError):
@@ -55,74 +54,18 @@ class ScoringError(ValueError):
 
 # ---- periods ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Period:
-    """A month (2026-11), a quarter (2026-Q3) or a year (2026)."""
-
-    year: int
-    kind: str  # "month", "quarter" or "year"
-    number: int = 0  # the month or quarter; 0 for a year
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        text = str(text).strip()
-        if match := re.fullmatch(r"(\d{4})", text):
-            return cls(int(match[1]), "year")
-        if (match := re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text)):
-            return cls(int(match[1]), "quarter", int(match[2]))
-        if (match := re.fullmatch(r"(\d{4})-(\d{1,2})", text)) and 1 <= int(match[2]) <= 12:
-            return cls(int(match[1]), "month", int(match[2]))
-        raise ScoringError(f"考核期间须写作 2026-11（月）、2026-Q3（季度）或 2026（年度）：{text}")
-
-    def __str__(self) -> str:
-        return {"year": f"{self.year}", "quarter": f"{self.year}-Q{self.number}",
-                "month": f"{self.year}-{self.number:02d}"}[self.kind]
-
-    @property
-    def first(self) -> date:
-        return date(self.year, {"year": 1, "quarter": 3 * self.number - 2, "month": self.number}[self.kind], 1)
-
-    @property
-    def last(self) -> date:
-        return self.next().first - timedelta(days=1)
-
-    def months(self) -> list[str]:
-        """The period's months as YYYY-MM, the key of the reconciliation log."""
-        count = {"year": 12, "quarter": 3, "month": 1}[self.kind]
-        return [f"{self.year}-{self.first.month + n:02d}" for n in range(count)]
-
-    def _shifted(self, step: int) -> Period:
-        if self.kind == "year":
-            return Period(self.year + step, "year")
-        size = 12 if self.kind == "month" else 4
-        index = self.year * size + self.number - 1 + step
-        return Period(index // size, self.kind, index % size + 1)
-
-    def previous(self) -> Period:
-        return self._shifted(-1)
-
-    def next(self) -> Period:
-        return self._shifted(1)
-
-    def label(self, lang: str = "zh") -> str:
-        if self.kind == "year":
-            return f"{self.year}年度" if lang == "zh" else f"{self.year}"
-        if self.kind == "quarter":
-            return f"{self.year}年第{QUARTERS[self.number - 1]}季度" if lang == "zh" else f"Q{self.number} {self.year}"
-        return f"{self.year}年{self.number}月" if lang == "zh" else f"{self.first:%B %Y}"
-
-    @classmethod
-    def containing(cls, day: date, kind: str) -> Period:
-        return {"year": cls(day.year, "year"), "quarter": cls(day.year, "quarter", (day.month - 1) // 3 + 1),
-                "month": cls(day.year, "month", day.month)}[kind]
+ASSESSED = ("month", "quarter", "year")  # the kinds of ledger.periods.Period an assessment covers
 
 
-def recent_periods(kind: str, today: date, n: int) -> list[Period]:
-    """The `n` periods of `kind` up to the one containing `today`, newest first."""
-    periods = [Period.containing(today, kind)]
-    while len(periods) < n:
-        periods.append(periods[-1].previous())
-    return periods
+def parse_period(text: str) -> Period:
+    """The month, quarter or year written as 2026-11, 2026-Q3 or 2026."""
+    try:
+        period = Period.parse(text)
+    except PeriodError:
+        period = None
+    if period is None or period.kind not in ASSESSED:
+        raise ScoringError(f"考核期间须写作 2026-11（月）、2026-Q3（季度）或 2026（年度）：{str(text).strip()}")
+    return period
 
 
 # ---- rules -----------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from docx import Document
 
 from ledger import briefs
 from ledger.briefs import charts
-from ledger.briefs.content import Period, Table
+from ledger.briefs.content import Table, brief_period
+from ledger.periods import Period
 from ledger.events import Report, add_report, open_event
 from ledger.store import SHANGHAI, build_snapshot, current_snapshot, now_shanghai
 from queries import Door, Scope
@@ -35,8 +36,8 @@ def _known_until(snapshot, items: pl.DataFrame) -> datetime:
 
 def _expected(items: pl.DataFrame, period: Period, now: datetime) -> dict:
     """The headline counts computed straight from items.parquet, without DuckDB or the door."""
-    t = min(now, _midnight(period.end + timedelta(days=1)))
-    start, prev_start = _midnight(period.start), _midnight(period.prev_start)
+    t = min(now, _midnight(period.next().first))
+    start, prev_start = _midnight(period.first), _midnight(period.previous().first)
     disputes = items.filter(c("is_collective"))
     new = disputes.filter((c("captured_at") >= start) & (c("captured_at") <= t))
     before = disputes.filter((c("captured_at") >= prev_start) & (c("captured_at") < start))
@@ -89,8 +90,10 @@ def test_default_day_is_the_snapshots_data_date_not_the_clock(demo_settings, ite
     ("monthly", date(2027, 1, 15), date(2027, 1, 1), date(2027, 1, 31), date(2026, 12, 1)),
 ])
 def test_periods_are_calendar_day_iso_week_and_month(kind, day, start, end, prev_start):
-    period = Period.containing(kind, day)
-    assert (period.start, period.end, period.prev_start) == (start, end, prev_start)
+    period = brief_period(kind, day)
+    assert (period.first, period.last, period.previous().first) == (start, end, prev_start)
+    with pytest.raises(briefs.BriefError, match="日报、周报或月报"):
+        brief_period("quarterly", day)
 
 
 def test_word_brief_has_its_sections_figures_unit_table_and_footer(demo_settings):

@@ -68,7 +68,7 @@ def main() -> None:
                 page.wait_for_timeout(6000)  # deck.gl and Plotly finish drawing after they appear
                 target = args.out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=True)
-                print(target.relative_to(REPO_ROOT))
+                print(target)
             browser.close()
     finally:
         process.terminate()

@@ -7,7 +7,7 @@ snapshot, day and scope give the same document: see content.py for how.
 """
 from __future__ import annotations
 
-from .content import KIND_ZH, PERIODS, Brief, BriefError, Period, compose, data_date
+from .content import KIND_ZH, PERIODS, Brief, BriefError, compose, data_date
 from .render_docx import to_docx
 from .render_html import to_html
 from .render_pdf import pdf_available, to_pdf
@@ -33,5 +33,5 @@ def file_name(kind: str, day, fmt: str) -> str:
     return f"哨岗{KIND_ZH[kind]}_{day:%Y-%m-%d}.{fmt}"
 
 
-__all__ = ["FORMATS", "MIME", "PERIODS", "Brief", "BriefError", "Period", "compose", "data_date", "file_name",
+__all__ = ["FORMATS", "MIME", "PERIODS", "Brief", "BriefError", "compose", "data_date", "file_name",
            "pdf_available", "render"]

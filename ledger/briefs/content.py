@@ -10,7 +10,7 @@ give the same document, whenever and wherever it is generated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import polars as pl
 
@@ -20,11 +20,13 @@ from .. import geo
 from ..config import Settings
 from ..hazards import screen, screen_week
 from ..hazards.brief import ISSUER
+from ..periods import Period
 from ..schema import DEMAND, EVENT_STAGE, GRADE
 from ..store import Snapshot
 from . import charts
 
-PERIODS = ("daily", "weekly", "monthly")
+PERIOD_KINDS = {"daily": "day", "weekly": "week", "monthly": "month"}  # ledger.periods kinds
+PERIODS = tuple(PERIOD_KINDS)
 KIND_ZH = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 THIS_ZH = {"daily": "当日", "weekly": "本周", "monthly": "本月"}
 PREVIOUS_ZH = {"daily": "前一日", "weekly": "上周", "monthly": "上月"}
@@ -41,37 +43,11 @@ class BriefError(Exception):
     """A brief cannot be made as asked; the message is one Chinese sentence saying what to do."""
 
 
-@dataclass(frozen=True)
-class Period:
-    """The days a brief covers (inclusive) and the period it is compared with."""
-
-    kind: str
-    start: date
-    end: date
-    prev_start: date
-
-    @classmethod
-    def containing(cls, kind: str, day: date) -> Period:
-        if kind == "daily":
-            return cls(kind, day, day, day - timedelta(days=1))
-        if kind == "weekly":
-            monday = day - timedelta(days=day.weekday())
-            return cls(kind, monday, monday + timedelta(days=6), monday - timedelta(weeks=1))
-        if kind == "monthly":
-            first = day.replace(day=1)
-            following = (first + timedelta(days=32)).replace(day=1)
-            return cls(kind, first, following - timedelta(days=1), (first - timedelta(days=1)).replace(day=1))
+def brief_period(kind: str, day: date) -> Period:
+    """The day, ISO week or month of a daily, weekly or monthly brief that contains `day`."""
+    if kind not in PERIOD_KINDS:
         raise BriefError(f"简报类型只能是日报、周报或月报（daily、weekly、monthly），而不是“{kind}”。")
-
-    @property
-    def label(self) -> str:
-        """The period in the words of a Chinese brief: 2026年11月25日, 2026年第48周（…）, 2026年11月."""
-        if self.kind == "daily":
-            return f"{self.start:%Y年%-m月%-d日}"
-        if self.kind == "weekly":
-            year, week, _ = self.start.isocalendar()
-            return f"{year}年第{week}周（{self.start:%-m月%-d日}至{self.end:%-m月%-d日}）"
-        return f"{self.start:%Y年%-m月}"
+    return Period.containing(PERIOD_KINDS[kind], day)
 
 
 @dataclass(frozen=True)
@@ -162,9 +138,9 @@ class Brief:
 
     @property
     def subtitle(self) -> str:
-        unfinished = self.as_of < datetime.combine(self.period.end + timedelta(days=1), datetime.min.time())
+        unfinished = self.as_of < datetime.combine(self.period.next().first, datetime.min.time())
         cut = f"（数据截至 {self.as_of:%-m月%-d日 %H:%M}）" if unfinished else ""
-        return f"统计期：{self.period.label}{cut}　　范围：{self.scope_label}"
+        return f"统计期：{self.period.label()}{cut}　　范围：{self.scope_label}"
 
     @property
     def footer(self) -> str:
@@ -221,7 +197,7 @@ def _overall(kind: str, period: Period, figures: dict[str, Figure], rates_now: d
     new, people, serious, on_time, overdue = (figures[k] for k in ("new", "participants", "serious", "on_time", "overdue"))
     rate = (f"到期应核实 {rates_now['due_n']} 条，按时核实率 {on_time.shown(on_time.value)}，较{before}{on_time.change}"
             if rates_now["due_n"] else "无到期应核实事项")
-    lead = (f"{period.label}，{scope}共监测到群体性劳资纠纷 {new.shown(new.value)}，较{before}{new.change}；"
+    lead = (f"{period.label()}，{scope}共监测到群体性劳资纠纷 {new.shown(new.value)}，较{before}{new.change}；"
             f"涉及职工约 {people.shown(people.value)}；其中I、II级纠纷 {serious.shown(serious.value)}。"
             f"{rate}；截至期末逾期未核实 {overdue.shown(overdue.value)}。")
     table = Table(("指标", this, before, "变化"),
@@ -303,7 +279,7 @@ def _trends(kind: str, counts: pl.DataFrame) -> Section:
 def _hazards(snapshot: Snapshot, day: date, units) -> Section:
     monday = screen_week(day)
     flags = [f for f in screen(snapshot, day) if units is None or f.unit_code in units]
-    week = Period.containing("weekly", monday).label
+    week = Period.containing("week", monday).label()
     if not flags:
         return Section("隐患预警", (Text(f"对截至{day:%-m月%-d日}的最近一个完整周（{week}）进行隐患排查，未发现风险苗头。"),))
     intro = f"对截至{day:%-m月%-d日}的最近一个完整周（{week}）进行隐患排查，发现风险苗头 {len(flags)} 处" + (
@@ -343,16 +319,16 @@ def compose(source, kind: str, day: date | None = None, scope=None) -> Brief:
 
 
 def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:
-    period = Period.containing(kind, day)
+    period = brief_period(kind, day)
     now = data_time(snapshot)
-    window = {"since": period.start, "until": period.end, "now": now}
-    counts = door.q("brief_period_counts", scope, prev_since=period.prev_start, **window)
+    window = {"since": period.first, "until": period.last, "now": now}
+    counts = door.q("brief_period_counts", scope, prev_since=period.previous().first, **window)
     filters = {"units": None, "industries": None}
     rates = door.q("verification_rate_by_unit", scope, **window, **filters)
-    rates_before = door.q("verification_rate_by_unit", scope, since=period.prev_start,
-                          until=period.start - timedelta(days=1), now=now, **filters)
-    as_of = min(now, datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
-    serious = door.q("new_disputes_since", scope, since_time=datetime.combine(period.start, datetime.min.time()),
+    rates_before = door.q("verification_rate_by_unit", scope, since=period.previous().first,
+                          until=period.previous().last, now=now, **filters)
+    as_of = min(now, datetime.combine(period.next().first, datetime.min.time()))
+    serious = door.q("new_disputes_since", scope, since_time=datetime.combine(period.first, datetime.min.time()),
                      now=as_of, grades=SERIOUS_GRADES, limit=SERIOUS_LISTED)
     total = counts.filter(pl.col("breakdown") == "total").row(0, named=True)
     rates_now = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)

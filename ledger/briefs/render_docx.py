@@ -92,7 +92,7 @@ def to_docx(brief: Brief) -> bytes:
     footer = document.sections[0].footer.paragraphs[0]
     _font(footer.add_run(brief.footer), BODY_FONT, 9)
     properties = document.core_properties
-    properties.title, properties.author, properties.subject = brief.title, brief.issuer, brief.period.label
+    properties.title, properties.author, properties.subject = brief.title, brief.issuer, brief.period.label()
     properties.keywords = f"哨岗;{brief.snapshot_id}"
     properties.last_modified_by, properties.revision = brief.issuer, 1
     return save_reproducibly(document, brief.as_of)

@@ -68,7 +68,7 @@ def to_html(brief: Brief) -> str:
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(brief.title)} {_e(brief.period.label)}</title>
+<title>{_e(brief.title)} {_e(brief.period.label())}</title>
 <style>{STYLE}</style></head>
 <body>
 <header><h1>{_e(brief.title)}</h1>
