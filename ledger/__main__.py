@@ -121,7 +121,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_snapshot(settings: Settings, args: argparse.Namespace) -> int:
     bar, update = _progress_bar("生成快照 snapshot")
     with bar:
-        snapshot = build_snapshot(settings, progress=update)
+        snapshot = build_snapshot(settings, progress=update, full=True)
     print(f"snapshot {snapshot.snapshot_id}: {snapshot.manifest['counts']['items']} items")
     return 0
 
@@ -473,7 +473,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 SUBCOMMANDS = {
     "demo": (cmd_demo, "build a seeded, realistic demo ledger and its snapshot"),
-    "snapshot": (cmd_snapshot, "build a new snapshot from the journal and make it current"),
+    "snapshot": (cmd_snapshot, "build a new snapshot from the whole journal and make it current"),
     "info": (cmd_info, "describe the current snapshot"),
     "users": (cmd_users, "list, add or remove the people who may sign in (users file)"),
     "wall-token": (cmd_wall_token, "create or revoke the wall screen's sign-in token"),

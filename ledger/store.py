@@ -272,8 +272,10 @@ def exclusive_lock(path: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snapshot:
-    """Build a new snapshot from the whole journal and make it CURRENT; return it."""
+def build_snapshot(settings: Settings, progress: Progress | None = None, full: bool = False) -> Snapshot:
+    """Build a new snapshot of the journal and make it CURRENT; return it. When the journal has
+    received only changes since the current snapshot (verifications, event reports), its items
+    table starts from the current one's (`_incremental_base`), unless `full` is asked for."""
     report = progress or (lambda step, fraction: None)
     snapshots_dir = settings.snapshots_dir
     snapshots_dir.mkdir(parents=True, exist_ok=True)
@@ -283,13 +285,14 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
         files = JournalFiles(batches)
         if not files.items:
             raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
+        base = None if full else _incremental_base(settings, batches)
         created = now_shanghai()
         # Sortable to the millisecond (builds are serialised by the lock), unique by the suffix.
         snapshot_id = f"{created:%Y%m%d-%H%M%S}-{created.microsecond // 1000:03d}-{uuid.uuid4().hex[:4]}"
         temp = snapshots_dir / f".building-{snapshot_id}"
         temp.mkdir()
         try:
-            tables = _write_snapshot_tables(settings, temp, files, report)
+            tables = _write_snapshot_tables(settings, temp, files, report, base)
             report("计算校验和", 0.85)
             for entry in tables.values():
                 entry["sha256"] = sha256_of(temp / entry["file"])
@@ -299,6 +302,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None) -> Snap
                 "schema_version": SCHEMA_VERSION,
                 "tables": tables,
                 "source_batches": [b.batch_id for b in batches],
+                "items_from": base.previous.snapshot_id if base else None,  # None: built from the journal alone
                 **_summarise(temp / "items.parquet"),
             }
             (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
@@ -331,8 +335,31 @@ def _or_empty(files: list[str], schema: pa.Schema, folder: Path, name: str) -> l
     return [str(empty)]
 
 
-def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles,
-                           report: Progress) -> dict[str, dict]:
+@dataclass(frozen=True)
+class _Base:
+    """The snapshot a new one starts from, and the change batches the journal received since."""
+
+    previous: Snapshot
+    new_changes: list[str]
+
+
+def _incremental_base(settings: Settings, batches: list[Batch]) -> _Base | None:
+    """The current snapshot as a base, when all the journal received since it is changes and
+    event reports: no items batch (an ingest), none gone, the same schema. Journal batches and
+    snapshot files are never rewritten, so its items less those the new changes touch are what a
+    full build would give them (tests/test_store.py checks this against a full build)."""
+    previous = current_snapshot(settings)
+    if previous is None or previous.manifest.get("schema_version") != SCHEMA_VERSION:
+        return None
+    known = set(previous.manifest["source_batches"])
+    new = [b for b in batches if b.batch_id not in known]
+    if not known <= {b.batch_id for b in batches} or any(b.kind == "items" for b in new):
+        return None
+    return _Base(previous, [b.batch_id for b in new if b.kind == CHANGES_KIND])
+
+
+def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles, report: Progress,
+                           base: _Base | None) -> dict[str, dict]:
     con = _connect(settings)
     try:
         tables = {}
@@ -349,8 +376,14 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
         report("合并日志批次、应用核实记录并按时间排序写入台账", 0.1)
         changed = folder / ".changed-items.parquet"
         con.execute(sql("build_changed_items"), {"item_files": files.items, "history_file": str(history),
-                                                 "item_structure": items_json_structure(), "out": str(changed)})
-        write("items", "build_items", item_files=files.items, changed_file=str(changed))
+                                                 "item_structure": items_json_structure(), "out": str(changed),
+                                                 "new_batches": base.new_changes if base else None})
+        if base:  # kept in the previous order, so that build after build the row groups stay sorted
+            con.execute("set preserve_insertion_order = true")
+            write("items", "build_items_from_previous", previous_items=str(base.previous.table("items")),
+                  changed_file=str(changed))
+        else:
+            write("items", "build_items", item_files=files.items, changed_file=str(changed))
         changed.unlink()
         write("item_origins", "build_item_origins",
               origin_files=_or_empty(files.origins, ORIGINS_SCHEMA, folder, "origins"))

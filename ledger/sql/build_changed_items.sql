@@ -4,12 +4,21 @@
 -- other side made DuckDB hold all ten million rows in memory while sorting, and fail at 3 GB.
 -- $item_files: the journal's item part files; later batches sort later (batch ids are timestamps)
 -- $history_file: this snapshot's verifications table (one row per field changed, values as JSON)
+-- $new_batches: the change batches whose items to write (list; null: every changed item). An item
+--   touched by one of them is written with all its changes, old and new.
 -- $item_structure: the items schema as a json_transform structure, to cast changed values back
 -- $out: the Parquet file to write
 copy (
-    with latest_changes as (
+    with touched as (
+        select distinct item_id
+        from read_parquet($history_file)
+        where $new_batches is null or list_contains($new_batches, batch_id)
+    ),
+
+    latest_changes as (
         select item_id, field, after, recorded_at
         from read_parquet($history_file)
+        where item_id in (select item_id from touched)
         qualify row_number() over (partition by item_id, field order by batch_id desc, seq desc) = 1
     ),
 
