@@ -348,8 +348,12 @@ def _incremental_base(settings: Settings, batches: list[Batch]) -> _Base | None:
     event reports: no items batch (an ingest), none gone, the same schema. Journal batches and
     snapshot files are never rewritten, so its items less those the new changes touch are what a
     full build would give them (tests/test_store.py checks this against a full build)."""
-    previous = current_snapshot(settings)
-    if previous is None or previous.manifest.get("schema_version") != SCHEMA_VERSION:
+    try:
+        previous = current_snapshot(settings)
+    except StoreError:  # CURRENT names a snapshot that is gone: a full build repairs it
+        return None
+    if (previous is None or previous.manifest.get("schema_version") != SCHEMA_VERSION
+            or not previous.table("items").exists()):
         return None
     known = set(previous.manifest["source_batches"])
     new = [b for b in batches if b.batch_id not in known]

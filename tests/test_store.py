@@ -107,6 +107,18 @@ def test_snapshot_of_empty_journal_says_what_to_do(tmp_path):
         build_snapshot(load_settings(tmp_path))
 
 
+def test_a_build_repairs_a_current_pointer_to_a_snapshot_that_is_gone(tmp_path):
+    settings = load_settings(tmp_path)
+    Journal(settings.journal_dir).append("items", small_chunks(), source="demo")
+    build_snapshot(settings)
+    (settings.snapshots_dir / "CURRENT").write_text("20000101-000000-000-gone\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="不存在"):
+        current_snapshot(settings)
+    rebuilt = build_snapshot(settings)  # not from the missing one: from the journal
+    assert rebuilt.manifest["items_from"] is None and rebuilt.manifest["counts"]["items"] == 300
+    assert current_snapshot(settings).snapshot_id == rebuilt.snapshot_id
+
+
 def test_prune_keeps_current_and_previous(tmp_path, monkeypatch):
     monkeypatch.setenv("SENTINEL_SNAPSHOT_RETENTION_DAYS", "0")
     settings = load_settings(tmp_path)
