@@ -42,7 +42,8 @@ final as (
         i.status,
         o.captured_at,
         o.verify_due_at,
-        round(date_diff('minute', o.verify_due_at, as_of.t) / 1440.0, 1) as days_overdue,
+        -- rounded up to a tenth of a day, so an item overdue by minutes never reads 0.0
+        ceil(date_diff('second', o.verify_due_at, as_of.t) / 8640.0) / 10 as days_overdue,
         (select count(*) from overdue) as total_n
     from most_overdue as o
     cross join as_of

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from ledger.config import load_settings
 from ledger.i18n import t
@@ -31,8 +32,8 @@ def open_wall(browser, url: str, width: int, height: int, query: str = ""):
     return context, page
 
 
-def metric(page, label: str) -> str:
-    return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]').inner_text()
+def metric_value(page, label: str):
+    return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]')
 
 
 @pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
@@ -74,11 +75,12 @@ def test_wall_shows_a_new_snapshot_and_flags_a_serious_dispute_without_reload(pr
     url, settings = private_server
     context, page = open_wall(browser, url, 1920, 1080, "&refresh=5")
     try:
-        before = int(metric(page, t("wall.new_today")))
+        before = int(metric_value(page, t("wall.new_today")).inner_text())
         page.evaluate("window.__no_reload = true")
         add_dispute(settings, title="测试：某电子厂千名工人停工", grade="I")
         page.wait_for_function("() => document.body.innerText.includes('测试：某电子厂千名工人停工')", timeout=60_000)
-        assert int(metric(page, t("wall.new_today"))) == before + 1
+        # The banner is drawn before the figures in the same run: wait for the figure to follow.
+        expect(metric_value(page, t("wall.new_today"))).to_have_text(str(before + 1), timeout=30_000)
         assert t("wall.banner") in page.locator('[data-testid="stAlertContainer"]').first.inner_text()
         assert page.evaluate("window.__no_reload") is True  # the same page, not a reload
         page.wait_for_timeout(3000)
