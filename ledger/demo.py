@@ -882,12 +882,12 @@ def _times(rng: np.random.Generator, calendar: _Calendar, kind: np.ndarray, sect
     day = calendar.first_day + np.where(seasonal, rng.choice(days, size=n, p=calendar.wage_p),
                                         rng.choice(days, size=n, p=calendar.ordinary_p))
     hour = rng.choice(24, size=n, p=_normalised(HOUR_WEIGHTS))
-    captured = day * DAY_US + _us(hour * 3600 + rng.integers(0, 3600, n))
-    # When the demo ends today, squeeze today's items into the hours that have already passed.
-    today_start = calendar.limit - calendar.limit % DAY_US
-    today = captured > today_start
-    elapsed_share = (calendar.limit - today_start) / DAY_US
-    captured[today] = today_start + ((captured[today] - today_start) * elapsed_share).astype(np.int64)
+    time_of_day = _us(hour * 3600 + rng.integers(0, 3600, n))
+    # When the demo ends today, an item drawn for an hour still to come happened at that hour
+    # yesterday: today fills up hour by hour as a real day does (just after midnight it is nearly
+    # empty), and the number of items stays what was asked.
+    day = np.where(day * DAY_US + time_of_day > calendar.limit, day - 1, day)
+    captured = day * DAY_US + time_of_day
     lag = rng.choice(len(OCCURRED_LAG), size=n, p=OCCURRED_LAG)
     occurred = np.where(rng.random(n) < OCCURRED_UNKNOWN[kind], -1, day - lag)
     return captured, occurred.astype(np.int32)
@@ -1035,7 +1035,7 @@ def _workflow(rng: np.random.Generator, world: _World, calendar: _Calendar, kind
     is_closed = is_verified & (rng.random(n) >= NEVER_CLOSED) & (closed <= calendar.limit)
 
     pending = rng.random(n) < np.where(age_days < 2, 2 * PENDING, PENDING)
-    status = np.select([is_closed, is_verified, pending],
+    status = np.select([is_closed, is_verified, pending | ~is_assigned],
                        [STATUS.codes.index(code) for code in ("closed", "verified", "pending")],
                        STATUS.codes.index("verifying"))
     result = rng.choice(len(RESULT_SHARES), size=n, p=_aligned(VERIFICATION_RESULT.codes, RESULT_SHARES))
