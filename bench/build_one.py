@@ -4,12 +4,12 @@ as JSON (run by bench/run.py so that each size's peak RSS is its own).
     python -m bench.build_one FOLDER ITEMS
 """
 import json
-import resource
 import shutil
 import sys
 import time
 from pathlib import Path
 
+from bench.memory import peak_rss_mb
 from ledger import demo
 from ledger.config import load_settings
 from ledger.store import Journal, build_snapshot
@@ -21,5 +21,5 @@ start = time.perf_counter()
 Journal(settings.journal_dir).append("items", demo.generate(n_items=items, seed=42), source="demo", expected_rows=items)
 snapshot = build_snapshot(settings)
 print(json.dumps({"seconds": round(time.perf_counter() - start, 1),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "peak_rss_mb": peak_rss_mb(),
                   "snapshot_id": snapshot.snapshot_id}))

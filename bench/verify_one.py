@@ -9,7 +9,6 @@ again once made), so the bench ledger itself stays as it was and `--reuse` keeps
 """
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.memory import peak_rss_mb
 from ledger.access import DEMO_USER
 from ledger.config import load_settings
 from ledger.store import build_snapshot, current_snapshot
@@ -41,4 +41,4 @@ with tempfile.TemporaryDirectory(dir=source.data_dir.parent) as scratch:
     built = time.perf_counter()
     print(json.dumps({"load_s": round(loaded - start, 2), "save_s": round(saved - loaded, 2),
                       "rebuild_s": round(built - saved, 1), "total_s": round(built - start, 1),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                      "peak_rss_mb": peak_rss_mb()}))
