@@ -17,16 +17,14 @@ from tqdm import tqdm
 
 from queries import ALL, Door, Scope
 
-from . import access, audit, briefs, demo, demo_events, events, geo, hazards, reconcile, remind, schema, scoring, verify
+from . import access, audit, demo, demo_events, events, geo, reconcile, remind, schema, scoring, verify
 from .assign import assign_new
-from .briefs.charts import ChartFontMissing
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ingest_files
 from .ingest.places import gazetteer
-from .hazards.evaluate import evaluate, table as evaluation_table
 from .officers import OfficersError
-from .periods import Period
+from .periods import BRIEF_KINDS, Period
 from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
 from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
 from .verify import Verification
@@ -259,6 +257,7 @@ def _current(settings: Settings):
 
 
 def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
+    from . import hazards  # here, not at the top: scipy takes a second to load for every command
     as_of = args.as_of or now_shanghai().date()
     flags = hazards.screen(_current(settings), as_of)
     if args.json:
@@ -271,6 +270,7 @@ def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from .hazards.evaluate import evaluate, table as evaluation_table  # scipy: see cmd_hazards
     bar, update = _progress_bar("评估 hazards-eval", disable=args.json or not sys.stderr.isatty())
     with bar:
         report = evaluate(_current(settings), args.as_of or now_shanghai().date(), runs=args.runs, seed=args.seed,
@@ -446,6 +446,7 @@ def _brief_date(text: str) -> date:
 
 
 def _brief_out(text: str) -> Path:
+    from . import briefs  # matplotlib and scipy: see cmd_hazards
     path = Path(text)
     if path.suffix.lower().lstrip(".") not in briefs.FORMATS:
         raise argparse.ArgumentTypeError(f"简报文件名应以 .docx、.html 或 .pdf 结尾，而不是 {text!r}")
@@ -453,6 +454,8 @@ def _brief_out(text: str) -> Path:
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from . import briefs  # matplotlib and scipy: see cmd_hazards
+    from .briefs.charts import ChartFontMissing
     snapshot = _current(settings)
     latest = briefs.data_date(snapshot)
     day = args.date or latest
@@ -576,7 +579,7 @@ def build_parser() -> Parser:
     chase.add_argument("--json", action="store_true", help='print {"reminders": [...]}')
     _event_arguments(sub.choices["event"])
     report = sub.choices["report"]
-    report.add_argument("period", choices=briefs.PERIODS, help="daily: one day; weekly: its ISO week; monthly: its month")
+    report.add_argument("period", choices=tuple(BRIEF_KINDS), help="daily: one day; weekly: its ISO week; monthly: its month")
     report.add_argument("--date", type=_brief_date, default=None,
                         help="a day in the period (default: the snapshot's data date, so reruns give the same brief)")
     report.add_argument("--out", type=_brief_out, default=None, metavar="FILE",

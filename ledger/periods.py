@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 KINDS = ("day", "week", "month", "quarter", "year")
+# The briefs' names for their periods (日报、周报、月报), here so the CLI can offer them without
+# loading the briefs.
+BRIEF_KINDS = {"daily": "day", "weekly": "week", "monthly": "month"}
 _MONTHS_LONG = {"month": 1, "quarter": 3, "year": 12}
 QUARTERS = "一二三四"
 

@@ -20,13 +20,12 @@ from .. import geo
 from ..config import Settings
 from ..hazards import screen, screen_week
 from ..hazards.brief import ISSUER
-from ..periods import Period
+from ..periods import BRIEF_KINDS, Period
 from ..schema import DEMAND, EVENT_STAGE, GRADE
 from ..store import Snapshot
 from . import charts
 
-PERIOD_KINDS = {"daily": "day", "weekly": "week", "monthly": "month"}  # ledger.periods kinds
-PERIODS = tuple(PERIOD_KINDS)
+PERIODS = tuple(BRIEF_KINDS)
 KIND_ZH = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
 THIS_ZH = {"daily": "当日", "weekly": "本周", "monthly": "本月"}
 PREVIOUS_ZH = {"daily": "前一日", "weekly": "上周", "monthly": "上月"}
@@ -45,9 +44,9 @@ class BriefError(Exception):
 
 def brief_period(kind: str, day: date) -> Period:
     """The day, ISO week or month of a daily, weekly or monthly brief that contains `day`."""
-    if kind not in PERIOD_KINDS:
+    if kind not in BRIEF_KINDS:
         raise BriefError(f"简报类型只能是日报、周报或月报（daily、weekly、monthly），而不是“{kind}”。")
-    return Period.containing(PERIOD_KINDS[kind], day)
+    return Period.containing(BRIEF_KINDS[kind], day)
 
 
 @dataclass(frozen=True)
