@@ -80,7 +80,7 @@ def test_default_day_is_the_snapshots_data_date_not_the_clock(demo_settings, ite
     brief = briefs.compose(demo_settings, "daily")
     assert brief.day == items["captured_at"].max().date()
     # Late in the evening the last capture may be yesterday's: that day's brief ends at its midnight.
-    assert brief.as_of == min(_known_until(current_snapshot(demo_settings), items), _midnight(brief.day + timedelta(days=1)))
+    assert brief.as_of == min(_known_until(current_snapshot(demo_settings), items), _midnight(brief.period.next().first))
 
 
 @pytest.mark.parametrize("kind, day, start, end, prev_start", [
