@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
 import secrets
@@ -227,8 +228,16 @@ def is_demo_ledger(settings: Settings) -> bool:
 
 
 def is_loopback(address: str | None) -> bool:
-    """Streamlit reports a browser on this machine as no address at all (None)."""
-    return address is None or address in ("::1", "localhost") or address.startswith("127.")
+    """Streamlit reports a browser on this machine as no address at all (None) when it came by
+    `localhost`; by `127.0.0.1` to a server listening on both IPv4 and IPv6 (`make run`) the
+    address is IPv4-mapped, `::ffff:127.0.0.1`."""
+    if address is None or address == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_loopback or bool(getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback)
 
 
 # ---- editing the users file (the CLI's `users` and `wall-token`) ------------------------------

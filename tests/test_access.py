@@ -139,6 +139,15 @@ def test_demo_detection(demo_settings, tmp_path):
     assert not access.is_demo_ledger(real)
 
 
+@pytest.mark.parametrize("address, local", [
+    (None, True), ("127.0.0.1", True), ("::1", True),
+    ("::ffff:127.0.0.1", True),  # what Streamlit reports for http://127.0.0.1 when it listens on IPv6 too
+    ("192.168.1.20", False), ("::ffff:192.168.1.20", False), ("fe80::1", False), ("not an address", False),
+])
+def test_the_demo_answers_this_machine_alone(address, local):
+    assert access.is_loopback(address) is local
+
+
 def test_cli_manages_users_and_wall_tokens(tmp_path):
     env = {"SENTINEL_USERS": str(tmp_path / "users.toml"), "PATH": "/usr/bin:/bin"}
     run = lambda *args, stdin="": subprocess.run([sys.executable, "-m", "ledger", "--data-dir", str(tmp_path / "data"),
