@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import geo, reference
-from .schema import (ACTION_FORM, DEMAND, ITEMS_SCHEMA, OWNERSHIP, PRD_LAT, PRD_LON, SOURCE, STATUS,
+from .schema import (ACTION_FORM, DEMAND, ITEMS_SCHEMA, OWNERSHIP, GUANGDONG_LAT, GUANGDONG_LON, SOURCE, STATUS,
                      VERIFICATION_RESULT)
 from .store import now_shanghai
 
@@ -814,9 +814,10 @@ def _location(rng: np.random.Generator, world: _World, unit: np.ndarray, county:
     angle = rng.uniform(0, 2 * np.pi, n)
     lat = lonlat[:, 1] + km * np.sin(angle) / 111.0
     lon = lonlat[:, 0] + km * np.cos(angle) / (111.0 * np.cos(np.radians(lat)))
-    return {"lon": pa.array(np.round(np.clip(lon, *PRD_LON), 6)),
-            "lat": pa.array(np.round(np.clip(lat, *PRD_LAT), 6)),
-            "location_approx": pa.array(approx)}
+    precision = np.where(at_city, "city", np.where(approx, "county", "point"))
+    return {"lon": pa.array(np.round(np.clip(lon, *GUANGDONG_LON), 6)),
+            "lat": pa.array(np.round(np.clip(lat, *GUANGDONG_LAT), 6)),
+            "place_precision": pa.array(precision)}
 
 
 @dataclass(frozen=True)

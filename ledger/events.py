@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from .config import Settings
 from .geo import unit_by_code
-from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, PRD_LAT, PRD_LON
+from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, in_guangdong
 from .sqlfiles import sql
 from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 
@@ -189,8 +189,8 @@ def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: d
             refuse(f"台账记录 {item_id} 不属于本单位，不能关联。", f"item {item_id} belongs to another unit")
     if (report.lon is None) != (report.lat is None):
         refuse("经度和纬度须同时填写。", "longitude and latitude go together")
-    if report.lon is not None and not (PRD_LON[0] <= report.lon <= PRD_LON[1] and PRD_LAT[0] <= report.lat <= PRD_LAT[1]):
-        refuse(f"位置（{report.lon}, {report.lat}）不在珠三角范围内。", "the location is outside the Pearl River Delta")
+    if report.lon is not None and not in_guangdong(report.lon, report.lat):
+        refuse(f"位置（{report.lon}, {report.lat}）不在广东省范围内。", "the location is outside Guangdong")
     if report.participants is not None and report.participants < 0:
         refuse("涉及人数不能为负。", "participants cannot be negative")
     if at > now_shanghai() + CLOCK_SKEW:

@@ -15,11 +15,12 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2  # 2: items gained duplicate_of and disposition
+SCHEMA_VERSION = 3  # 2: items gained duplicate_of and disposition; 3: the whole province, place_precision,
+                    # place_reason and warnings (location_approx folded into place_precision)
 
-# Rough box around the Pearl River Delta; a coordinate outside it is a data error, not a place.
-PRD_LON = (111.3, 115.5)
-PRD_LAT = (21.5, 24.5)
+# Rough box around Guangdong; a coordinate outside it is a data error, not a place.
+GUANGDONG_LON = (109.6, 117.4)
+GUANGDONG_LAT = (20.1, 25.6)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,17 @@ VERIFICATION_RESULT = Enum("verification_result", {
     "duplicate": ("重复", "Duplicate"),
 })
 
+# How precisely an item's place is known. Only point, town and county items are drawn where they
+# happened; a city-level item is drawn as the city's marker and never counted into a county or a
+# density cell; an unknown place (属地待定) waits in the province's triage queue (place_reason says why).
+PLACE_PRECISION = Enum("place_precision", {
+    "point": ("精确位置", "Exact location"),
+    "town": ("镇街", "Town"),
+    "county": ("区县", "County"),
+    "city": ("仅知地市", "City only"),
+    "unknown": ("属地待定", "Place to be determined"),
+})
+
 STATUS = Enum("status", {
     "pending": ("待核实", "Awaiting verification"),
     "verifying": ("核实中", "Being verified"),
@@ -110,7 +122,8 @@ STATUS = Enum("status", {
     "closed": ("已办结", "Closed"),
 })
 
-ENUMS = {e.name: e for e in (SOURCE, OWNERSHIP, DEMAND, ACTION_FORM, GRADE, VERIFICATION_RESULT, STATUS)}
+ENUMS = {e.name: e for e in (SOURCE, OWNERSHIP, DEMAND, ACTION_FORM, GRADE, VERIFICATION_RESULT, STATUS,
+                             PLACE_PRECISION)}
 
 
 @dataclass(frozen=True)
@@ -134,11 +147,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("summary", pa.string(), "摘要", "Summary"),
     Column("captured_at", _TS, "发布时间", "Captured at", required=True),
     Column("occurred_on", pa.date32(), "发生日期", "Occurred on"),
-    Column("unit_code", pa.string(), "所属地市代码", "Unit code", required=True),
+    Column("unit_code", pa.string(), "所属地市代码", "Unit code"),  # null: 属地待定 (place_precision unknown)
     Column("county_code", pa.string(), "区县代码", "County code"),
     Column("lon", pa.float64(), "经度", "Longitude"),
     Column("lat", pa.float64(), "纬度", "Latitude"),
-    Column("location_approx", pa.bool_(), "位置为近似", "Approximate location"),
+    Column("place_precision", pa.string(), "位置精度", "Place precision", enum=PLACE_PRECISION),
+    Column("place_reason", pa.string(), "属地待定原因", "Why the place is undetermined"),
     Column("enterprise", pa.string(), "涉事企业", "Enterprise"),
     Column("ownership", pa.string(), "企业性质", "Ownership", enum=OWNERSHIP),
     Column("industry", pa.string(), "行业门类", "Industry section"),
@@ -164,10 +178,21 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", pa.string(), "状态", "Status", required=True, enum=STATUS),
     Column("closed_at", _TS, "办结时间", "Closed at"),
     Column("updated_at", _TS, "更新时间", "Updated at", required=True),
+    # Details set aside at ingest (one Chinese sentence each; the original cells are in item_origins).
+    Column("warnings", _LIST, "导入提示", "Import warnings"),
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
 ITEMS_SCHEMA = pa.schema([pa.field(c.name, c.type, nullable=not c.required) for c in COLUMNS])
+
+
+def in_guangdong(lon: float, lat: float) -> bool:
+    return GUANGDONG_LON[0] <= lon <= GUANGDONG_LON[1] and GUANGDONG_LAT[0] <= lat <= GUANGDONG_LAT[1]
+
+
+def verification_time_unknown(item: dict) -> bool:
+    """Verified, but the source gave no time (核实时间不详): counted verified, never on time or late."""
+    return item.get("verification_result") is not None and item.get("verified_at") is None
 
 
 def column_label(name: str, lang: str = "zh") -> str:
@@ -223,7 +248,11 @@ def validate_row(row: dict, units: set[str], county_units: dict[str, str],
     unit = row.get("unit_code")
     for name in ("unit_code", "assigned_unit"):
         if row.get(name) and row[name] not in units:
-            bad(name, f"“{row[name]}”不是珠三角九市一区的报送单位代码", f"{row[name]!r} is not a reporting unit")
+            bad(name, f"“{row[name]}”不是广东省的报送单位代码", f"{row[name]!r} is not a reporting unit")
+    if not unit and row.get("place_precision") != "unknown":
+        bad("unit_code", "未填所属地市时，位置精度须为“属地待定”", "without a unit the place must be marked undetermined")
+    if unit and row.get("place_precision") == "unknown":
+        bad("place_precision", "已有所属地市，位置精度不应为“属地待定”", "an item with a unit is not undetermined")
     county = row.get("county_code")
     if county:
         if county not in county_units:
@@ -237,8 +266,8 @@ def validate_row(row: dict, units: set[str], county_units: dict[str, str],
     lon, lat = row.get("lon"), row.get("lat")
     if (lon is None) != (lat is None):
         bad("lon", "经度和纬度须同时填写", "longitude and latitude go together")
-    elif lon is not None and not (PRD_LON[0] <= lon <= PRD_LON[1] and PRD_LAT[0] <= lat <= PRD_LAT[1]):
-        bad("lon", f"坐标（{lon}, {lat}）不在珠三角范围内", f"({lon}, {lat}) is outside the Pearl River Delta")
+    elif lon is not None and not in_guangdong(lon, lat):
+        bad("lon", f"坐标（{lon}, {lat}）不在广东省范围内", f"({lon}, {lat}) is outside Guangdong")
 
     low, high = row.get("participants_low"), row.get("participants_high")
     if low is not None and low < 0:
@@ -273,14 +302,14 @@ def _status_problems(row: dict) -> list[Problem]:
     """The status must agree with the times and result recorded."""
     status, verified_at = row.get("status"), row.get("verified_at")
     problems = []
-    if status in ("verified", "closed") and (verified_at is None or row.get("verification_result") is None):
-        problems.append(Problem("status", "状态为已核实或已办结时，须有核实时间和核实结果",
-                                "verified or closed items need a verification time and result"))
+    # A result without a time is a verification whose time was not given (核实时间不详): verified
+    # for the 100% goal and the reconciliation, neither on time nor late (see verification_time_unknown).
+    if status in ("verified", "closed") and row.get("verification_result") is None:
+        problems.append(Problem("status", "状态为已核实或已办结时，须有核实结果",
+                                "verified or closed items need a verification result"))
     if status in ("pending", "verifying") and verified_at is not None:
         problems.append(Problem("status", f"已有核实时间，状态不应为“{STATUS.label(status)}”",
                                 f"has a verification time, so it cannot be {status!r}"))
-    if row.get("verification_result") is not None and verified_at is None:
-        problems.append(Problem("verified_at", "有核实结果时须填写核实时间", "is required with a verification result"))
     if status == "closed" and row.get("closed_at") is None:
         problems.append(Problem("closed_at", "已办结的事项须有办结时间", "closed items need a closing time"))
     if status != "closed" and row.get("closed_at") is not None:

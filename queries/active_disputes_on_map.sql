@@ -49,7 +49,7 @@ final as (
         date_diff('day', d.captured_at, k.t) as days_open,
         coalesce(d.lon, c.lon, u.lon) as lon,
         coalesce(d.lat, c.lat, u.lat) as lat,
-        coalesce(d.location_approx, false) or d.lon is null as approx_location
+        coalesce(d.place_precision, 'city') <> 'point' or d.lon is null as approx_location
     from chosen as k
     join items as d on d.item_id = k.item_id
         and d.captured_at >= (select min(captured_at) from chosen)

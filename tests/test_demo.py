@@ -264,7 +264,7 @@ def test_titles_vary_and_name_no_people_or_real_sites(items, disputes):
 
 def test_locations_lie_near_their_place(items):
     centroid = {p.code: (p.lon, p.lat) for p in geo.counties()}
-    exact = items.filter(~c("location_approx") & c("county_code").is_not_null())
+    exact = items.filter((c("place_precision") == "point") & c("county_code").is_not_null())
     assert 0.75 * items.height < exact.height
     for county, lon, lat in exact.select("county_code", "lon", "lat").iter_rows():
         clon, clat = centroid[county]

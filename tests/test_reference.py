@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from ledger import geo, reference
-from ledger.schema import PRD_LAT, PRD_LON
+from ledger.schema import in_guangdong
 
-UNITS = {"440100", "440300", "440400", "440600", "440606", "441300", "441900", "442000", "440700", "441200"}
+PRD = {"440100", "440300", "440400", "440600", "440606", "441300", "441900", "442000", "440700", "441200"}
+OTHERS = {"440200", "440500", "440800", "440900", "441400", "441500", "441600", "441700", "441800", "445100",
+          "445200", "445300"}
+UNITS = PRD | OTHERS
 
 
-def test_ten_reporting_units_including_shunde():
-    assert {u.code for u in geo.units()} == UNITS
+def test_all_21_cities_with_shunde_reporting_apart():
+    assert {u.code for u in geo.units()} == UNITS and len(geo.units()) == 22
     assert geo.unit_by_code()["440606"].name_zh == "顺德区"
+    assert {u.code for u in geo.focus_units()} == PRD
+    assert [u.code for u in geo.units()][:10] == [u.code for u in geo.focus_units()], "the delta's ten come first"
+    assert {u.region for u in geo.units()} == set(geo.REGIONS)
+    assert geo.region_of("440500") == "east" and geo.region_of("440800") == "west" and geo.region_of("440200") == "north"
 
 
 def test_counties_belong_to_units_and_codes_are_unique():
@@ -38,7 +45,7 @@ def test_dongguan_zhongshan_and_shunde_have_towns():
 
 def test_places_lie_in_the_delta_and_have_names():
     for place in geo.units() + geo.counties():
-        assert PRD_LON[0] <= place.lon <= PRD_LON[1] and PRD_LAT[0] <= place.lat <= PRD_LAT[1], place
+        assert in_guangdong(place.lon, place.lat), place
         assert place.name_zh and place.name_en and place.pinyin, place
 
 

@@ -29,7 +29,7 @@ from .places import gazetteer
 TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
                "duplicate_of", "disposition")
 TIME_FIELDS = ("captured_at", "assigned_at", "verify_due_at", "verified_at", "closed_at", "updated_at")
-BOOL_FIELDS = ("is_collective", "union_present", "proactive", "location_approx")
+BOOL_FIELDS = ("is_collective", "union_present", "proactive")
 CODE_FIELDS = ("unit_code", "county_code", "assigned_unit", "sub_industry")
 FUTURE_TOLERANCE = timedelta(days=1)
 TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总数|total|sum)\b", re.IGNORECASE)
@@ -349,13 +349,23 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
         item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
         item["assigned_at"] = item["assigned_at"] or item["captured_at"]
         item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
-        if item["lon"] is None and item["unit_code"]:
-            place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
-            if place:
-                item["lon"], item["lat"], item["location_approx"] = place.lon, place.lat, True
+    item["place_precision"] = item["place_precision"] or place_precision(item)
+    if fmt != "ledger" and item["lon"] is None and item["unit_code"]:
+        place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
+        if place:  # a centroid, drawn by place_precision as the county's or the city's marker
+            item["lon"], item["lat"] = place.lon, place.lat
     item["status"] = item["status"] or "pending"
     item["updated_at"] = item["updated_at"] or max([now, *(t for t in (item[n] for n in TIME_FIELDS[:-1]) if t)])
     return item
+
+
+def place_precision(item: dict) -> str:
+    """How precisely a new item's place is known, from what the row stated."""
+    if not item["unit_code"]:
+        return "unknown"
+    if item["county_code"]:
+        return "town" if len(item["county_code"]) == 9 else "county"
+    return "point" if item["lon"] is not None else "city"
 
 
 def item_problems(item: dict) -> list[Reason]:
