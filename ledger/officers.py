@@ -53,7 +53,8 @@ def officers_file(settings: Settings) -> Path:
     return Path(configured) if configured else REPO_ROOT / "officers.toml"
 
 
-def _unit_code(value: str, where: str) -> str:
+def unit_code_of(value: str, where: str) -> str:
+    """The unit code `value` names (a code, 深圳市, 深圳 or Shenzhen); OfficersError naming `where` if none."""
     units = unit_by_code()
     if value in units:
         return value
@@ -73,7 +74,7 @@ def parse_officers(text: str, source: str = "officers.toml") -> list[Officer]:
         where = f"{source} 第 {number} 位信息员"
         if not entry.get("name"):
             raise OfficersError(f"{where}：缺少姓名（name）")
-        unit = _unit_code(str(entry.get("unit", "")), where)
+        unit = unit_code_of(str(entry.get("unit", "")), where)
         county = entry.get("county")
         if county is not None and county_by_code().get(str(county)) is None:
             raise OfficersError(f"{where}：county “{county}” 不是已知的区县代码")
