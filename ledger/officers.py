@@ -48,9 +48,18 @@ class Officer:
         return f"{self.unit_code}:{self.county_code or ''}:{self.name}"
 
 
+DEMO_ROSTER = REPO_ROOT / "data" / "reference" / "demo_officers.toml"
+
+
 def officers_file(settings: Settings) -> Path:
+    """The configured officers file, else officers.toml beside the code; on the generated demo
+    without either, the demo's fictitious roster (whose robots point at a closed loopback port)."""
     configured = os.environ.get("SENTINEL_OFFICERS") or settings.reminder_config.get("officers_file")
-    return Path(configured) if configured else REPO_ROOT / "officers.toml"
+    if configured:
+        return Path(configured)
+    own = REPO_ROOT / "officers.toml"
+    from .access import is_demo_ledger  # access reads the users file; officers need it only here
+    return DEMO_ROSTER if not own.exists() and is_demo_ledger(settings) else own
 
 
 def unit_code_of(value: str, where: str) -> str:

@@ -221,3 +221,25 @@ def test_quiet_hours_hold_everything_but_grade_one(ledger, robots, monkeypatch, 
     planned = remind.run_round(quiet, now, dry_run=True).groups
     assert sorted(n.key(g.group) for g in planned for n in g.notices) == urgent, "only grade I in quiet hours"
     assert not robots.received, "a dry run posts nothing"
+
+
+def test_the_demo_has_a_fictitious_roster_that_cannot_reach_anyone(tmp_path, monkeypatch):
+    """`remind --dry-run` on a fresh demo shows what would go out, to example.org addresses and
+    robots on a closed loopback port; no officers.toml is needed."""
+    from ledger import geo, officers
+    from ledger.config import REPO_ROOT
+    if (REPO_ROOT / "officers.toml").exists():
+        pytest.skip("this checkout has its own officers.toml, which wins over the demo roster")
+    monkeypatch.delenv("SENTINEL_OFFICERS", raising=False)
+    data = tmp_path / "data"
+    build_demo(data, n_items=2500, seed=5)
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(data))
+    settings = load_settings()
+    assert officers.officers_file(settings) == officers.DEMO_ROSTER
+    roster = officers.load_officers(settings)
+    assert {o.unit_code for o in roster if not o.head} == {o.unit_code for o in roster if o.head} == set(geo.unit_by_code())
+    assert all(o.email.endswith("@example.org") and o.mobile.startswith("100") for o in roster)
+    groups = alerts.load_groups(settings)
+    assert groups and all(urllib.parse.urlsplit(g.base_url).hostname == "127.0.0.1" for g in groups)
+    done = remind.run_round(settings, now_shanghai(), dry_run=True)
+    assert done.reminders and done.groups and not alerts.log_file(settings).exists()
