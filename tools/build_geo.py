@@ -123,12 +123,15 @@ def main() -> None:
     counties = get_adm_maps(province="广东省", level="区县")
     cities = get_adm_maps(province="广东省", level="市")
     shunde = next(_geometry(c) for c in counties if c["district"] == "顺德区")
-    _write("units.geojson", _unit_features(units, cities, shunde))
-    _write("counties.geojson", _county_features(units, counties))
-    context = [_feature(_geometry(record), TOLERANCE_CONTEXT, name_zh=region)
-               for region in ("香港特别行政区", "澳门特别行政区")
-               for record in get_adm_maps(province=region, level="省")]
-    _write("context.geojson", context)
+    files = {  # all built (and checked) before any is written
+        "units.geojson": _unit_features(units, cities, shunde),
+        "counties.geojson": _county_features(units, counties),
+        "context.geojson": [_feature(_geometry(record), TOLERANCE_CONTEXT, name_zh=region)
+                            for region in ("香港特别行政区", "澳门特别行政区")
+                            for record in get_adm_maps(province=region, level="省")],
+    }
+    for name, features in files.items():
+        _write(name, features)
 
 
 if __name__ == "__main__":
