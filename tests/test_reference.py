@@ -128,6 +128,7 @@ def test_places_lie_in_guangdong_and_have_names():
 def test_aliases_include_the_common_ones():
     aliases = {a for p in geo.units() + geo.counties() for a in p.aliases}
     assert {"莞", "鹏城"} <= aliases
+    assert {"潮安县", "茂港区", "汕尾城区"} <= aliases, "former names of today's districts, and 城区 with its city"
     assert any("Bao" in a for a in next(c for c in geo.counties() if c.short_zh == "宝安").aliases)
 
 
