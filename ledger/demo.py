@@ -704,6 +704,8 @@ def _block(world: _World, calendar: _Calendar, seed: int, number: int) -> pa.Tab
         "proactive": pa.array(proactive),
         **_workflow(rng, world, calendar, kind, firms.unit, firms.county, crowd.grade, captured),
     }
+    for name in ("place_reason", "warnings"):  # the demo's places are all known and its rows clean
+        columns.setdefault(name, pa.nulls(BLOCK_ROWS, ITEMS_SCHEMA.field(name).type))
     return pa.Table.from_arrays([columns[name] for name in ITEMS_SCHEMA.names], schema=ITEMS_SCHEMA)
 
 
