@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from .. import geo, reference
 from ..deadlines import configured_rules
 from ..export import FORMULA_START
-from ..schema import COLUMNS, ITEMS_SCHEMA, in_guangdong, validate_row
+from ..schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
 from .cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
 from .dates import DateError, has_year, parse_datetime, year_from_title
 from .enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
@@ -38,7 +38,7 @@ from .participants import parse_participants
 from .places import gazetteer
 
 TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
-               "duplicate_of", "disposition")
+               "duplicate_of", "disposition", "place_reason")
 TIME_FIELDS = ("captured_at", "assigned_at", "verify_due_at", "verified_at", "closed_at", "updated_at")
 BOOL_FIELDS = ("is_collective", "union_present", "proactive")
 CODE_FIELDS = ("unit_code", "county_code", "assigned_unit", "sub_industry")
@@ -377,6 +377,13 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
             row.fields["verification_result"] = found.codes[0]
     if row.fields.get("verification_result") and "verified_at" not in row.fields:
         row.notes.append(UNKNOWN_TIME_NOTE)
+    if "place_precision" in raw:  # our own export's column
+        code = PLACE_PRECISION.code_for_label(clean(raw["place_precision"]))
+        if code:
+            row.fields["place_precision"] = code
+        elif not is_unknown(raw["place_precision"]):
+            row.warn("place_precision", f"位置精度“{clean(raw['place_precision'])}”无法识别，已略去",
+                     "the place precision is not one of point, town, county, city, unknown; set aside")
     if "grade" in raw:
         code = parse_grade(raw["grade"])
         if code:
@@ -529,6 +536,7 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
     item["place_precision"] = item["place_precision"] or place_precision(item)
     if not item["unit_code"] and row.place_problem:
         item["place_reason"] = item["place_reason"] or row.place_problem[0]
+    # Our export's 导入提示 column is not read back: its sentences are joined with 、, which they contain.
     item["warnings"] = [w.zh for w in row.warnings] or None
     if fmt != "ledger" and item["lon"] is None and item["unit_code"]:
         place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
