@@ -100,6 +100,9 @@ def parse_participants(value) -> Participants | None:
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     text = _NOISE.sub("", text).strip()
     text = re.sub(r"^(近|将近|接近)\s*(?=\d)", "", text)
+    if re.fullmatch(r"-\s*\d+", text):  # a negative count as written: for the row to set aside
+        n = int(text.replace(" ", ""))
+        return Participants(n, n, original)
     if vague := _vague(text):
         return Participants(vague[0], vague[1], original)
     text = _to_digits(text).replace(" ", "")

@@ -289,7 +289,7 @@ def _read_times(row: Row, raw: dict, ctx: Context) -> None:
         if moment is None:
             continue
         if not EARLIEST <= moment <= _latest(name, ctx.now):
-            when = f"{moment:%Y-%m-%d %H:%M}"
+            when = moment.isoformat(sep=" ", timespec="minutes")
             if name == "captured_at":
                 row.problem(f"发布时间 {when} 不在可用范围内（2000 年起，至多晚于当前时间一天），请检查年份",
                             f"the capture time {when} is outside the usable range (2000 to tomorrow); check the year")
