@@ -59,12 +59,14 @@ if run.button(t("import.run", lang), type="primary", width="stretch") or dry_run
     if not dry_run:
         audit.record(load_settings(), "import", current_user().username, files=[p.name for p in paths],
                      accepted=done.accepted, duplicates=done.duplicates, quarantined=done.quarantined,
-                     updated=done.updated, snapshot=done.snapshot_id)
+                     updated=done.updated, outside=done.outside, warnings=len(done.warnings),
+                     snapshot=done.snapshot_id)
     st.session_state["import_report"] = done
 
 report = st.session_state.get("import_report")
 if report is not None:
-    for name, column in zip(("rows_read", "accepted", "duplicates", "quarantined", "updated"), st.columns(5)):
+    outcomes = ("rows_read", "accepted", "duplicates", "updated", "outside", "quarantined")
+    for name, column in zip(outcomes, st.columns(len(outcomes))):
         column.metric(t(f"import.{name}", lang), getattr(report, name), border=True)
     (st.success if report.balanced else st.error)(report.summary(lang))
     for failed in report.unreadable:
@@ -83,6 +85,27 @@ if report is not None:
         }), hide_index=True, width="stretch")
         st.download_button(t("import.download", lang), data=report.quarantine_xlsx(lang), file_name="隔离数据.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if report.warnings:
+        st.subheader(t("import.warnings", lang, n=len(report.warnings)))
+        warnings = report.warnings_frame(lang)
+        st.dataframe(pl.DataFrame({t("import.col.file", lang): warnings["来源文件"],
+                                   t("import.col.row", lang): warnings["原行号"],
+                                   t("import.col.column", lang): warnings["列"],
+                                   t("import.col.reason", lang): warnings["原因"],
+                                   t("import.col.original", lang): warnings["原值"]}),
+                     hide_index=True, width="stretch")
+        st.download_button(t("import.download_warnings", lang), data=report.warnings_xlsx(lang),
+                           file_name="导入提示.xlsx" if lang == "zh" else "import-warnings.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    for kind, listed in (("outside_rows", report.outside_rows), ("skipped", report.skipped_lines)):
+        if listed:
+            with st.expander(t(f"import.{kind}", lang, n=len(listed))):
+                st.dataframe(pl.DataFrame({t("import.col.file", lang): [n.file for n in listed],
+                                           t("import.col.sheet", lang): [n.sheet or "" for n in listed],
+                                           t("import.col.row", lang): [n.row for n in listed],
+                                           t("import.col.reason", lang): [n.reason[0 if lang == "zh" else 1]
+                                                                          for n in listed]}),
+                             hide_index=True, width="stretch")
     notes = [n for f in report.files for n in f.notes]
     if notes:
         with st.expander(t("import.notes", lang, n=len(notes))):

@@ -216,17 +216,29 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         for f in report.files:
             if not f.error:
                 print(f"  {f.name} [{f.format}]: {f.rows_read} read, {f.accepted} new, {f.duplicates} duplicates, "
-                      f"{f.quarantined} quarantined, {f.updated} updates")
+                      f"{f.updated} updates, {f.outside} outside Guangdong, {f.quarantined} quarantined; "
+                      f"{len(f.warnings)} warnings, {len(f.skipped_lines)} lines skipped")
             for path in f.quarantine_files[:1]:
                 print(f"    quarantine: {path}")
-        for problem in report.problems[:20]:
-            print(f"  {problem.file} {problem.text()}")
-        if len(report.problems) > 20:
-            print(f"  … {len(report.problems) - 20} more (see the quarantine file or --json)")
+        _print_notes("隔离 quarantined", [f"{p.file} {p.text()}" for p in report.problems])
+        _print_notes("非本省 outside Guangdong", [f"{p.file} {p.text()}" for p in report.outside_rows])
+        _print_notes("提示 warnings (accepted, detail set aside)", [f"{w.file} {w.text()}" for w in report.warnings])
+        _print_notes("跳过 skipped lines", [f"{n.file} {n.text()}" for n in report.skipped_lines])
         print("dry run: nothing was written" if args.dry_run else f"snapshot {report.snapshot_id or '(none)'}")
     if report.unreadable:
         raise CliError("；".join(f"{f.name}: {f.error}" for f in report.unreadable))
     return 0
+
+
+def _print_notes(heading: str, lines: list[str], limit: int = 20) -> None:
+    """A heading and the first `limit` lines of one kind of row note (all of them are in --json)."""
+    if not lines:
+        return
+    print(f"  {heading} ({len(lines)}):")
+    for line in lines[:limit]:
+        print(f"    {line}")
+    if len(lines) > limit:
+        print(f"    … {len(lines) - limit} more (see --json)")
 
 
 def _unit_code(name: str) -> str:

@@ -437,10 +437,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.heading": ("导入数据", "Import data"),
     "import.caption": (
         "上传舆情平台导出、各市报送表或核实反馈表、中国劳工通讯罢工地图导出，或本系统导出的文件（Excel、CSV、JSON）。"
-        "每一行都会有去向：新增、合并重复、更新核实或隔离（附原因）。",
+        "每一行都会有去向：新增、合并重复、更新核实、非本省或隔离（附原因）；个别信息有误的行照常接收，并列出未采用的信息。",
         "Upload monitoring-platform exports, city unions' sheets or verification replies, China Labour Bulletin "
         "strike-map exports, or this system's own exports (Excel, CSV, JSON). Every row ends somewhere: new, merged "
-        "duplicate, verification update, or quarantined with a reason.",
+        "duplicate, verification update, outside Guangdong, or quarantined with a reason; a row with one bad detail is "
+        "still accepted, and the detail set aside is listed.",
     ),
     "import.upload": ("选择文件（可多选，每个不超过 50 MB）", "Choose files (several allowed, up to 50 MB each)"),
     "import.format": ("文件格式", "File format"),
@@ -465,6 +466,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.duplicates": ("合并重复", "Merged duplicates"),
     "import.quarantined": ("隔离", "Quarantined"),
     "import.updated": ("更新核实", "Verification updates"),
+    "import.outside": ("非本省", "Outside Guangdong"),
+    "import.outside_rows": ("非本省的行（{n} 条）：不属于广东省，不需修改", "Rows outside Guangdong ({n}): nothing to correct"),
+    "import.warnings": ("未采用的信息（{n} 处）：这些行已接收，所列单元格的内容没有采用，原文已保留", "Warnings ({n}): details of accepted rows set aside, originals kept"),
+    "import.col.column": ("列", "Column"),
+    "import.col.original": ("原值", "Original value"),
+    "import.download_warnings": ("下载未采用信息清单（Excel：行号、列、原因、原值）", "Download the warnings (Excel: row, column, reason, original value)"),
+    "import.skipped": ("跳过的行（{n} 行）：空行、合计行、重复表头", "Lines skipped ({n}): blank, totals, repeated headers"),
     "import.dry_run_done": ("这是试运行，没有写入任何数据。", "This was a dry run: nothing was written."),
     "import.snapshot": ("已生成新快照 {snapshot}，各页面将显示最新数据。", "New snapshot {snapshot}: every page now shows the new data."),
     "import.problems": ("隔离原因", "Why rows were quarantined"),

@@ -219,6 +219,13 @@ class Problem:
     column: str
     zh: str
     en: str
+    # Other columns whose value takes part, in the order ingest may set them aside to settle the
+    # problem when `column` is not one the row stated (see ledger.ingest.dedupe.DETAIL_FATE).
+    involves: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, *self.involves)
 
     def text(self, lang: str = "zh") -> str:
         return f"{column_label(self.column, lang)}：{self.zh}" if lang == "zh" else f"{column_label(self.column, 'en')}: {self.en}"
@@ -233,8 +240,8 @@ def validate_row(row: dict, units: set[str], county_units: dict[str, str],
     """
     problems: list[Problem] = []
 
-    def bad(column: str, zh: str, en: str) -> None:
-        problems.append(Problem(column, zh, en))
+    def bad(column: str, zh: str, en: str, involves: tuple[str, ...] = ()) -> None:
+        problems.append(Problem(column, zh, en, involves))
 
     for column in COLUMNS:
         value = row.get(column.name)
@@ -262,7 +269,7 @@ def validate_row(row: dict, units: set[str], county_units: dict[str, str],
         if row.get(name) and row[name] not in units:
             bad(name, f"“{row[name]}”不是广东省的报送单位代码", f"{row[name]!r} is not a reporting unit")
     if not unit and row.get("place_precision") != "unknown":
-        bad("unit_code", "未填所属地市时，位置精度须为“属地待定”", "without a unit the place must be marked undetermined")
+        bad("place_precision", "未填所属地市时，位置精度须为“属地待定”", "without a unit the place must be marked undetermined")
     if unit and row.get("place_precision") == "unknown":
         bad("place_precision", "已有所属地市，位置精度不应为“属地待定”", "an item with a unit is not undetermined")
     county = row.get("county_code")
@@ -277,15 +284,15 @@ def validate_row(row: dict, units: set[str], county_units: dict[str, str],
 
     lon, lat = row.get("lon"), row.get("lat")
     if (lon is None) != (lat is None):
-        bad("lon", "经度和纬度须同时填写", "longitude and latitude go together")
+        bad("lon", "经度和纬度须同时填写", "longitude and latitude go together", ("lat",))
     elif lon is not None and not in_guangdong(lon, lat):
-        bad("lon", f"坐标（{lon}, {lat}）不在广东省范围内", f"({lon}, {lat}) is outside Guangdong")
+        bad("lon", f"坐标（{lon}, {lat}）不在广东省范围内", f"({lon}, {lat}) is outside Guangdong", ("lat",))
 
     low, high = row.get("participants_low"), row.get("participants_high")
     if low is not None and low < 0:
         bad("participants_low", "人数不能为负", "cannot be negative")
     if low is not None and high is not None and low > high:
-        bad("participants_high", f"上限 {high} 小于下限 {low}", f"high {high} is below low {low}")
+        bad("participants_high", f"上限 {high} 小于下限 {low}", f"high {high} is below low {low}", ("participants_low",))
 
     problems.extend(_time_order_problems(row))
     problems.extend(_status_problems(row))
@@ -318,14 +325,15 @@ def _status_problems(row: dict) -> list[Problem]:
     # for the 100% goal and the reconciliation, neither on time nor late (see verification_time_unknown).
     if status in ("verified", "closed") and row.get("verification_result") is None:
         problems.append(Problem("status", "状态为已核实或已办结时，须有核实结果",
-                                "verified or closed items need a verification result"))
+                                "verified or closed items need a verification result", ("closed_at",)))
     if status in ("pending", "verifying") and verified_at is not None:
         problems.append(Problem("status", f"已有核实时间，状态不应为“{STATUS.label(status)}”",
-                                f"has a verification time, so it cannot be {status!r}"))
+                                f"has a verification time, so it cannot be {status!r}", ("verified_at",)))
     if status == "closed" and row.get("closed_at") is None:
-        problems.append(Problem("closed_at", "已办结的事项须有办结时间", "closed items need a closing time"))
+        problems.append(Problem("closed_at", "已办结的事项须有办结时间", "closed items need a closing time", ("status",)))
     if status != "closed" and row.get("closed_at") is not None:
-        problems.append(Problem("status", "有办结时间，状态应为“已办结”", "has a closing time, so it should be closed"))
+        problems.append(Problem("status", "有办结时间，状态应为“已办结”", "has a closing time, so it should be closed",
+                                ("closed_at",)))
     return problems
 
 

@@ -60,16 +60,26 @@ def test_upload_preview_import_report_and_quarantine_download(ledger_env):
     at.button[1].click().run()  # 开始导入
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {t("import.rows_read"): "20", t("import.accepted"): "11", t("import.duplicates"): "1",
-                       t("import.quarantined"): "8", t("import.updated"): "0"}
-    assert "合计相符" in at.success[0].value
-    problems = next(d.value for d in at.dataframe if t("import.col.sheet") in d.value.columns)
-    assert len(problems) == 8 and problems[t("import.col.reason")].str.contains("Zhejiang").any()
+    assert metrics == {t("import.rows_read"): "20", t("import.accepted"): "15", t("import.duplicates"): "1",
+                       t("import.updated"): "0", t("import.outside"): "3", t("import.quarantined"): "1"}
+    assert "合计相符" in at.success[0].value and "非本省 3 条" in at.success[0].value
+    tables = [d.value for d in at.dataframe]
+    problems = next(d for d in tables if t("import.col.sheet") in d.columns)
+    assert len(problems) == 1 and problems[t("import.col.reason")].str.contains("2024-02-30").all()
+    warned = next(d for d in tables if t("import.col.original") in d.columns)  # details set aside, with the cell
+    assert {"Services", "微博"} <= set(warned[t("import.col.original")].dropna())
+    outside = next(d for d in tables if t("import.col.reason") in d.columns
+                   and d[t("import.col.reason")].str.contains("非本省").all())
+    assert len(outside) == 3 and outside[t("import.col.reason")].str.contains("Zhejiang").any()
+    skipped = next(d for d in tables if t("import.col.reason") in d.columns
+                   and d[t("import.col.reason")].to_list() == ["合计行"])
+    assert skipped[t("import.col.row")].to_list() == [9]
     assert len(Journal(ledger_env.journal_dir).batches()) == 3  # the demo and one per file
-    download = at.get("download_button")[0]
-    assert download.proto.label == t("import.download")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [t("import.download"), t("import.download_warnings")]
     logged = audit.read(ledger_env, event="import")[0]  # the import is in the audit log
-    assert logged["files"] == ["platform_gbk.csv", "clb_strike_map.xlsx"] and logged["accepted"] == 11
+    assert logged["files"] == ["platform_gbk.csv", "clb_strike_map.xlsx"] and logged["accepted"] == 15
+    assert (logged["outside"], logged["quarantined"]) == (3, 1)
 
 
 def test_dry_run_writes_nothing(ledger_env):
@@ -105,4 +115,14 @@ def test_quarantine_workbook_opens(ledger_env):
     report = ingest_files(ledger_env, [FIXTURES / "platform_gbk.csv"])
     book = openpyxl.load_workbook(io.BytesIO(report.quarantine_xlsx()))
     sheet = book.worksheets[0]
-    assert sheet.max_row == 3 and sheet.freeze_panes == "A2" and [c.value for c in sheet[1]][0] == "隔离原因"
+    assert sheet.max_row == 2 and sheet.freeze_panes == "A2" and [c.value for c in sheet[1]][0] == "隔离原因"
+
+
+def test_warnings_workbook_has_row_column_reason_and_original(ledger_env):
+    from ledger.ingest import ingest_files
+
+    report = ingest_files(ledger_env, [FIXTURES / "platform_gbk.csv"])
+    sheet = openpyxl.load_workbook(io.BytesIO(report.warnings_xlsx())).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("来源文件", "工作表", "原行号", "列", "原因", "原值")
+    assert ("platform_gbk.csv", "", "8", "行业", "行业“制鞋”无法对应国民经济行业分类，已略去（原文保留）", "制鞋") in rows

@@ -19,7 +19,8 @@ from ledger.store import Journal, current_snapshot, sha256_of
 from tests.test_cli import ledger
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-JSON_KEYS = {"rows_read", "accepted", "duplicates", "quarantined", "updated", "snapshot_id", "files", "problems"}
+JSON_KEYS = {"rows_read", "accepted", "duplicates", "quarantined", "updated", "outside", "snapshot_id", "files",
+             "problems", "outside_rows", "warnings", "skipped_lines"}
 
 
 def test_ingest_json_is_one_object_with_the_counts(tmp_path):
@@ -28,25 +29,30 @@ def test_ingest_json_is_one_object_with_the_counts(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)  # exactly one JSON document on stdout
     assert JSON_KEYS <= report.keys()
-    assert (report["rows_read"], report["accepted"], report["quarantined"]) == (20, 11, 8)
-    assert report["rows_read"] == report["accepted"] + report["duplicates"] + report["quarantined"] + report["updated"]
+    assert (report["rows_read"], report["accepted"], report["outside"], report["quarantined"]) == (20, 15, 3, 1)
+    assert report["rows_read"] == (report["accepted"] + report["duplicates"] + report["updated"] + report["outside"]
+                                   + report["quarantined"])
     assert report["snapshot_id"] == current_snapshot(load_settings(tmp_path)).snapshot_id
     assert [f["name"] for f in report["files"]] == ["platform_gbk.csv", "clb_strike_map.xlsx"]
     assert {"file", "row", "reason"} <= report["problems"][0].keys()
     assert any(p["file"] == "clb_strike_map.xlsx" and p["row"] == 6 and "Zhejiang" in p["reason"]
-               for p in report["problems"])
+               for p in report["outside_rows"])
+    assert {"file", "row", "column", "reason", "original"} <= report["warnings"][0].keys()
+    assert any(w["row"] == 5 and w["column"] == "Industry" and w["original"] == "Services" for w in report["warnings"])
+    assert report["skipped_lines"] == [{"file": "platform_gbk.csv", "sheet": None, "row": 9, "reason": "合计行"}]
     quarantine = Path(report["files"][0]["quarantine_files"][0])
-    assert quarantine.suffix == ".xlsx" and openpyxl.load_workbook(quarantine).worksheets[0].max_row == 3
+    assert quarantine.suffix == ".xlsx" and openpyxl.load_workbook(quarantine).worksheets[0].max_row == 2
 
 
 def test_dry_run_and_source(tmp_path):
     result = ledger("ingest", "--json", "--dry-run", "--source", "南方网", str(FIXTURES / "city_workbook.xlsx"),
                     env_dir=tmp_path)
     report = json.loads(result.stdout)
-    assert result.returncode == 0 and report["snapshot_id"] is None and report["accepted"] == 5
+    assert result.returncode == 0 and report["snapshot_id"] is None and report["accepted"] == 6
     assert not (tmp_path / "journal").exists() or Journal(tmp_path / "journal").batches() == []
     human = ledger("ingest", "--source", "南方网", str(FIXTURES / "city_workbook.xlsx"), env_dir=tmp_path)
-    assert human.returncode == 0 and "合计相符" in human.stdout
+    assert human.returncode == 0 and "合计相符" in human.stdout and "非本省 0 条" in human.stdout
+    assert "跳过 skipped lines (1):" in human.stdout and "第 8 行：合计行" in human.stdout
     items = pl.read_parquet(current_snapshot(load_settings(tmp_path)).table("items"))
     assert set(items["source"]) == {"southcn"}
 
@@ -73,9 +79,9 @@ def test_export_by_city_and_dates(tmp_path):
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     headers = rows[0]
     assert "标题" in headers and "所属地市" in headers
-    assert len(rows) - 1 == 4 and {r[headers.index("所属地市")] for r in rows[1:]} == {"东莞市"}
+    assert len(rows) - 1 == 5 and {r[headers.index("所属地市")] for r in rows[1:]} == {"东莞市"}
     about = dict(book["筛选条件"].iter_rows(values_only=True))
-    assert about["地市"] == "东莞市" and about["开始日期"] == "2024-03-01" and about["行数"] == "4"
+    assert about["地市"] == "东莞市" and about["开始日期"] == "2024-03-01" and about["行数"] == "5"
     for city in ("441900", "东莞"):
         assert ledger("export", "--out", str(tmp_path / "a.parquet"), "--city", city, env_dir=tmp_path).returncode == 0
     bad = ledger("export", "--out", str(tmp_path / "a.csv"), "--city", "长沙", env_dir=tmp_path)

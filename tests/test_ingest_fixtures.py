@@ -18,22 +18,22 @@ from queries import ALL, Door, Scope
 from tests.helpers import build_demo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-# In delivery order, into one ledger: file -> (read, accepted, duplicates, quarantined, updated).
+# In delivery order, into one ledger: file -> (read, accepted, duplicates, quarantined, updated, 非本省).
 EXPECTED = {
-    "platform_gbk.csv": (7, 4, 1, 2, 0),
-    "platform_utf8_bom.csv": (5, 3, 2, 0, 0),
-    "platform_gb18030.txt": (2, 2, 0, 0, 0),
-    "platform.json": (3, 2, 0, 1, 0),
-    "platform.jsonl": (3, 2, 0, 1, 0),
-    "city_workbook.xlsx": (6, 5, 0, 1, 0),
-    "clb_strike_map.xlsx": (13, 7, 0, 6, 0),
-    "city_verification.xlsx": (5, 0, 1, 2, 2),
+    "platform_gbk.csv": (7, 4, 1, 1, 0, 1),
+    "platform_utf8_bom.csv": (5, 3, 2, 0, 0, 0),
+    "platform_gb18030.txt": (2, 2, 0, 0, 0, 0),
+    "platform.json": (3, 3, 0, 0, 0, 0),
+    "platform.jsonl": (3, 2, 0, 1, 0, 0),
+    "city_workbook.xlsx": (6, 6, 0, 0, 0, 0),
+    "clb_strike_map.xlsx": (13, 11, 0, 0, 0, 2),
+    "city_verification.xlsx": (5, 0, 1, 1, 3, 0),
 }
 
 
 def counts(file_report) -> tuple:
     f = file_report
-    return f.rows_read, f.accepted, f.duplicates, f.quarantined, f.updated
+    return f.rows_read, f.accepted, f.duplicates, f.quarantined, f.updated, f.outside
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,17 @@ def reasons(report) -> dict[int, str]:
     return {p.row: p.reason[0] for p in report.problems}
 
 
+def outside(report) -> dict[int, str]:
+    return {p.row: p.reason[0] for p in report.outside_rows}
+
+
+def warnings(report) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for w in report.warnings:
+        found.setdefault(w.row, []).append(w.reason[0])
+    return found
+
+
 def test_formats_and_encodings_are_detected(delivered):
     _, reports = delivered
     detected = {name: (r.files[0].format, r.files[0].encoding) for name, r in reports.items()}
@@ -76,7 +87,9 @@ def test_formats_and_encodings_are_detected(delivered):
 def test_gbk_csv_outcomes(delivered):
     settings, reports = delivered
     problems = reasons(reports["platform_gbk.csv"])
-    assert "长沙市" in problems[5] and "2024-02-30" in problems[6]
+    assert set(problems) == {6} and "2024-02-30" in problems[6]
+    assert outside(reports["platform_gbk.csv"]) == {5: "非本省（地点：长沙）"}  # counted and listed, not to correct
+    assert "微博" in warnings(reports["platform_gbk.csv"])[4][0]  # an unknown source: other, with a warning
     items = items_of(settings)
     hardware = items.filter(pl.col("url") == "https://news.example.cn/a/1001").row(0, named=True)
     assert (hardware["unit_code"], hardware["county_code"]) == ("441900", "441900119")  # 东莞市长安镇
@@ -111,18 +124,30 @@ def test_workbook_title_rows_merged_cells_total_row_and_sheets(delivered):
     assert all(t.year == 2024 and t.month == 3 for t in humen["captured_at"])  # year from the title row
     dalang = items.filter(pl.col("title").str.starts_with("大朗")).row(0, named=True)
     assert str(dalang["captured_at"].date()) == "2024-04-03"  # Excel serial 45385
-    assert "核实时间" in reasons(reports["city_workbook.xlsx"])[7]
+    # 属实 without 核实时间 is verified, its time not given (核实时间不详): accepted, never invented
+    tangxia = items.filter(pl.col("title").str.starts_with("塘厦")).row(0, named=True)
+    assert (tangxia["status"], tangxia["verification_result"], tangxia["verified_at"]) == ("verified", "true", None)
+    assert any(n.row == 7 and "核实时间不详" in n.reason[0] for n in report.notes)
 
 
 def test_clb_places_from_text_and_reasons_for_the_rest(delivered):
     settings, reports = delivered
-    problems = reasons(reports["clb_strike_map.xlsx"])
-    assert "Zhejiang" in problems[6] and "Henan" in problems[7]
-    assert "黄圃" in problems[8] and "黄埔" in problems[8]  # ambiguous, never guessed
-    assert "广州市、东莞市" in problems[9]
-    assert "汕头" in problems[10] and "珠三角" in problems[11]
+    report = reports["clb_strike_map.xlsx"]
+    assert reasons(report) == {}
+    assert outside(report) == {6: "非本省（省份：Zhejiang）", 7: "非本省（省份：Henan）"}
     items = items_of(settings).filter(pl.col("source") == "other", pl.col("title").str.contains("[A-Za-z]"))
     by_title = {r["title"]: r for r in items.iter_rows(named=True)}
+    undetermined = {r["title"]: r for r in by_title.values() if r["unit_code"] is None}
+    assert len(undetermined) == 3  # 属地待定: accepted, no unit, no assignment, no deadline, the reason kept
+    for item in undetermined.values():
+        assert item["place_precision"] == "unknown" and item["place_reason"]
+        assert item["assigned_unit"] is item["assigned_at"] is item["verify_due_at"] is None
+        assert any(w.startswith("属地待定") for w in item["warnings"])
+    reasons_of = sorted(r["place_reason"] for r in undetermined.values())
+    assert any("黄圃" in r and "黄埔" in r for r in reasons_of)  # ambiguous, never guessed
+    assert any("广州市、东莞市" in r for r in reasons_of) and any("没有可识别的广东省地名" in r for r in reasons_of)
+    shantou = next(r for r in by_title.values() if "Shantou" in r["title"])
+    assert (shantou["unit_code"], shantou["assigned_unit"], shantou["place_precision"]) == ("440500", "440500", "city")
     assert by_title["Bao'an garment workers block road"]["county_code"] == "440306"
     assert by_title["Furniture workers in Lunjiao protest relocation"]["unit_code"] == "440606"
     assert by_title["Furniture workers in Lunjiao protest relocation"]["demands"] == ["relocation", "severance"]
@@ -137,17 +162,20 @@ def test_clb_places_from_text_and_reasons_for_the_rest(delivered):
 def test_verification_updates_change_status_and_keep_history(delivered):
     settings, reports = delivered
     problems = reasons(reports["city_verification.xlsx"])
-    assert "9999" in problems[4] and "核实时间" in problems[5]
+    assert set(problems) == {4} and "9999" in problems[4]
     items = items_of(settings)
     hardware = items.filter(pl.col("url") == "https://news.example.cn/a/1001").row(0, named=True)
     assert hardware["status"] == "verified" and hardware["verification_result"] == "true"
     assert hardware["verified_by"] == "东莞市总工会" and str(hardware["verified_at"]) == "2024-03-06 16:00:00"
-    assert items.height == 25  # updates made no new items
+    assert items.height == 31  # updates made no new items
     history = pl.read_parquet(current_snapshot(settings).table("verifications"))
     status = history.filter(pl.col("item_id") == hardware["item_id"], pl.col("field") == "status").row(0, named=True)
     assert (status["before"], status["after"], status["recorded_by"]) == ('"pending"', '"verified"', "city_verification.xlsx")
     partly = items.filter(pl.col("url") == "https://news.example.cn/a/1002").row(0, named=True)
     assert partly["verification_result"] == "partly"
+    white_cloud = items.filter(pl.col("url") == "https://weibo.example.cn/s/1003").row(0, named=True)
+    assert (white_cloud["status"], white_cloud["verification_result"], white_cloud["verified_at"]) == \
+        ("verified", "true", None)  # a result without a time is an update: 核实时间不详
     # the explorer's history of the item, through the query door and its scope
     door = Door(settings)
     shown = door.q("item_history", ALL, item_id=hardware["item_id"])
@@ -189,18 +217,16 @@ def test_corrected_quarantine_is_accepted_when_resubmitted(tmp_path):
     book = openpyxl.load_workbook(xlsx)
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
-    assert headers[:4] == ["隔离原因", "来源文件", "工作表", "原行号"] and sheet.max_row == 3
+    assert headers[:4] == ["隔离原因", "来源文件", "工作表", "原行号"] and sheet.max_row == 2  # 长沙 is 非本省
     for row in sheet.iter_rows(min_row=2):
         cells = dict(zip(headers, row))
-        if cells["地区"].value == "长沙市":
-            cells["地区"].value = "中山市"  # the person checks and corrects the place
         if cells["发布时间"].value == "2024-02-30":
             cells["发布时间"].value = "2024-02-29"
     fixed = tmp_path / "fixed.xlsx"
     book.save(fixed)
     second = ingest_files(settings, [fixed])
-    assert counts(second.files[0]) == (2, 2, 0, 0, 0), [p.text() for p in second.problems]
-    assert items_of(settings).height == 6
+    assert counts(second.files[0]) == (1, 1, 0, 0, 0, 0), [p.text() for p in second.problems]
+    assert items_of(settings).height == 5
 
 
 def test_export_round_trip_gives_the_same_ledger(tmp_path):
@@ -213,10 +239,10 @@ def test_export_round_trip_gives_the_same_ledger(tmp_path):
         assert preview(path).format == "ledger"
         fresh = load_settings(tmp_path / f"b-{fmt}")
         report = ingest_files(fresh, [path])
-        assert counts(report.files[0]) == (300, 300, 0, 0, 0)
+        assert counts(report.files[0]) == (300, 300, 0, 0, 0, 0)
         assert seconds(items_of(fresh)).equals(seconds(items))  # the export keeps times to the second
         again = ingest_files(source, [path])
-        assert counts(again.files[0]) == (300, 0, 300, 0, 0)
+        assert counts(again.files[0]) == (300, 0, 300, 0, 0, 0)
 
 
 def test_an_edited_export_becomes_updates_with_history(tmp_path):
@@ -229,7 +255,7 @@ def test_an_edited_export_becomes_updates_with_history(tmp_path):
     path = tmp_path / "edited.csv"
     write_items(edited, path)
     report = ingest_files(settings, [path])
-    assert counts(report.files[0]) == (100, 0, 99, 0, 1)
+    assert counts(report.files[0]) == (100, 0, 99, 0, 1, 0)
     history = pl.read_parquet(current_snapshot(settings).table("verifications"))
     assert history.select("item_id", "field").rows() == [(target["item_id"], "enterprise")]
     assert items_of(settings).filter(pl.col("item_id") == target["item_id"])["enterprise"][0] == "东莞市某某制品有限公司"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -27,7 +28,9 @@ from rapidfuzz import fuzz
 from ..changes import FIXED_COLUMNS, Change
 from ..sqlfiles import sql
 from ..store import Snapshot
-from .rows import ITEMS_LABELS, Reason, Row, derive_status, item_problems, new_item
+from .. import geo, reference
+from ..schema import COLUMNS, Problem, validate_row
+from .rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
 
 DUPLICATE_DAYS = 3
 TITLE_SIMILARITY = 85  # rapidfuzz ratio of normalised titles
@@ -138,7 +141,14 @@ class Outcome:
     duplicates: list[tuple[Row, str]] = field(default_factory=list)  # row, item merged into
     links: list[tuple[Row, str, str]] = field(default_factory=list)  # row, item, relation: kept in origins
     updates: list[tuple[Row, Change]] = field(default_factory=list)
+    outside: list[tuple[Row, Reason]] = field(default_factory=list)  # 非本省: counted and listed, never corrected
     quarantined: list[tuple[Row, list[Reason]]] = field(default_factory=list)
+
+
+# What a validate_row problem on a column does to a row: only a row that cannot be a dispute
+# record at all is quarantined; any other detail is set aside (the row is accepted without it).
+FATAL_COLUMNS = ("item_id", "title", "captured_at")
+DETAIL_FATE = {c.name: "quarantine" if c.name in FATAL_COLUMNS else "set_aside" for c in COLUMNS}
 
 
 def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
@@ -155,17 +165,44 @@ def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
     return Change(item["item_id"], {k: item.get(k) for k in after}, after, note=where)
 
 
-def _not_new_reasons(row: Row, item: dict) -> list[Reason]:
+def _reason(problem: Problem) -> Reason:
+    return problem.text("zh"), problem.text("en")
+
+
+def settle(row: Row, build: Callable[[], dict | None]) -> tuple[dict | None, list[Reason]]:
+    """Build the item `row` makes (a new item, or an item with the row's change) and validate
+    it; while a problem is about a detail the row stated, set that detail aside and build again.
+
+    Returns the item that passes (None if nothing is left to change), or the fatal reasons: a
+    problem on a FATAL_COLUMNS column, or one about no value the row itself stated.
+    """
+    for _ in range(len(COLUMNS) + 1):
+        item = build()
+        if item is None:
+            return None, []
+        problems = validate_row(item, set(geo.unit_by_code()), geo.county_units(), set(reference.industry_by_code()))
+        if not problems:
+            return item, []
+        fatal = [p for p in problems if DETAIL_FATE.get(p.column) == "quarantine"]
+        if fatal:
+            return None, [_reason(p) for p in fatal]
+        problem = problems[0]
+        culprit = next((c for c in problem.columns if c in row.fields), None)
+        if culprit is None:
+            return None, [_reason(problem)]
+        row.set_aside(culprit, f"{problem.text('zh')}，已略去{ITEMS_LABELS[culprit]}",
+                      f"{problem.text('en')}; {culprit} set aside")
+    return None, [_reason(problems[0])]
+
+
+def _not_new_reasons(row: Row) -> list[Reason]:
     """Why a row that matches nothing in the ledger cannot be a new item either."""
-    missing = [ITEMS_LABELS[n] for n in ("title", "captured_at") if not item.get(n)]
+    missing = [ITEMS_LABELS[n] for n in ("title", "captured_at") if not row.fields.get(n)]
     named = row.fields.get("item_id") or row.fields.get("url")
     if missing and named:  # most likely an update for an item the ledger does not have
         return [(f"台账中没有编号或链接为“{named}”的条目；作为新条目又缺少{'、'.join(missing)}，请核对编号或链接",
                  f"no ledger item {named!r}, and as a new item it lacks {', '.join(missing)}; check the id or link")]
-    reasons = [(f"缺少{'、'.join(missing)}，无法作为新条目", f"lacks {', '.join(missing)}")] if missing else []
-    if not item.get("unit_code") and row.place_problem:
-        reasons.append(row.place_problem)
-    return reasons or item_problems(item)
+    return [(f"缺少{'、'.join(missing)}，无法作为新条目", f"lacks {', '.join(missing)}")] if missing else []
 
 
 def _link(out: Outcome, state: LedgerState, row: Row, item_id: str, relation: str) -> None:
@@ -176,37 +213,65 @@ def _link(out: Outcome, state: LedgerState, row: Row, item_id: str, relation: st
         state.known_rows[row.row_key] = item_id
 
 
+def repeat_key(fields: dict) -> tuple | None:
+    """What makes two rows of one file the same item even when their keys differ (a repeated row
+    with another source word or a stray space in its title): the same title, time and place."""
+    title, captured = _plain(fields.get("title")), fields.get("captured_at")
+    if not (title and captured):
+        return None
+    return title, captured.replace(second=0, microsecond=0), fields.get("unit_code"), fields.get("county_code")
+
+
+def _update(out: Outcome, state: LedgerState, row: Row, item_id: str, fmt: str, now: datetime) -> None:
+    item = state.items[item_id]
+    change: list[Change | None] = [None]
+
+    def build() -> dict | None:
+        change[0] = proposed_change(item, row, fmt)
+        return {**item, **change[0].after, "updated_at": max(now, item["updated_at"])} if change[0] else None
+
+    merged, problems = settle(row, build)
+    if problems:
+        out.quarantined.append((row, problems))
+    elif merged is None:
+        out.duplicates.append((row, item_id))
+        _link(out, state, row, item_id, "same_url")
+    else:
+        out.updates.append((row, change[0]))
+        _link(out, state, row, item_id, "update")
+        state.items[item_id] = merged
+
+
 def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Outcome:
     """Send every row to exactly one place (see module docstring); `state` learns as it goes."""
     out = Outcome()
+    repeats: dict[tuple, str] = {}  # repeat_key -> item id, for this file's new items
     for row in rows:
+        if row.outside:
+            out.outside.append((row, row.outside))
+            continue
         if row.problems:
             out.quarantined.append((row, row.problems))
             continue
-        item_id = state.same_item(row)
-        if item_id:
-            item = state.items[item_id]
-            change = proposed_change(item, row, fmt)
-            if change is None:
-                out.duplicates.append((row, item_id))
-                _link(out, state, row, item_id, "same_url")
-                continue
-            merged = {**item, **change.after, "updated_at": max(now, item["updated_at"])}
-            if problems := item_problems(merged):
-                out.quarantined.append((row, problems))
-                continue
-            out.updates.append((row, change))
-            _link(out, state, row, item_id, "update")
-            state.items[item_id] = merged
+        if item_id := state.same_item(row):
+            _update(out, state, row, item_id, fmt, now)
             continue
-        if twin := state.same_dispute(row):
+        twin = state.same_dispute(row) or repeats.get(repeat_key(row.fields) or ())
+        if twin:
             out.duplicates.append((row, twin))
             _link(out, state, row, twin, "same_dispute")
             continue
-        item = new_item(row, fmt, now)
-        if problems := _not_new_reasons(row, item):
-            out.quarantined.append((row, problems))
+        if reasons := _not_new_reasons(row):
+            out.quarantined.append((row, reasons))
+            continue
+        if row.place_problem and not row.fields.get("unit_code"):
+            row.warn("unit_code", f"属地待定：{row.place_problem[0]}", f"place to be determined: {row.place_problem[1]}")
+        item, reasons = settle(row, lambda: new_item(row, fmt, now))
+        if reasons:
+            out.quarantined.append((row, reasons))
             continue
         out.accepted.append((row, item))
         state.remember(item, row.row_key)
+        if key := repeat_key(item):
+            repeats.setdefault(key, item["item_id"])
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..export import name_column_labels
 from ..schema import COLUMNS
@@ -112,6 +112,8 @@ class Table:
     headers: list[str]  # as written
     fields: dict[int, str]  # column index -> field (first column wins when two name one field)
     title_text: str  # text above the header (a title such as "2024年3月舆情台账")
+    keys: list[str] = field(default_factory=list)  # unique names for the original cells: 涉事企业, 涉事企业(2)
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # a header written twice -> columns (1-based)
 
     @property
     def header_row_number(self) -> int:
@@ -119,7 +121,7 @@ class Table:
 
     def mapping(self) -> dict[str, str]:
         """Header as written -> field, for showing a person what was understood."""
-        return {self.headers[i]: f for i, f in self.fields.items()}
+        return {self.keys[i]: f for i, f in self.fields.items()}
 
 
 def find_table(sheet: Sheet) -> Table | None:
@@ -137,7 +139,19 @@ def find_table(sheet: Sheet) -> Table | None:
         return None
     headers = ["" if c is None else str(c).strip() for c in sheet.rows[best]]
     above = " ".join(str(c) for row in sheet.rows[:best] for c in row if c is not None)
-    return Table(sheet, best, headers, best_fields, above)
+    keys, repeated = unique_keys(headers)
+    return Table(sheet, best, headers, best_fields, above, keys, repeated)
+
+
+def unique_keys(headers: list[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """A name per column for its original cells, so that a header written twice keeps both
+    columns (the second as "涉事企业(2)"); and the repeated headers with their column numbers."""
+    keys, seen = [], {}
+    for i, header in enumerate(headers):
+        name = header or f"列{i + 1}"
+        seen.setdefault(name, []).append(i + 1)
+        keys.append(name if len(seen[name]) == 1 else f"{name}({len(seen[name])})")
+    return keys, {name: columns for name, columns in seen.items() if len(columns) > 1}
 
 
 def detect_format(table: Table) -> str:

@@ -5,7 +5,9 @@ unknown); `超过300人`/`300人以上` have no upper bound; `数百人`/`几百
 and `百余人` 100 to 199, `上千人` 1000 to 1999; `100-1000`, `100至1000` and the China Labour
 Bulletin's `1-100 Persons` are ranges; `10000+ Persons` has no upper bound; `1.5万` is 15000.
 Chinese numerals (二百余人) are read too. The original text is always kept beside the numbers,
-and a text we cannot read keeps its words and no numbers (never a guess).
+and a text we cannot read keeps its words and no numbers (never a guess). Numbers are returned as
+written, never clamped: a negative or impossibly large count is for the row to set aside
+(ledger.ingest.rows), with the original text kept.
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-INT32_MAX = 2**31 - 1
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _NUMBER = r"(\d+(?:\.\d+)?)\s*(万)?"
@@ -68,10 +69,6 @@ def _to_digits(text: str) -> str:
                   not re.fullmatch(r"[十百千万]", m.group()) else m.group(), text)
 
 
-def _clip(value: int | None) -> int | None:
-    return None if value is None else min(max(value, 0), INT32_MAX)
-
-
 def _vague(text: str) -> tuple[int, int | None] | None:
     """数百, 几十, 上千, 近千, 百余, 千余, 十几 …"""
     if match := re.fullmatch(r"([数几上近])\s*([十百千万])", text):
@@ -95,7 +92,7 @@ def parse_participants(value) -> Participants | None:
     if isinstance(value, float) and not math.isfinite(value):
         return Participants(None, None, str(value))
     if isinstance(value, (int, float)):
-        n = _clip(round(value))
+        n = round(value)
         text = str(int(value)) if float(value).is_integer() else str(value)
         return Participants(n, n, text)
     original = str(value).strip()
@@ -103,20 +100,23 @@ def parse_participants(value) -> Participants | None:
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     text = _NOISE.sub("", text).strip()
     text = re.sub(r"^(近|将近|接近)\s*(?=\d)", "", text)
+    if re.fullmatch(r"-\s*\d+", text):  # a negative count as written: for the row to set aside
+        n = int(text.replace(" ", ""))
+        return Participants(n, n, original)
     if vague := _vague(text):
-        return Participants(_clip(vague[0]), _clip(vague[1]), original)
+        return Participants(vague[0], vague[1], original)
     text = _to_digits(text).replace(" ", "")
     if match := _RANGE.match(text):
         low, high = _number(match[1], match[2]), _number(match[3], match[4])
-        return Participants(_clip(min(low, high)), _clip(max(low, high)), original)
+        return Participants(min(low, high), max(low, high), original)
     if match := _PLUS.match(text):
-        return Participants(_clip(_number(match[1], match[2])), None, original)
+        return Participants(_number(match[1], match[2]), None, original)
     if match := _MORE.match(text):
         low = _number(match[1], match[2])
         zeros = len(str(low)) - len(str(low).rstrip("0"))
-        return Participants(_clip(low), _clip(low + 10**zeros - 1) if zeros else None, original)
+        return Participants(low, low + 10**zeros - 1 if zeros else None, original)
     if match := _AT_LEAST.match(text):
         n = _number(match[1], match[2])
         bounded = not (match[3] or re.match(r"^(超过|超|逾|至少|不少于)", text))
-        return Participants(_clip(n), _clip(n) if bounded else None, original)
+        return Participants(n, n if bounded else None, original)
     return Participants(None, None, original)

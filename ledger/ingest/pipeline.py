@@ -31,7 +31,7 @@ from ..store import (Journal, Snapshot, StoreError, build_snapshot, current_snap
 from .dedupe import LedgerState, Outcome, classify
 from .headers import Table, detect_format, find_table
 from .readers import ReadError, ReadResult, read_file
-from .report import FileReport, IngestReport, write_quarantine
+from .report import FileReport, IngestReport, RowNote, write_quarantine
 from .rows import Context, Row, read_row, skip_reason, year_hint
 
 FORMATS = ("auto", "clb", "ledger", "generic")
@@ -68,12 +68,17 @@ def _read_rows(found: Preview, source: str | None, report: FileReport) -> list[R
     for table in found.tables:
         report.tables.append({"sheet": table.sheet.name, "header_row": table.header_row_number,
                               "mapping": table.mapping()})
+        for header, columns in table.repeated.items():
+            second = "、".join(f"“{header}({n})”" for n in range(2, len(columns) + 1))
+            text = (f"表头“{header}”出现在第 {'、'.join(map(str, columns))} 列：采用第 {columns[0]} 列，"
+                    f"其余列的内容以{second}保留在原始数据中")
+            report.notes.append(RowNote(report.name, table.sheet.name, table.header_row_number, (text, text)))
         ctx = Context(found.name, found.format, source, year_hint(table, now), now)
         for index in range(table.header_index + 1, len(table.sheet.rows)):
             number = table.sheet.row_numbers[index]
             reason = None if number in table.sheet.broken else skip_reason(table, table.sheet.rows[index])
             if reason:
-                report.skipped[reason] += 1
+                report.skip(table.sheet.name, number, reason)
             else:
                 rows.append(read_row(table, index, ctx))
     return rows
@@ -134,6 +139,10 @@ def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dr
     report.accepted, report.duplicates, report.updated = len(outcome.accepted), len(outcome.duplicates), len(outcome.updates)
     for row, reasons in outcome.quarantined:
         report.quarantine(row, reasons)
+    for row, reason in outcome.outside:
+        report.out_of_province(row, reason)
+    for row in [r for r, _ in outcome.accepted] + [r for r, _ in outcome.updates]:
+        report.warn(row)
     for row in rows:
         report.note(row)
     if dry_run:

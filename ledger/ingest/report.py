@@ -1,6 +1,8 @@
-"""What happened to every row, for the person who ran the ingest: counts that add up, a reason
-for every quarantined row, notes on what was assumed, and the quarantine itself as a workbook
-they can correct and submit again.
+"""What happened to every row, for the person who ran the ingest: counts of the five outcomes
+(new, merged duplicate, update, 非本省, quarantined) that add up, a reason for every quarantined
+row, the rows outside Guangdong, every line skipped (blank, total, repeated header) with its row
+number, the warnings on accepted rows (details set aside), notes on what was assumed, and the
+quarantine and the warnings as workbooks.
 
 The quarantine keeps each row's original cells under their original headers, with the file,
 sheet, row number and reason in front. Ingest ignores those extra columns, so the corrected
@@ -18,6 +20,8 @@ from ..export import workbook_bytes
 from .rows import Reason, Row
 
 QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
+WARNING_COLUMNS = ("来源文件", "工作表", "原行号", "列", "原因", "原值")
+SKIPPED_EN = {"空行": "blank line", "合计行": "total line", "重复的表头行": "the header repeated"}
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,25 @@ class RowNote:
         return f"第 {self.row} 行：{zh}" if lang == "zh" else f"Row {self.row}: {en}"
 
 
+@dataclass(frozen=True)
+class WarningNote:
+    """A detail set aside on an accepted row: where, which column, why, and what the cell said."""
+
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    reason: Reason
+    original: str | None
+
+    def text(self, lang: str = "zh") -> str:
+        zh, en = self.reason
+        return f"第 {self.row} 行（{self.column}）：{zh}" if lang == "zh" else f"Row {self.row} ({self.column}): {en}"
+
+
 @dataclass
 class FileReport:
-    """One file's outcome; rows_read always equals the sum of the four outcomes."""
+    """One file's outcome; rows_read always equals the sum of the five outcomes."""
 
     name: str
     sha256: str | None = None
@@ -46,7 +66,11 @@ class FileReport:
     duplicates: int = 0
     quarantined: int = 0
     updated: int = 0
+    outside: int = 0  # 非本省
     problems: list[RowNote] = field(default_factory=list)
+    outside_rows: list[RowNote] = field(default_factory=list)
+    warnings: list[WarningNote] = field(default_factory=list)  # on new and updated rows only
+    skipped_lines: list[RowNote] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
     unmapped: dict[str, Counter] = field(default_factory=dict)  # column -> original value -> rows
     skipped: Counter = field(default_factory=Counter)  # lines that are not data rows, by kind
@@ -58,7 +82,21 @@ class FileReport:
 
     @property
     def balanced(self) -> bool:
-        return self.accepted + self.duplicates + self.quarantined + self.updated == self.rows_read
+        return self.accepted + self.duplicates + self.updated + self.outside + self.quarantined == self.rows_read
+
+    def skip(self, sheet: str | None, row: int, reason: str) -> None:
+        self.skipped[reason] += 1
+        self.skipped_lines.append(RowNote(self.name, sheet, row, (reason, SKIPPED_EN.get(reason, reason))))
+
+    def out_of_province(self, row: Row, reason: Reason) -> None:
+        self.outside += 1
+        self.outside_rows.append(RowNote(row.file, row.sheet, row.row, reason))
+
+    def warn(self, row: Row) -> None:
+        """The details set aside on an accepted (new or updated) row."""
+        for w in row.warnings:
+            self.warnings.append(WarningNote(row.file, row.sheet, row.row, row.header_of(w.field), (w.zh, w.en),
+                                             row.original_of(w.field)))
 
     def quarantine(self, row: Row, reasons: list[Reason]) -> None:
         self.quarantined += 1
@@ -81,9 +119,11 @@ class FileReport:
         return {
             "name": self.name, "sha256": self.sha256, "format": self.format, "encoding": self.encoding,
             "rows_read": self.rows_read, "accepted": self.accepted, "duplicates": self.duplicates,
-            "quarantined": self.quarantined, "updated": self.updated, "balanced": self.balanced,
+            "updated": self.updated, "outside": self.outside, "quarantined": self.quarantined,
+            "warnings": len(self.warnings), "balanced": self.balanced,
             "tables": self.tables, "batches": self.batches, "quarantine_files": self.quarantine_files,
             "seen_before": self.seen_before, "skipped": dict(self.skipped),
+            "skipped_lines": [{"sheet": n.sheet, "row": n.row, "reason": n.reason[0]} for n in self.skipped_lines],
             "unmapped": {k: dict(v) for k, v in self.unmapped.items()}, "error": self.error,
         }
 
@@ -110,6 +150,7 @@ class IngestReport:
     duplicates = property(lambda self: self._total("duplicates"))
     quarantined = property(lambda self: self._total("quarantined"))
     updated = property(lambda self: self._total("updated"))
+    outside = property(lambda self: self._total("outside"))
 
     @property
     def balanced(self) -> bool:
@@ -123,27 +164,62 @@ class IngestReport:
     def problems(self) -> list[RowNote]:
         return [p for f in self.files for p in f.problems]
 
+    @property
+    def warnings(self) -> list[WarningNote]:
+        return [w for f in self.files for w in f.warnings]
+
+    @property
+    def outside_rows(self) -> list[RowNote]:
+        return [n for f in self.files for n in f.outside_rows]
+
+    @property
+    def skipped_lines(self) -> list[RowNote]:
+        return [n for f in self.files for n in f.skipped_lines]
+
     def summary(self, lang: str = "zh") -> str:
-        """One sentence with the counts, saying whether they add up."""
-        n = (self.rows_read, self.accepted, self.duplicates, self.quarantined, self.updated)
+        """One sentence with the five outcomes, saying whether they add up, then the warnings
+        (on accepted rows, counted apart) and the lines skipped."""
+        n = (self.rows_read, self.accepted, self.duplicates, self.updated, self.outside, self.quarantined)
+        parts = "+".join(map(str, n[1:]))
+        warned, skipped = len(self.warnings), len(self.skipped_lines)
         if lang == "zh":
             check = "合计相符，没有遗漏任何一行" if self.balanced else "合计不符，请联系管理员"
-            return (f"共读取 {n[0]} 行：新增 {n[1]} 条，合并重复 {n[2]} 条，隔离 {n[3]} 条，更新核实 {n[4]} 条"
-                    f"（{n[1]}+{n[2]}+{n[3]}+{n[4]}={sum(n[1:])}，{check}）。")
+            return (f"共读取 {n[0]} 行：新增 {n[1]} 条，合并重复 {n[2]} 条，更新核实 {n[3]} 条，非本省 {n[4]} 条，"
+                    f"隔离 {n[5]} 条（{parts}={sum(n[1:])}，{check}）。"
+                    f"已接收的行中有 {warned} 处信息未采用（见提示）；跳过 {skipped} 行（空行、合计行、重复表头）。")
         check = "they add up: no row lost" if self.balanced else "they do NOT add up; tell the administrator"
-        return (f"Read {n[0]} rows: {n[1]} new, {n[2]} merged duplicates, {n[3]} quarantined, {n[4]} updates "
-                f"({n[1]}+{n[2]}+{n[3]}+{n[4]}={sum(n[1:])}; {check}).")
+        return (f"Read {n[0]} rows: {n[1]} new, {n[2]} merged duplicates, {n[3]} updates, {n[4]} outside Guangdong, "
+                f"{n[5]} quarantined ({parts}={sum(n[1:])}; {check}). {warned} details of accepted rows were set "
+                f"aside (see the warnings); {skipped} lines skipped (blank, totals, repeated headers).")
 
     def to_json(self) -> dict:
         return {
             "rows_read": self.rows_read, "accepted": self.accepted, "duplicates": self.duplicates,
-            "quarantined": self.quarantined, "updated": self.updated, "snapshot_id": self.snapshot_id,
+            "updated": self.updated, "outside": self.outside, "quarantined": self.quarantined,
+            "warnings_count": len(self.warnings), "snapshot_id": self.snapshot_id,
             "balanced": self.balanced, "dry_run": self.dry_run,
             "files": [f.to_json() for f in self.files],
             "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "reason": p.reason[0]} for p in self.problems],
+            "outside_rows": [{"file": p.file, "sheet": p.sheet, "row": p.row, "reason": p.reason[0]}
+                             for p in self.outside_rows],
+            "warnings": [{"file": w.file, "sheet": w.sheet, "row": w.row, "column": w.column, "reason": w.reason[0],
+                          "original": w.original} for w in self.warnings],
+            "skipped_lines": [{"file": n.file, "sheet": n.sheet, "row": n.row, "reason": n.reason[0]}
+                              for n in self.skipped_lines],
             "notes": [{"file": p.file, "sheet": p.sheet, "row": p.row, "note": p.reason[0]}
                       for f in self.files for p in f.notes],
         }
+
+    def warnings_frame(self, lang: str = "zh") -> pl.DataFrame:
+        """The warnings as text columns (WARNING_COLUMNS): file, sheet, row, column, reason, original value."""
+        rows = [(w.file, w.sheet or "", str(w.row), w.column, w.reason[0 if lang == "zh" else 1], w.original)
+                for w in self.warnings]
+        return pl.DataFrame(rows, schema=dict.fromkeys(WARNING_COLUMNS, pl.String), orient="row")
+
+    def warnings_xlsx(self, lang: str = "zh") -> bytes:
+        """The warnings as a workbook: what was set aside on which row, and the cell as sent."""
+        return workbook_bytes(self.warnings_frame(lang), "提示" if lang == "zh" else "Warnings",
+                              {"说明" if lang == "zh" else "About": self.summary(lang)})
 
     def quarantine_frame(self) -> pl.DataFrame:
         return quarantine_frame([r for f in self.files for r in f.quarantine_rows])

@@ -1,12 +1,22 @@
-"""One input row, understood: the ledger values it states, what could not be read (a reason a
-person can act on), and what was assumed or left unmapped (notes), with its original cells.
+"""One input row, understood: the ledger values it states, what makes it unusable as a dispute
+record (problems: quarantine), the details set aside (warnings: the row is accepted without
+them), whether it lies outside Guangdong (非本省), and what was assumed or left unmapped (notes),
+with its original cells.
+
+Why set aside rather than quarantine: an item that lacks one detail is still a dispute someone
+must follow up, so only a row that cannot be a record at all (no title, no usable capture time,
+an unreadable line, a title that is empty once invisible characters are removed) is
+quarantined. Any other bad cell (an unknown industry, an impossible count, a wrong code, a
+non-capture date that cannot be read …) is dropped from the row's values with a Chinese reason;
+its original text stays in `Row.original`, which becomes the item's origin. A row whose place
+cannot be read is accepted as 属地待定 (place unknown) and waits for the province to assign it.
 
 A row only states what its cells say (`Row.fields`); defaults for a new item (status pending,
 assigned to its unit, a centroid for its position …) are added later by `new_item`, because a
 row that turns out to be a verification update for an existing item must change only what it
 states. Formats differ in little: our own export (`ledger`) carries codes and every column, so
-it is taken as written; China Labour Bulletin rows (`clb`) must be in Guangdong and name their
-place in the title or description; other exports (`generic`) use whatever columns they have.
+it is taken as written; China Labour Bulletin rows (`clb`) name their province in a column and
+their place in the title or description; other exports (`generic`) use whatever columns they have.
 """
 from __future__ import annotations
 
@@ -14,13 +24,14 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .. import geo, reference
 from ..deadlines import configured_rules
 from ..export import FORMULA_START
 from ..grade_review import initial_review
-from ..schema import COLUMNS, ITEMS_SCHEMA, validate_row
+from ..schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
+from .cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
 from .dates import DateError, has_year, parse_datetime, year_from_title
 from .enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
 from .headers import Table
@@ -28,18 +39,38 @@ from .participants import parse_participants
 from .places import gazetteer
 
 TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
-               "duplicate_of", "disposition")
+               "duplicate_of", "disposition", "place_reason")
 TIME_FIELDS = ("captured_at", "assigned_at", "verify_due_at", "verified_at", "closed_at", "updated_at")
 BOOL_FIELDS = ("is_collective", "union_present", "proactive")
 CODE_FIELDS = ("unit_code", "county_code", "assigned_unit", "sub_industry")
+# The times a ledger can hold: nothing before 2000 (the union's monitoring began well after), nothing
+# more than a day ahead (a wrong year), except a deadline, which may lie up to a year ahead.
+EARLIEST = datetime(2000, 1, 1)
 FUTURE_TOLERANCE = timedelta(days=1)
-TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总数|total|sum)\b", re.IGNORECASE)
+DEADLINE_HORIZON = timedelta(days=366)
+MAX_PARTICIPANTS = 1_000_000  # more is a typing error (the largest strikes counted tens of thousands)
+TOTAL_WORD = re.compile(r"^(合计|总计|小计|共计|总数|total|sum)", re.IGNORECASE)
+_NUMBERISH = re.compile(r"^[\d\s,.%+\-人条起件次个]*$")
 CLB_SOURCE = "China Labour Bulletin"
-GUANGDONG = {"guangdong", "广东", "广东省", "gd"}
+GUANGDONG = {"guangdong", "广东", "广东省", "gd", "粤"}
+UNKNOWN_TIME_NOTE = "核实时间不详，按已核实计，不计入按时率"
+# The input field a ledger column comes from, to name the column a warning is about.
+_INPUT_OF = {"participants_low": "participants", "participants_high": "participants", "industry": "industry_text",
+             "sub_industry": "industry_text", "unit_code": "city", "assigned_unit": "assigned_unit_text"}
+_WARNING_LABELS = {"unit_code": "所属地市（按标题和描述）"}
 
 
 Reason = tuple[str, str]  # (zh, en)
 ITEMS_LABELS = {c.name: c.zh for c in COLUMNS}
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    """A detail of an accepted row that was set aside or changed, and why (Chinese first)."""
+
+    field: str
+    zh: str
+    en: str
 
 
 @dataclass
@@ -49,16 +80,36 @@ class Row:
     row: int
     original: dict[str, str]
     fields: dict = field(default_factory=dict)
-    problems: list[Reason] = field(default_factory=list)
+    problems: list[Reason] = field(default_factory=list)  # fatal: the row is quarantined
+    warnings: list[RowWarning] = field(default_factory=list)  # details set aside; the row is accepted
     notes: list[str] = field(default_factory=list)
     unmapped: dict[str, list[str]] = field(default_factory=dict)
     row_key: str = ""
-    # Why no place was found; it matters only if the row becomes a new item (an update names
-    # its item by id or URL and need not say where it is).
+    columns: dict[str, str] = field(default_factory=dict)  # input field -> header as written
+    # Why no place was found (the new item's place_reason: 属地待定); an update names its item
+    # by id or URL and need not say where it is.
     place_problem: Reason | None = None
+    outside: Reason | None = None  # outside Guangdong (非本省): counted and listed, never corrected
 
     def problem(self, zh: str, en: str) -> None:
         self.problems.append((zh, en))
+
+    def warn(self, name: str, zh: str, en: str) -> None:
+        if not any(w.zh == zh for w in self.warnings):
+            self.warnings.append(RowWarning(name, zh, en))
+
+    def set_aside(self, name: str, zh: str, en: str) -> None:
+        """Accept the row without `name` (its cell stays in `original`), with the reason as a warning."""
+        self.fields.pop(name, None)
+        self.warn(name, zh, en)
+
+    def header_of(self, name: str) -> str:
+        """The column a warning about `name` refers to, as the file wrote it."""
+        return (self.columns.get(name) or self.columns.get(_INPUT_OF.get(name, ""))
+                or _WARNING_LABELS.get(name) or ITEMS_LABELS.get(name, name))
+
+    def original_of(self, name: str) -> str | None:
+        return self.original.get(self.header_of(name))
 
 
 @dataclass(frozen=True)
@@ -91,12 +142,30 @@ def is_blank(cells: list) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _is_total(table: Table, cells: list) -> bool:
+    """A total line by its shape: it starts with 合计/总计/小计/共计/Total/Sum, everything else in
+    it is a number or empty, and it has no usable capture time. A real row titled "Total wage
+    arrears …" has a time (and words), so it stays a data row."""
+    filled = [c for c in cells if c is not None and str(c).strip()]
+    if not filled or not isinstance(filled[0], str) or not TOTAL_WORD.match(filled[0].strip()):
+        return False
+    if not all(isinstance(c, (int, float)) or _NUMBERISH.match(str(c)) for c in filled[1:]):
+        return False
+    for i, name in table.fields.items():
+        if name == "captured_at" and i < len(cells) and cell_text(cells[i]) is not None:
+            try:
+                if parse_datetime(cells[i]) is not None:
+                    return False
+            except DateError:
+                continue
+    return True
+
+
 def skip_reason(table: Table, cells: list) -> str | None:
     """Why a line below the header is not a data row (blank, a total, the header again), or None."""
     if is_blank(cells):
         return "空行"
-    first = next((c for c in cells if c is not None and str(c).strip()), None)
-    if isinstance(first, str) and TOTAL_ROW.match(first.strip()):
+    if _is_total(table, cells):
         return "合计行"
     if [str(c).strip() if c is not None else "" for c in cells[:len(table.headers)]] == table.headers:
         return "重复的表头行"
@@ -117,7 +186,7 @@ def year_hint(table: Table, now: datetime) -> int:
                     moment = parse_datetime(value)
                 except DateError:
                     continue
-                if moment:
+                if moment and EARLIEST <= moment <= now + FUTURE_TOLERANCE:
                     years[moment.year] = years.get(moment.year, 0) + 1
     return max(years, key=years.get) if years else now.year
 
@@ -132,17 +201,40 @@ def row_key(fields: dict, source_text: str) -> str:
 
 # ---- reading one row ------------------------------------------------------------------------
 
+def _cleaned(value, long_text: bool) -> tuple[object, bool]:
+    """A cell with invisible characters removed (text only), and whether any were."""
+    if not isinstance(value, str):
+        return value, False
+    text, removed = clean_text(value, long_text)
+    return (text or None), removed
+
+
 def read_row(table: Table, index: int, ctx: Context) -> Row:
     cells = table.sheet.rows[index]
     number = table.sheet.row_numbers[index]
-    original = {(table.headers[i] or f"列{i + 1}"): cell_text(v) for i, v in enumerate(cells)
-                if i < len(table.headers) and cell_text(v) is not None}
-    row = Row(ctx.file, table.sheet.name, number, original)
+    original, removed = {}, None  # removed: the first field that held invisible characters
+    for i, value in enumerate(cells[:len(table.keys)]):
+        text, dirty = _cleaned(cell_text(value), long_text=True)
+        if dirty and removed is None:
+            removed = table.fields.get(i, table.keys[i])
+        if text is not None:
+            original[table.keys[i]] = text
+    row = Row(ctx.file, table.sheet.name, number, original,
+              columns={f: table.keys[i] for i, f in table.fields.items()})
     if number in table.sheet.broken:
         row.problem(table.sheet.broken[number], "the line could not be read")
         row.row_key = f"{ctx.file}#{number}"
         return row
-    raw = {f: cells[i] for i, f in table.fields.items() if i < len(cells) and cell_text(cells[i]) is not None}
+    raw = {}
+    for i, name in table.fields.items():
+        if i < len(cells) and cell_text(cells[i]) is not None:
+            value, _ = _cleaned(cells[i], long_text=name in LONG_TEXT)
+            if value is not None and (not isinstance(value, str) or cell_text(value) is not None):
+                raw[name] = value
+            elif name in ("title", "summary"):
+                raw[name] = ""  # it held only invisible characters
+    if removed is not None:
+        row.warn(removed, REMOVED_ZH, REMOVED_EN)
     _read_texts(row, raw)
     _read_times(row, raw, ctx)
     _read_counts(row, raw)
@@ -159,28 +251,65 @@ def _source_text(raw: dict, ctx: Context) -> str:
     return ctx.source or (CLB_SOURCE if ctx.fmt == "clb" else "")
 
 
+TITLE_FROM_SUMMARY = 60  # characters of the description that stand in for a missing title
+
+
 def _read_texts(row: Row, raw: dict) -> None:
     for name in TEXT_FIELDS:
         if name in raw:
             text = cell_text(raw[name])
             row.fields[name] = unicodedata.normalize("NFC", text) if text else None
+    if "title" in raw and not row.fields.get("title") and not row.fields.get("summary"):
+        row.problem("标题为空或只有不可见字符", "the title is empty or only invisible characters")
+    elif not row.fields.get("title") and row.fields.get("summary"):
+        first_line = row.fields["summary"].splitlines()[0].strip()
+        row.fields["title"] = first_line[:TITLE_FROM_SUMMARY]
+        row.notes.append("没有标题，已用描述的开头作标题")
+
+
+def _latest(name: str, now: datetime) -> datetime:
+    return now + (DEADLINE_HORIZON if name == "verify_due_at" else FUTURE_TOLERANCE)
 
 
 def _read_times(row: Row, raw: dict, ctx: Context) -> None:
+    """Times in the range a ledger can hold. An unusable capture time makes the row unusable (no
+    deadline, no day to count it on); any other unusable time is set aside."""
     for name in (*TIME_FIELDS, "occurred_on"):
         if name not in raw:
             continue
+        label = ITEMS_LABELS[name]
         try:
             moment = parse_datetime(raw[name], ctx.year_hint)
         except DateError as e:
-            label = ITEMS_LABELS[name]
-            row.problem(f"{label}“{e}”不是可识别的日期时间", f"{name} {e!s:.40} is not a date")
+            zh, en = f"{label}“{e}”不是可识别的日期时间", f"{name} {e!s:.40} is not a date"
+            if name == "captured_at":
+                row.problem(zh, en)
+            else:
+                row.set_aside(name, f"{zh}，已略去", f"{en}; set aside")
             continue
-        row.fields[name] = moment.date() if name == "occurred_on" and moment else moment
-    captured = row.fields.get("captured_at")
-    if captured and captured > ctx.now + FUTURE_TOLERANCE:
-        row.problem(f"发布时间 {captured:%Y-%m-%d %H:%M} 晚于当前时间，请检查年份",
-                    "the capture time is in the future; check the year")
+        if moment is None:
+            continue
+        if not EARLIEST <= moment <= _latest(name, ctx.now):
+            when = moment.isoformat(sep=" ", timespec="minutes")
+            if name == "captured_at":
+                row.problem(f"发布时间 {when} 不在可用范围内（2000 年起，至多晚于当前时间一天），请检查年份",
+                            f"the capture time {when} is outside the usable range (2000 to tomorrow); check the year")
+            else:
+                row.set_aside(name, f"{label} {when} 不在可用范围内，已略去", f"{name} {when} is out of range; set aside")
+            continue
+        row.fields[name] = moment.date() if name == "occurred_on" else moment
+
+
+def _count_problem(low: int | None, high: int | None) -> str | None:
+    """Why a participant count cannot be true, or None. Never clamped: a wrong number is set aside."""
+    numbers = [n for n in (low, high) if n is not None]
+    if any(n < 0 for n in numbers):
+        return "人数不能为负"
+    if low is not None and high is not None and low > high:
+        return f"人数下限 {low} 大于上限 {high}"
+    if any(n > MAX_PARTICIPANTS for n in numbers):
+        return f"人数超过 {MAX_PARTICIPANTS:,}，不可信"
+    return None
 
 
 def _read_counts(row: Row, raw: dict) -> None:
@@ -199,15 +328,28 @@ def _read_counts(row: Row, raw: dict) -> None:
         else:
             row.notes.append(f"人数“{count.text}”无法换算成数字，已保留原文")
             row.unmapped.setdefault("participants", []).append(count.text)
+    if why := _count_problem(row.fields.get("participants_low"), row.fields.get("participants_high")):
+        shown = row.fields.get("participants_text") or raw.get("participants_low")
+        row.set_aside("participants_low", f"涉及人数“{shown}”：{why}，已略去（原文保留）",
+                      f"participants {shown!s:.30}: impossible count; set aside")
+        row.fields.pop("participants_high", None)
+    coordinates = {}
     for name in ("lon", "lat"):
         if name in raw:
             try:
-                row.fields[name] = float(clean(raw[name]))
+                coordinates[name] = float(clean(raw[name]))
             except ValueError:
-                row.problem(f"{ITEMS_LABELS[name]}“{raw[name]}”不是数字", f"{name} is not a number")
+                row.warn(name, f"{ITEMS_LABELS[name]}“{raw[name]}”不是数字，已略去", f"{name} is not a number; set aside")
+    if len(coordinates) == 2:
+        if in_guangdong(coordinates["lon"], coordinates["lat"]):
+            row.fields.update(coordinates)
+        else:
+            row.warn("lon", f"坐标（{coordinates['lon']}, {coordinates['lat']}）不在广东省范围内，已略去",
+                     "the coordinates are outside Guangdong; set aside")
 
 
 def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
+    source_cell = "source" in raw  # a source the file states (not the --source or CLB default)
     source_text = _source_text(raw, ctx)
     if source_text:
         raw = {**raw, "source": source_text}
@@ -222,27 +364,41 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
                 row.fields[name] = mapped.codes
         elif mapped.codes:
             row.fields[name] = mapped.codes[0]
+            if name == "source" and mapped.unmapped and source_cell:
+                row.warn("source", f"来源“{clean(raw[name])}”不在来源列表中，已记为“其他”",
+                         f"source {clean(raw[name])!r} is not a known source; recorded as other")
         elif name in ("status", "verification_result") and not is_unknown(raw[name]):
             allowed = "、".join(zh for zh, _ in ENUMS[name].labels.values())
-            row.problem(f"{ITEMS_LABELS[name]}“{clean(raw[name])}”无法识别，可填：{allowed}",
-                        f"{name} {clean(raw[name])!r} is not one of {ENUMS[name].codes}")
+            row.warn(name, f"{ITEMS_LABELS[name]}“{clean(raw[name])}”无法识别（可填：{allowed}），已略去",
+                     f"{name} {clean(raw[name])!r} is not one of {ENUMS[name].codes}; set aside")
     if "verification_result" not in row.fields and row.fields.get("verification_notes"):
         # 核实情况 often holds the result itself ("属实", "经核实，情况不属实").
         found = map_values("verification_result", row.fields["verification_notes"])
         if found.codes and not found.unmapped:
             row.fields["verification_result"] = found.codes[0]
+    if row.fields.get("verification_result") and "verified_at" not in row.fields:
+        row.notes.append(UNKNOWN_TIME_NOTE)
+    if "place_precision" in raw:  # our own export's column
+        code = PLACE_PRECISION.code_for_label(clean(raw["place_precision"]))
+        if code:
+            row.fields["place_precision"] = code
+        elif not is_unknown(raw["place_precision"]):
+            row.warn("place_precision", f"位置精度“{clean(raw['place_precision'])}”无法识别，已略去",
+                     "the place precision is not one of point, town, county, city, unknown; set aside")
     if "grade" in raw:
         code = parse_grade(raw["grade"])
         if code:
             row.fields["grade"] = code
         elif not is_unknown(raw["grade"]):
-            row.problem(f"等级“{clean(raw['grade'])}”无法识别，可填：I、II、III、IV 级",
-                        "the grade should be I, II, III or IV")
+            row.warn("grade", f"等级“{clean(raw['grade'])}”无法识别（可填：I、II、III、IV 级），已略去",
+                     "the grade should be I, II, III or IV; set aside")
     for name in ("industry_text", "industry"):
         if name in raw and "industry" not in row.fields:
             section, division, unmapped = map_industry(raw[name])
             if unmapped:
                 row.unmapped.setdefault("industry", []).append(unmapped)
+                row.warn("industry", f"行业“{unmapped}”无法对应国民经济行业分类，已略去（原文保留）",
+                         f"industry {unmapped!r} matches no GB/T 4754 class; set aside")
             if section:
                 row.fields["industry"] = section
                 if division:
@@ -262,30 +418,51 @@ def parse_grade(value) -> str | None:
     return None
 
 
+def _known_code(name: str, code: str) -> bool:
+    if name in ("unit_code", "assigned_unit"):
+        return code in geo.unit_by_code()
+    if name == "county_code":
+        return code in geo.county_by_code()
+    return code in reference.industry_by_code()
+
+
 def _read_flags_and_codes(row: Row, raw: dict) -> None:
     for name in BOOL_FIELDS:
         if name in raw:
             flag = parse_bool(raw[name])
             if flag is None and not is_unknown(raw[name]):
-                row.problem(f"{ITEMS_LABELS[name]}“{clean(raw[name])}”应填“是”或“否”", f"{name} should be yes or no")
+                row.warn(name, f"{ITEMS_LABELS[name]}“{clean(raw[name])}”应填“是”或“否”，已略去",
+                         f"{name} should be yes or no; set aside")
             elif flag is not None:
                 row.fields[name] = flag
     for name in CODE_FIELDS:
-        if name in raw:
-            row.fields[name] = cell_text(raw[name])
+        if name in raw and (code := cell_text(raw[name])):
+            if _known_code(name, code):
+                row.fields[name] = code
+            else:
+                row.warn(name, f"{ITEMS_LABELS[name]}“{code}”不是已知的代码，已略去",
+                         f"{name} {code!r} is not a known code; set aside")
+    unit, county = row.fields.get("unit_code"), row.fields.get("county_code")
+    if unit and county and geo.county_units()[county] != unit:
+        row.set_aside("county_code", f"区县代码“{county}”不属于所属地市“{geo.unit_name(unit)}”，已略去",
+                      f"county {county} is not in unit {unit}; set aside")
     if "assigned_unit" not in row.fields and "assigned_unit_text" in raw:
-        found = gazetteer().resolve([cell_text(raw["assigned_unit_text"])], whole_cell=True)
+        text = cell_text(raw["assigned_unit_text"])
+        found = gazetteer().resolve([text], whole_cell=True)
         if found.unit_code:
             row.fields["assigned_unit"] = found.unit_code
         else:
-            row.problem(f"责任单位“{cell_text(raw['assigned_unit_text'])}”不是珠三角十个报送单位之一",
-                        "the assigned unit is not one of the ten reporting units")
+            row.warn("assigned_unit", f"责任单位“{text}”不是广东省的报送单位，已略去",
+                     "the assigned unit is not one of Guangdong's reporting units; set aside")
 
 
 def _read_place(row: Row, raw: dict) -> None:
-    if "province" in raw and clean(raw["province"]).lower().replace(" province", "") not in GUANGDONG:
-        row.problem(f"不在广东省（省份：{clean(raw['province'])}），不属于珠三角报送范围",
-                    f"outside Guangdong (province {clean(raw['province'])})")
+    """The row's unit (and county): codes win, then a place column, then what the text names. A
+    row whose province is not Guangdong, or that names only places in other provinces, is
+    非本省; one whose place cannot be read keeps the reason (属地待定)."""
+    province = clean(raw["province"]) if "province" in raw else None
+    if province and not is_unknown(province) and province.lower().replace(" province", "").strip() not in GUANGDONG:
+        row.outside = (f"非本省（省份：{province}）", f"outside Guangdong (province {province})")
         return
     if row.fields.get("unit_code"):  # our own export: codes win over names
         return
@@ -294,8 +471,14 @@ def _read_place(row: Row, raw: dict) -> None:
     place = gazetteer().resolve(cells, whole_cell=True) if cells else gazetteer().resolve(_texts(row))
     if place.note:
         row.notes.append(place.note)
+    if place.outside and not province:
+        row.outside = (f"非本省（地点：{place.outside}）", f"outside Guangdong ({place.outside})")
+        return
+    if place.outside:  # the province column says Guangdong: another province in the text is not the place
+        place = type(place)(problem=(f"没有可识别的广东省地名（文中提到{place.outside}）",
+                                     f"no Guangdong place recognised ({place.outside} is named)"))
     if place.problem:
-        row.place_problem = (f"无法确定属地：{place.problem[0]}", f"no place: {place.problem[1]}")
+        row.place_problem = place.problem
         return
     row.fields["unit_code"] = place.unit_code
     if place.county_code and not row.fields.get("county_code"):
@@ -304,8 +487,6 @@ def _read_place(row: Row, raw: dict) -> None:
 
 def _texts(row: Row) -> list[str]:
     return [t for t in (row.fields.get("title"), row.fields.get("summary")) if t]
-
-
 
 
 # ---- a new item from a row ------------------------------------------------------------------
@@ -348,10 +529,17 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
         item["status"] = derive_status(item, None) or "pending"
         item["grade"] = item["grade"] or (reference.grade_for(low) if item["is_collective"] else None)
         item["grade_review"] = initial_review(item["grade"])
-        item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
-        item["assigned_at"] = item["assigned_at"] or item["captured_at"]
+        if item["unit_code"]:
+            item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
+            item["assigned_at"] = item["assigned_at"] or item["captured_at"]
+        else:  # 属地待定: no assignment and no deadline until the province assigns it (triage)
+            item["assigned_unit"] = item["assigned_at"] = item["verify_due_at"] = None
         item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
     item["place_precision"] = item["place_precision"] or place_precision(item)
+    if not item["unit_code"] and row.place_problem:
+        item["place_reason"] = item["place_reason"] or row.place_problem[0]
+    # Our export's 导入提示 column is not read back: its sentences are joined with 、, which they contain.
+    item["warnings"] = [w.zh for w in row.warnings] or None
     if fmt != "ledger" and item["lon"] is None and item["unit_code"]:
         place = geo.county_by_code().get(item["county_code"] or "") or geo.unit_by_code().get(item["unit_code"])
         if place:  # a centroid, drawn by place_precision as the county's or the city's marker
