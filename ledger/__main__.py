@@ -23,6 +23,7 @@ from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ReadError, ingest_files
 from .ingest.places import gazetteer
+from .group_robots import RobotError
 from .officers import OfficersError
 from .periods import BRIEF_KINDS, Period
 from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
@@ -322,11 +323,13 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        outcomes = remind.run_round(settings, now_shanghai(), dry_run=args.dry_run)
-    except (remind.ReminderError, OfficersError) as error:
+        done = remind.run_round(settings, now_shanghai(), dry_run=args.dry_run)
+    except (remind.ReminderError, OfficersError, RobotError) as error:
         raise CliError(str(error)) from None
+    outcomes = done.reminders
     if args.json:
-        print(json.dumps({"reminders": [o.reminder.to_json(o.sent, o.error) for o in outcomes]}, ensure_ascii=False))
+        print(json.dumps({"reminders": [o.reminder.to_json(o.sent, o.error) for o in outcomes],
+                          "groups": [g.to_json() for g in done.groups]}, ensure_ascii=False))
         return 0
     sent = sum(o.sent for o in outcomes)
     print(f"{'would send' if args.dry_run else 'sent'} {len(outcomes) if args.dry_run else sent} reminders"
@@ -335,6 +338,11 @@ def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
         r = o.reminder
         print(f"  {r.item_id} {r.stage:<9} {r.channel:<5} {r.officer.name} ({r.unit_code})"
               + (f"  ✗ {o.error}" if o.error else ""))
+    if done.groups:
+        posted = sum(g.sent for g in done.groups)
+        print(f"{'would post' if args.dry_run else 'posted'} {len(done.groups) if args.dry_run else posted} group messages")
+        for g in done.groups:
+            print(f"  {g.group.label} [{g.topic}] {len(g.notices)} items" + (f"  ✗ {g.error}" if g.error else ""))
     return 0
 
 

@@ -124,6 +124,8 @@ def readable_frame(frame: pl.DataFrame, lang: str = "zh", columns: list[str] | N
                     expr = expr.list.eval(pl.element().replace(labels)).list.join(LIST_SEPARATOR)
                 else:
                     expr = expr.replace(labels)
+            elif isinstance(dtype, pl.List):  # warnings: sentences joined like the enum lists
+                expr = expr.list.join(LIST_SEPARATOR)
             elif dtype == pl.Boolean:
                 expr = pl.when(expr).then(pl.lit(yes)).when(expr.not_()).then(pl.lit(no))
             elif dtype == pl.Datetime and times_as_text:

@@ -48,12 +48,22 @@ class Officer:
         return f"{self.unit_code}:{self.county_code or ''}:{self.name}"
 
 
+DEMO_ROSTER = REPO_ROOT / "data" / "reference" / "demo_officers.toml"
+
+
 def officers_file(settings: Settings) -> Path:
+    """The configured officers file, else officers.toml beside the code; on the generated demo
+    without either, the demo's fictitious roster (whose robots point at a closed loopback port)."""
     configured = os.environ.get("SENTINEL_OFFICERS") or settings.reminder_config.get("officers_file")
-    return Path(configured) if configured else REPO_ROOT / "officers.toml"
+    if configured:
+        return Path(configured)
+    own = REPO_ROOT / "officers.toml"
+    from .access import is_demo_ledger  # access reads the users file; officers need it only here
+    return DEMO_ROSTER if not own.exists() and is_demo_ledger(settings) else own
 
 
-def _unit_code(value: str, where: str) -> str:
+def unit_code_of(value: str, where: str) -> str:
+    """The unit code `value` names (a code, 深圳市, 深圳 or Shenzhen); OfficersError naming `where` if none."""
     units = unit_by_code()
     if value in units:
         return value
@@ -73,7 +83,7 @@ def parse_officers(text: str, source: str = "officers.toml") -> list[Officer]:
         where = f"{source} 第 {number} 位信息员"
         if not entry.get("name"):
             raise OfficersError(f"{where}：缺少姓名（name）")
-        unit = _unit_code(str(entry.get("unit", "")), where)
+        unit = unit_code_of(str(entry.get("unit", "")), where)
         county = entry.get("county")
         if county is not None and county_by_code().get(str(county)) is None:
             raise OfficersError(f"{where}：county “{county}” 不是已知的区县代码")

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import jsonlog
+from . import alerts, jsonlog
 from .assign import assign_new
 from .config import Settings
 from .geo import unit_name
@@ -208,8 +208,9 @@ def read_log(settings: Settings) -> list[dict]:
     return jsonlog.read(log_file(settings))
 
 
-def due_reminders(settings: Settings, now: datetime, officers: list[Officer], channels: Iterable[str]) -> list[Reminder]:
-    """Every reminder the ledger calls for at `now`, sent or not."""
+def reminder_items(settings: Settings, now: datetime) -> list[dict]:
+    """The items the ledger chases at `now`, each with its stages (due_soon, or overdue and maybe
+    escalated), most urgent first."""
     options = {**DEFAULTS, **settings.reminder_config}
     con = duckdb.connect()
     try:
@@ -221,36 +222,57 @@ def due_reminders(settings: Settings, now: datetime, officers: list[Officer], ch
     finally:
         con.close()
     escalate = timedelta(days=float(options["escalate_after_days"]))
-    reminders = []
+    chased = []
     for item in items.iter_rows(named=True):
         due = item["verify_due_at"]
         stages = ["due_soon"] if due > now else ["overdue"] + (["escalated"] if now - due >= escalate else [])
-        for stage in stages:
+        chased.append({**item, "stages": stages})
+    return chased
+
+
+def due_reminders(items: list[dict], officers: list[Officer], channels: Iterable[str]) -> list[Reminder]:
+    """Every email and SMS reminder `items` call for, sent or not."""
+    reminders = []
+    for item in items:
+        for stage in item["stages"]:
             for officer in responsible(officers, item["unit_code"], item["county_code"], stage == "escalated"):
                 for channel in channels:
                     if (channel == "email" and officer.email) or (channel == "sms" and officer.mobile):
                         reminders.append(Reminder(item["item_id"], item["unit_code"], item["title"], item["grade"],
-                                                  due, stage, officer, channel))
+                                                  item["verify_due_at"], stage, officer, channel))
     return reminders
 
 
-def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> list[Outcome]:
-    """One reminder round at `now`: assign, find what is due, send what was not sent before."""
+@dataclass(frozen=True)
+class Round:
+    """What one round sent (or, dry run, would send): to officers and to work groups."""
+
+    reminders: list[Outcome]
+    groups: list[alerts.GroupOutcome]
+
+
+def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> Round:
+    """One reminder round at `now`: assign, find what is due, send what was not sent before, to
+    officers by email and SMS and to the work groups (ledger/alerts.py)."""
     channels = channels_from(settings.reminder_config)
-    if not channels and not dry_run:
-        raise ReminderError("未配置发送渠道：请在 sentinel.toml 的 [reminders.email] 或 [reminders.sms] 中配置。")
+    groups = alerts.load_groups(settings)
+    if not channels and not groups and not dry_run:
+        raise ReminderError("未配置发送渠道：请在 sentinel.toml 的 [reminders.email] 或 [reminders.sms] 中配置，"
+                            "或在 officers.toml 中登记工作群机器人（[[groups]]）。")
     officers = load_officers(settings)
-    if not officers:
+    if not officers and not groups:
         raise ReminderError("没有登记信息员：请在 officers.toml 中登记各单位信息员及其联系方式（见 docs/operations.md）。")
     app_url = str(settings.reminder_config.get("app_url", ""))
     with exclusive_lock(log_file(settings).parent / ".round.lock"):  # rounds never overlap
         if not dry_run:
-            assign_new(settings, now)  # due_reminders' fresh snapshot then includes the assignments
+            assign_new(settings, now)  # reminder_items' fresh snapshot then includes the assignments
+        items = reminder_items(settings, now)
         sent_before = {entry["key"] for entry in read_log(settings) if entry["sent"]}
-        wanted = [r for r in due_reminders(settings, now, officers, channels or ("email", "sms"))
-                  if r.key not in sent_before]
+        # A dry run without channels shows what email and SMS would carry once configured.
+        names = list(channels) or (["email", "sms"] if dry_run else [])
+        wanted = [r for r in due_reminders(items, officers, names) if r.key not in sent_before]
         if dry_run:
-            return [Outcome(r, sent=False) for r in wanted]
+            return Round([Outcome(r, sent=False) for r in wanted], alerts.run_group_round(settings, now, items, True))
         outcomes = []
         try:
             for reminder in wanted:
@@ -266,4 +288,4 @@ def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> list[
         finally:
             for channel in channels.values():
                 channel.close()
-    return outcomes
+        return Round(outcomes, alerts.run_group_round(settings, now, items))

@@ -43,6 +43,7 @@ final as (
         d.participants_low,
         d.participants_high,
         d.grade,
+        d.grade_review,
         k.severity_rank,
         d.status,
         d.captured_at,

@@ -49,7 +49,7 @@ def expected_stages(settings, now) -> pl.DataFrame:
 def test_a_round_sends_each_stage_once_to_the_right_people_by_email_and_sms(ledger, smtp, gateway):
     _, inbox = smtp
     now = now_shanghai()
-    outcomes = remind.run_round(ledger, now)
+    outcomes = remind.run_round(ledger, now).reminders
     stages = expected_stages(ledger, now)
     n_officer = int(stages["due_soon"].sum() + stages["overdue"].sum())
     n_head = int(stages["escalated"].sum())
@@ -69,7 +69,7 @@ def test_a_round_sends_each_stage_once_to_the_right_people_by_email_and_sms(ledg
     body, auth = gateway.received[0]
     assert auth == "Bearer s3cret" and body["mobile"].startswith("13") and "【哨岗】" in body["content"]
 
-    assert remind.run_round(ledger, now + timedelta(minutes=15)) == []  # never the same reminder twice
+    assert remind.run_round(ledger, now + timedelta(minutes=15)).reminders == []  # never the same reminder twice
     assert len(inbox.messages) == n_officer + n_head
 
 
@@ -77,14 +77,14 @@ def test_failed_sms_are_logged_and_sent_in_the_next_round_while_emails_are_not_r
     _, inbox = smtp
     now = now_shanghai()
     gateway.status = 503
-    first = remind.run_round(ledger, now)
+    first = remind.run_round(ledger, now).reminders
     failed = [o for o in first if not o.sent]
     assert failed and {o.reminder.channel for o in failed} == {"sms"} and "503" in failed[0].error
     logged = remind.read_log(ledger)
     assert len(logged) == len(first) and sum(not e["sent"] for e in logged) == len(failed)
     emails = len(inbox.messages)
     gateway.status = 200
-    second = remind.run_round(ledger, now + timedelta(minutes=15))
+    second = remind.run_round(ledger, now + timedelta(minutes=15)).reminders
     assert sorted(o.reminder.key for o in second) == sorted(o.reminder.key for o in failed)
     assert all(o.sent for o in second) and len(gateway.received) == len(failed)
     assert len(inbox.messages) == emails
@@ -97,7 +97,7 @@ def test_a_verified_item_is_no_longer_chased(ledger, smtp):
     now = now_shanghai()
     target = expected_stages(ledger, now).filter(pl.col("due_soon") | pl.col("overdue"))["item_id"][0]
     save(ledger, load_item(ledger, target), Verification("true", "已核实"), DEMO_USER)
-    dry = remind.run_round(ledger, now, dry_run=True)  # the round rebuilds the snapshot first
+    dry = remind.run_round(ledger, now, dry_run=True).reminders  # the round rebuilds the snapshot first
     assert dry and target not in {o.reminder.item_id for o in dry}
     assert not smtp[1].messages and remind.read_log(ledger) == []  # a dry run sends and logs nothing
 
@@ -117,7 +117,7 @@ def test_starttls_with_a_private_ca(tmp_path, monkeypatch, gateway):
                                           "ca_file": str(ca_file)}, f"http://127.0.0.1:{gateway.server_port}/send")
         build_demo(tmp_path / "data", n_items=1500, seed=5)
         settings = load_settings(tmp_path / "data")
-        outcomes = remind.run_round(settings, now_shanghai())
+        outcomes = remind.run_round(settings, now_shanghai()).reminders
         emails = [o for o in outcomes if o.reminder.channel == "email"]
         assert emails and all(o.sent for o in emails) and len(inbox.messages) == len(emails)
     finally:

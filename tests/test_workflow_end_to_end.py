@@ -68,7 +68,7 @@ def test_from_new_item_to_reminder_to_verification_to_dashboard(tmp_path, monkey
     build_snapshot(settings)
 
     # The reminder round assigns it (grade I: due in 2 hours, so "due soon") and tells the officer.
-    outcomes = remind.run_round(settings, now)
+    outcomes = remind.run_round(settings, now).reminders
     assert outcomes and all(o.sent for o in outcomes)
     subjects = {m["Subject"]: m for m in inbox.messages if m["To"] == f"officer{UNIT}@union.test"}
     assert "[哨岗] 核实提醒（即将到期）：NEW-SZ-1" in subjects
@@ -102,4 +102,4 @@ def test_from_new_item_to_reminder_to_verification_to_dashboard(tmp_path, monkey
     assert gauge_before != gauge_after and overdue_in(gauge_after) == overdue_in(gauge_before) - 1
 
     # The next round sends nothing again: the verified item is done, the others were told once.
-    assert remind.run_round(settings, now_shanghai()) == []
+    assert remind.run_round(settings, now_shanghai()).reminders == []

@@ -67,7 +67,7 @@ def _sea_layer(palette: Palette) -> pdk.Layer:
 def base_layers(focus_unit: str | None = None, units: dict | None = None, palette: Palette = LIGHT) -> list[pdk.Layer]:
     """Sea, the land around the PRD, the ten units (the focused one outlined) and county lines.
     `units` may be the units' GeoJSON with a `tip` per feature, so hovering a city tells about it."""
-    units = units or geojson("prd_units")
+    units = units or geojson("units")
     focus = [f for f in units["features"] if f["properties"]["unit_code"] == focus_unit]
     layers = [
         _sea_layer(palette),
@@ -75,7 +75,7 @@ def base_layers(focus_unit: str | None = None, units: dict | None = None, palett
                   get_fill_color=palette.land_context, get_line_color=palette.county_line, line_width_min_pixels=0.5),
         pdk.Layer("GeoJsonLayer", id="units", data=units, stroked=True, filled=True, pickable=True,
                   get_fill_color=palette.land_prd, get_line_color=palette.boundary, line_width_min_pixels=1.4),
-        pdk.Layer("GeoJsonLayer", id="counties", data=geojson("prd_counties"), stroked=True, filled=False,
+        pdk.Layer("GeoJsonLayer", id="counties", data=geojson("counties"), stroked=True, filled=False,
                   get_line_color=palette.county_line, line_width_min_pixels=0.5),
     ]
     if focus:
@@ -119,7 +119,7 @@ def view_of(unit_code: str | None) -> pdk.ViewState:
     """The whole PRD, or a closer view centred on one unit."""
     if unit_code is None:
         return PRD_VIEW
-    feature = next(f for f in geojson("prd_units")["features"] if f["properties"]["unit_code"] == unit_code)
+    feature = next(f for f in geojson("units")["features"] if f["properties"]["unit_code"] == unit_code)
     lons, lats = zip(*_points(feature["geometry"]["coordinates"]))
     span = max(max(lons) - min(lons), max(lats) - min(lats))
     zoom = 9.6 if span < 0.5 else 9.0 if span < 1.0 else 8.3 if span < 1.8 else 7.8
@@ -162,7 +162,7 @@ def _unit_tips(places: pl.DataFrame, lang: str) -> dict:
     """The units' GeoJSON with a tooltip per unit, so hovering a city tells its count."""
     counts = {r["place_code"]: r for r in places.filter(level="unit").iter_rows(named=True)}
     features = []
-    for feature in geojson("prd_units")["features"]:
+    for feature in geojson("units")["features"]:
         code = feature["properties"]["unit_code"]
         row = counts.get(code, {"active_n": 0, "serious_n": 0})
         name = feature["properties"]["name_zh" if lang == "zh" else "name_en"]
@@ -178,13 +178,13 @@ def _choropleth(places: pl.DataFrame, lang: str) -> list[pdk.Layer]:
     by_code = {r["place_code"]: r for r in counties.iter_rows(named=True)}
     name = "name_zh" if lang == "zh" else "name_en"
     features = []
-    for feature in geojson("prd_counties")["features"]:
+    for feature in geojson("counties")["features"]:
         row = by_code.get(feature["properties"]["county_code"])
         if row is None:  # outside the scope or the unit filter
             continue
         tip = _tip(lang, row[name], t("map.active_n", lang, n=row["active_n"]))
         features.append({**feature, "tip": tip, "colour": count_colour(row["active_n"], highest)})
-    with_polygons = {f["properties"]["county_code"] for f in geojson("prd_counties")["features"]}
+    with_polygons = {f["properties"]["county_code"] for f in geojson("counties")["features"]}
     towns = [{"lon": r["lon"], "lat": r["lat"], "colour": count_colour(r["active_n"], highest),
               "radius": 1500 + 500 * r["active_n"] ** 0.5, "tip": _tip(lang, r[name], t("map.active_n", lang, n=r["active_n"]))}
              for r in counties.iter_rows(named=True) if r["place_code"] not in with_polygons]
