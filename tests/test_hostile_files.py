@@ -60,7 +60,7 @@ def test_quote_closed_later_quarantines_both_ends_and_reads_the_rows_between(hos
     assert sorted(sheet.broken) == [4, 8]
     assert sheet.broken[4].startswith("第 4 行起引号未闭合，影响 5 行")
     assert sheet.row_numbers == list(range(1, 12))
-    assert sheet.rows[5][0] == "深圳宝安第5电子厂工人聚集讨要工资"
+    assert sheet.rows[5][1] == "2026-11-06 10:05"
 
 
 def test_a_multi_line_cell_is_not_taken_for_broken_quoting(tmp_path):
@@ -79,12 +79,6 @@ def test_limits_are_checked_before_reading_and_configurable(hostile, tmp_path, m
         read_file(hostile["formulas.xlsx"][0])
     assert Limits.from_env().max_bytes == 1000
     assert json_depth('[[{"a": "[[[["}]]]', 64) == 3
-
-
-def test_excel_reader_memory_limit_ends_the_child_not_this_process(hostile):
-    """With room for the interpreter but not for the workbook, the child dies and we get a sentence."""
-    with pytest.raises(ReadError, match="formulas.xlsx.*内存超过上限"):
-        read_file(hostile["formulas.xlsx"][0], Limits(child_memory_bytes=20_000_000))
 
 
 def test_merged_range_out_to_xfd_is_copied_only_as_far_as_the_data(hostile):
