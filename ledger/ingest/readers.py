@@ -192,8 +192,9 @@ def _swallows_records(continued: list[str], delimiter: str, width: int | None) -
     quote left open, not of a cell that holds a few lines of text."""
     need = max(MIN_RECORD_FIELDS, width or 0)
     for line in continued:
-        row, balanced = _split_alone(line, delimiter)
-        if balanced and len(row) >= need:  # the line that closes a real multi-line cell is unbalanced
+        # Only a line without any quote counts: the lines of real multi-line cells that hold
+        # delimiters are those where a quoted cell closes or opens.
+        if '"' not in line and len(_split_alone(line, delimiter)[0]) >= need:
             return True
     return False
 
