@@ -16,6 +16,7 @@ import streamlit as st
 from ledger import geo, reconcile
 from ledger.config import load_settings
 from ledger.i18n import t
+from ledger.ingest import ReadError
 from queries import q
 from ui.shell import context, current_user, keep_in_url, url_value
 from ui.tables import suffix
@@ -81,7 +82,7 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
         path.write_bytes(upload.getvalue())
         try:
             result = reconcile.reconcile(ctx.snapshot, unit, month, path)
-        except (reconcile.ReconcileError, ValueError) as error:
+        except (reconcile.ReconcileError, ReadError, ValueError) as error:  # ReadError names the file and the limit
             st.error(t("rec.unreadable", lang, detail=str(error)), icon=":material/error:")
             st.stop()
     reconcile.record_run(settings, result, user.username)

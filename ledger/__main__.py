@@ -21,7 +21,7 @@ from . import access, audit, demo, demo_events, events, geo, reconcile, remind, 
 from .assign import assign_new
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
-from .ingest import FORMATS as INGEST_FORMATS, ingest_files
+from .ingest import FORMATS as INGEST_FORMATS, ReadError, ingest_files
 from .ingest.places import gazetteer
 from .group_robots import RobotError
 from .officers import OfficersError
@@ -642,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = SUBCOMMANDS[args.command][0]
     try:
         return handler(settings, args)
-    except (CliError, StoreError, ValueError) as e:
+    except (CliError, StoreError, ReadError, ValueError) as e:  # ReadError: a file refused, named with its limit
         print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
         return e.exit_code if isinstance(e, CliError) else 1
 

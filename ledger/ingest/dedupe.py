@@ -66,6 +66,18 @@ def _same_value(a, b) -> bool:
     return a == b
 
 
+def _days_around(moment: datetime) -> list[date]:
+    """The calendar days within DUPLICATE_DAYS of `moment`, leaving out those beyond the
+    calendar's ends (a row dated 9999-12-31 has no day after it)."""
+    days = []
+    for offset in range(-DUPLICATE_DAYS, DUPLICATE_DAYS + 1):
+        try:
+            days.append(moment.date() + timedelta(days=offset))
+        except OverflowError:
+            continue
+    return days
+
+
 @dataclass
 class LedgerState:
     """The part of the ledger incoming rows can match, kept up to date as rows are taken in."""
@@ -82,8 +94,8 @@ class LedgerState:
             return
         keys = [r.row_key for r in rows]
         urls = sorted({k for r in rows if (k := url_key(r.fields.get("url")))})
-        days = sorted({t.date() + timedelta(days=d) for r in rows if isinstance(t := r.fields.get("captured_at"), datetime)
-                       for d in range(-DUPLICATE_DAYS, DUPLICATE_DAYS + 1)})
+        days = sorted({day for r in rows if isinstance(t := r.fields.get("captured_at"), datetime)
+                       for day in _days_around(t)})
         con = duckdb.connect()
         try:
             items_file = str(snapshot.table("items"))
@@ -124,8 +136,8 @@ class LedgerState:
         captured, title = row.fields.get("captured_at"), _plain(row.fields.get("title"))
         if not (captured and title and row.fields.get("enterprise")):
             return None
-        for offset in range(-DUPLICATE_DAYS, DUPLICATE_DAYS + 1):
-            for item in self.by_day.get(captured.date() + timedelta(days=offset), []):
+        for day in _days_around(captured):
+            for item in self.by_day.get(day, []):
                 if (abs(item["captured_at"] - captured) <= timedelta(days=DUPLICATE_DAYS)
                         and fuzz.ratio(_plain(item["title"]), title) >= TITLE_SIMILARITY
                         and _same_enterprise(item["enterprise"], row.fields["enterprise"])):

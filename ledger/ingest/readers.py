@@ -10,6 +10,14 @@ Excel: python-calamine (Rust) reads .xlsx, .xls and .ods alike and reports merge
 value we copy into every cell they cover, so a city merged down over five rows applies to all
 five. Encodings: a BOM or strict UTF-8 decides at once; otherwise charset-normalizer guesses,
 and any GB family guess is decoded as GB18030, the superset of GB2312 and GBK.
+
+Hostile or broken files: sizes are checked before anything large is allocated and Excel is
+parsed in a child process with a memory and time limit (limits.py, excel_child.py); a merged
+range is copied only as far as the sheet has data. A CSV quote that is never closed (or closed
+many lines later) would make the csv module swallow every following line into one cell: such a
+record is found by its continuation lines looking like whole records, and its lines are read
+one by one instead, the line where the quote opens quarantined with where it starts and how
+many lines it affects.
 """
 from __future__ import annotations
 
@@ -17,12 +25,17 @@ import codecs
 import csv
 import io
 import json
+import pickle
+import subprocess
+import sys
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 import charset_normalizer
-from python_calamine import CalamineWorkbook
+
+from .limits import Limits, ReadError, check_json_depth, check_size, check_zip_workbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -31,10 +44,10 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 Cell = str | int | float | bool | datetime | date | time | None
+EXCEL_CHILD = Path(__file__).with_name("excel_child.py")
+MIN_RECORD_FIELDS = 2  # a line must split into at least this many cells to look like a record
 
-
-class ReadError(Exception):
-    """The file cannot be read at all; the message is one sentence for a person (Chinese first)."""
+__all__ = ["Cell", "ReadError", "ReadResult", "Sheet", "decode", "read_file"]
 
 
 @dataclass
@@ -54,25 +67,28 @@ class ReadResult:
     encoding: str | None = None
 
 
-def read_file(path: Path) -> ReadResult:
-    """Every sheet of `path` with its raw cells; ReadError if the file cannot be read at all."""
+def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
+    """Every sheet of `path` with its raw cells; ReadError if the file cannot be read at all,
+    or is larger than `limits` allow (Limits.from_env() by default)."""
     path = Path(path)
+    limits = limits or Limits.from_env()
     try:
+        check_size(path.name, path.stat().st_size, limits)
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(f"无法打开文件“{path.name}”（{e.strerror}）。 Cannot open the file.") from None
     if not data.strip():
         raise ReadError(f"文件“{path.name}”是空的。 The file is empty.")
-    kind = _kind(path, data)
+    kind = _kind(path, data, limits)
     try:
         if kind == "excel":
-            return ReadResult("excel", _read_excel(data))
-        text, encoding = decode(data)
+            return ReadResult("excel", _read_excel(path, data, limits))
+        text, encoding = decode(data, path.name)
         if kind == "json":
-            return ReadResult("json", [_read_json(text)], encoding)
+            return ReadResult("json", [_read_json(path.name, text, limits)], encoding)
         if kind == "jsonl":
-            return ReadResult("jsonl", [_read_jsonl(text)], encoding)
-        return ReadResult("csv", [_read_csv(text)], encoding)
+            return ReadResult("jsonl", [_read_jsonl(text, limits, path.name)], encoding)
+        return ReadResult("csv", [_read_csv(path.name, text, limits)], encoding)
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001 — a corrupt file must give a sentence, not a trace
@@ -83,62 +99,129 @@ def read_file(path: Path) -> ReadResult:
 _KIND_NAME = {"excel": "Excel", "csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}
 
 
-def _kind(path: Path, data: bytes) -> str:
+def _kind(path: Path, data: bytes, limits: Limits) -> str:
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return "excel"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
-    if suffix in JSON_SUFFIXES or data.lstrip(codecs.BOM_UTF8).lstrip()[:1] in (b"[", b"{"):
-        stripped = data.lstrip(codecs.BOM_UTF8).strip()
+    stripped = data.lstrip(codecs.BOM_UTF8).strip()
+    if suffix in JSON_SUFFIXES or stripped[:1] == b"[":
+        return "json"
+    if stripped[:1] == b"{":  # one object (JSON) or one per line (JSON Lines)
+        text = stripped.decode("utf-8", errors="replace")
         try:
-            json.loads(stripped)
+            check_json_depth(path.name, text, limits)
+            json.loads(text)
             return "json"
-        except ValueError:
-            return "jsonl" if stripped[:1] == b"{" else "json"
+        except (ValueError, ReadError):
+            return "jsonl"
     return "csv"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of `data` and the encoding it was in."""
+def decode(data: bytes, name: str = "") -> tuple[str, str]:
+    """The text of `data` (the file `name`) and the encoding it was in."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:  # a BOM that lies (GBK text behind a UTF-8 BOM): guess as without one
+                data = data[len(bom):]
+                break
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     guess = charset_normalizer.from_bytes(data).best()
     if guess is None:
-        raise ReadError("无法识别文件的字符编码（不是 UTF-8 或 GBK/GB18030）；请另存为 UTF-8 的 CSV 或 Excel 文件。 "
+        raise ReadError(f"无法识别文件“{name}”的字符编码（不是 UTF-8 或 GBK/GB18030，或不是文本文件）；"
+                        "请另存为 UTF-8 的 CSV 或 Excel 文件。 "
                         "Unknown text encoding; save it as UTF-8 CSV or Excel.")
     encoding = "gb18030" if guess.encoding.replace("_", "").lower() in GB_FAMILY else guess.encoding
     return data.decode(encoding, errors="strict"), encoding
 
 
-def _read_csv(text: str) -> Sheet:
+def _read_csv(name: str, text: str, limits: Limits) -> Sheet:
     sample = text[:20_000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    csv.field_size_limit(max(limits.max_cell_chars, csv.field_size_limit()))
+    lines = io.StringIO(text, newline="").readlines()  # the lines as csv counts them (line_num)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, numbers = [], []
-    for row in reader:
-        rows.append([cell if cell != "" else None for cell in row])
-        numbers.append(reader.line_num)  # the line where the record ends; a quoted newline spans lines
-    return Sheet(None, rows, numbers)
+    sheet, cells, ended, width = Sheet(None, [], []), 0, 0, None
+    try:
+        for row in reader:
+            first, last = ended + 1, reader.line_num
+            ended = last
+            if width is None and row:
+                width = len(row)
+            if last > first and _swallows_records(lines[first:last], delimiter, width):
+                _read_lines_alone(sheet, lines, first, last, delimiter)
+            else:
+                sheet.rows.append([cell if cell != "" else None for cell in row])
+                sheet.row_numbers.append(last)  # where the record ends; a quoted newline spans lines
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise ReadError(f"文件“{name}”的单元格超过上限 {limits.max_cells:,} 个，未读取；"
+                                f"请按月份或地市拆分成几个文件后分别导入。 More than {limits.max_cells:,} cells.")
+    except csv.Error as e:
+        line = reader.line_num
+        if "field larger than field limit" in str(e):
+            raise ReadError(f"文件“{name}”第 {line} 行附近有一个单元格超过上限 {limits.max_cell_chars:,} 个字符，未读取；"
+                            f"请检查该行（可能是引号未闭合）后重新导出。 A cell is longer than "
+                            f"{limits.max_cell_chars:,} characters.") from None
+        raise ReadError(f"文件“{name}”第 {line} 行无法按 CSV 读取（{e}）；请检查该行后重新导出。 "
+                        f"Line {line} is not valid CSV.") from None
+    return sheet
 
 
-def _records_to_sheet(records: list[tuple[int, object]]) -> Sheet:
+def _split_alone(line: str, delimiter: str) -> tuple[list[str], bool]:
+    """One physical line as cells, and whether its quotes balance on that line."""
+    balanced = line.count('"') % 2 == 0
+    quoting = csv.QUOTE_MINIMAL if balanced else csv.QUOTE_NONE
+    row = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, quoting=quoting), [])
+    return row, balanced
+
+
+def _swallows_records(continued: list[str], delimiter: str, width: int | None) -> bool:
+    """Whether a record's continuation lines look like whole records of their own: the sign of a
+    quote left open, not of a cell that holds a few lines of text."""
+    need = max(MIN_RECORD_FIELDS, width or 0)
+    for line in continued:
+        # Only a line without any quote counts: the lines of real multi-line cells that hold
+        # delimiters are those where a quoted cell closes or opens.
+        if '"' not in line and len(_split_alone(line, delimiter)[0]) >= need:
+            return True
+    return False
+
+
+def _read_lines_alone(sheet: Sheet, lines: list[str], first: int, last: int, delimiter: str) -> None:
+    """Lines `first`..`last` (1-based) read one by one; the line where the quote opens, and any
+    other whose quotes do not balance, go to quarantine with where the quoting broke."""
+    reason = (f"第 {first} 行起引号未闭合，影响 {last - first + 1} 行（至第 {last} 行）；本行已隔离，其余各行已单独读取，"
+              f"请修正本行的引号后重新导入")
+    for number in range(first, last + 1):
+        row, balanced = _split_alone(lines[number - 1], delimiter)
+        if number == first or not balanced:
+            sheet.broken[number] = reason
+        sheet.rows.append([cell if cell != "" else None for cell in row])
+        sheet.row_numbers.append(number)
+
+
+def _records_to_sheet(records: list[tuple[int, object]], limits: Limits, name: str = "") -> Sheet:
     """JSON objects as a table: the header is every key in order of first appearance."""
     keys: dict[str, None] = {}
     for _, record in records:
         if isinstance(record, dict):
             keys.update(dict.fromkeys(map(str, record)))
     header = list(keys)
+    if len(header) * len(records) > limits.max_cells:
+        raise ReadError(f"文件“{name}”有 {len(records):,} 条记录、{len(header):,} 个字段，超过上限 "
+                        f"{limits.max_cells:,} 个单元格，未读取；请拆分成几个文件后分别导入。 Too many cells.")
     sheet = Sheet(None, [list(header)], [0])
     for number, record in records:
         if not isinstance(record, dict):
@@ -156,47 +239,78 @@ def _json_cell(value) -> Cell:
     return value
 
 
-def _read_json(text: str) -> Sheet:
+def _read_json(name: str, text: str, limits: Limits) -> Sheet:
+    check_json_depth(name, text, limits)
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise ReadError(f"JSON 格式错误（第 {e.lineno} 行）：{e.msg}。 Invalid JSON at line {e.lineno}.") from None
+        line, column = getattr(e, "lineno", 0), getattr(e, "colno", 0)
+        raise ReadError(f"文件“{name}”不是有效的 JSON（第 {line} 行第 {column} 列：{getattr(e, 'msg', e)}），未读取；"
+                        f"请确认导出的是 JSON 格式后重新导出。 Invalid JSON at line {line}, column {column}.") from None
     if isinstance(data, dict):  # {"items": [...]} or {"data": [...]} wrappers, else one record
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
-        raise ReadError("JSON 文件应是一组记录（数组）。 The JSON file should hold a list of records.")
-    return _records_to_sheet(list(enumerate(data, start=1)))
+        raise ReadError(f"文件“{name}”应是一组记录（JSON 数组），未读取。 The JSON file should hold a list of records.")
+    return _records_to_sheet(list(enumerate(data, start=1)), limits, name)
 
 
-def _read_jsonl(text: str) -> Sheet:
+def _read_jsonl(text: str, limits: Limits, name: str = "") -> Sheet:
     records, broken = [], {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
+            check_json_depth(name, line, limits)
             records.append((number, json.loads(line)))
-        except ValueError as e:
-            broken[number] = f"不是有效的 JSON（{e.msg}）"
+        except ReadError:
+            broken[number] = f"JSON 嵌套超过 {limits.max_json_depth} 层"
             records.append((number, None))
-    sheet = _records_to_sheet(records)
+        except ValueError as e:
+            broken[number] = f"不是有效的 JSON（{getattr(e, 'msg', e)}）"
+            records.append((number, None))
+    sheet = _records_to_sheet(records, limits, name)
     sheet.broken.update(broken)
     return sheet
 
 
-def _read_excel(data: bytes) -> list[Sheet]:
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+def _read_excel(path: Path, data: bytes, limits: Limits) -> list[Sheet]:
+    if data[:4] == b"PK\x03\x04":  # .xlsx/.xlsm/.xlsb: what the zip declares and holds, checked first
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                check_zip_workbook(path.name, archive, limits)
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+            raise ReadError(f"文件“{path.name}”已损坏或不是 Excel 文件，无法读取。 The workbook is damaged.") from None
     sheets = []
-    for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
-        rows = [[None if cell == "" else cell for cell in row]
-                for row in sheet.to_python(skip_empty_area=False)]
-        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+    for name, rows, merged in _excel_in_child(path, limits):
+        rows = [[None if cell == "" else cell for cell in row] for row in rows]
+        width = max((i + 1 for row in rows for i, cell in enumerate(row) if cell is not None), default=0)
+        for (r0, c0), (r1, c1) in merged:
+            # Copied only as far as the sheet has data: a range merged out to column XFD adds nothing.
             value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else None
             for r in range(r0, min(r1, len(rows) - 1) + 1):
                 row = rows[r]
-                row.extend([None] * (c1 + 1 - len(row)))
-                for c in range(c0, c1 + 1):
+                last = min(c1, width - 1)
+                row.extend([None] * (last + 1 - len(row)))
+                for c in range(c0, last + 1):
                     row[c] = value
         sheets.append(Sheet(name, rows, list(range(1, len(rows) + 1))))
     return sheets
+
+
+def _excel_in_child(path: Path, limits: Limits) -> list:
+    """The workbook's sheets as (name, rows, merged ranges), parsed by excel_child.py."""
+    try:
+        done = subprocess.run([sys.executable, "-I", str(EXCEL_CHILD), str(path), str(limits.child_memory_bytes)],
+                              capture_output=True, timeout=limits.child_seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"文件“{path.name}”读取超过 {limits.child_seconds} 秒的上限，未读取；"
+                        f"请删除多余的空行空列或拆分成几个文件后重新导出。 Reading took longer than "
+                        f"{limits.child_seconds} s.") from None
+    if done.returncode == 0:  # the child's own output, written by excel_child.py for this process only
+        return pickle.loads(done.stdout)
+    if done.returncode < 0 or b"MemoryError" in done.stderr or b"memory allocation" in done.stderr:
+        raise ReadError(f"文件“{path.name}”读取所需内存超过上限 {limits.child_memory_bytes // 1_000_000:,} MB，未读取；"
+                        f"请删除多余的空行空列（或取消大范围的合并单元格）后重新导出。 Reading needs more memory "
+                        f"than allowed.")
+    raise ReadError(f"文件“{path.name}”已损坏或不是 Excel 文件，无法读取。 The workbook is damaged or not Excel.")
