@@ -703,6 +703,9 @@ def _block(world: _World, calendar: _Calendar, seed: int, number: int) -> pa.Tab
         "is_collective": pa.array(kind == COLLECTIVE),
         "proactive": pa.array(proactive),
         **_workflow(rng, world, calendar, kind, firms.unit, firms.county, crowd.grade, captured),
+        # every demo item has its unit (no 属地待定) and nothing set aside at ingest
+        "place_reason": pa.nulls(BLOCK_ROWS, pa.string()),
+        "warnings": pa.array([[]] * BLOCK_ROWS, pa.list_(pa.string())),
     }
     return pa.Table.from_arrays([columns[name] for name in ITEMS_SCHEMA.names], schema=ITEMS_SCHEMA)
 
