@@ -227,6 +227,53 @@ def is_demo_ledger(settings: Settings) -> bool:
     return all(meta.get("source") == "demo" for meta in metas if meta.get("kind") == "items")
 
 
+def _ip(text: str | None):
+    """`text` as an address (IPv4-mapped IPv6 as its IPv4 form; `host:port` and `[v6]:port` as
+    the host), or None when it is no address."""
+    text = (text or "").strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":")[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return ip.ipv4_mapped if getattr(ip, "ipv4_mapped", None) else ip
+
+
+def trusted_networks(settings: Settings) -> tuple:
+    """The `trusted_proxies` setting as networks (a single address is a network of one)."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in settings.trusted_proxies)
+
+
+UNKNOWN_ADDRESS = "unknown"  # a forwarded address that is no address: never this machine
+# The environment Streamlit is started with: uvicorn then leaves X-Forwarded-For to client_address.
+SERVER_ENV = {"FORWARDED_ALLOW_IPS": ""}
+
+
+def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple) -> str | None:
+    """The browser's address, for the demo's local-only check, the audit log and the sign-in
+    limits alike. `peer` is the connection's own address (None: this machine, as Streamlit
+    reports it); `forwarded_for` the X-Forwarded-For header; `proxies` trusted_networks().
+
+    X-Forwarded-For is read only when the peer is a trusted proxy, since anyone else can write
+    it. Each proxy appends the address it was reached from, so the entries are read from the
+    right, past those of trusted proxies, to the first one that is not: what is left of it was
+    written by the browser and proves nothing. Loopback is no proxy unless it is listed."""
+    peer_ip = _ip(peer) if peer is not None else ipaddress.ip_address("127.0.0.1")
+    if peer_ip is None or not forwarded_for or not any(peer_ip in net for net in proxies):
+        return peer
+    entries = [entry for entry in forwarded_for.split(",") if entry.strip()]
+    for entry in reversed(entries):
+        ip = _ip(entry)
+        if ip is None:
+            return UNKNOWN_ADDRESS
+        if not any(ip in net for net in proxies):
+            return str(ip)
+    return str(_ip(entries[0])) if entries else peer  # every hop a trusted proxy: the first one
+
+
 def is_loopback(address: str | None) -> bool:
     """Streamlit reports a browser on this machine as no address at all (None) when it came by
     `localhost`; by `127.0.0.1` to a server listening on both IPv4 and IPv6 (`make run`) the

@@ -174,3 +174,58 @@ def test_cli_manages_users_and_wall_tokens(tmp_path):
     finally:
         del os.environ["SENTINEL_USERS"]
     assert [e["event"] for e in audit.read(settings)].count("config_change") == 3
+
+
+NGINX_HERE = ("127.0.0.1",)
+
+
+@pytest.mark.parametrize("peer, forwarded, proxies, expected", [
+    # no proxies configured (the default): the header is never read, loopback included
+    ("203.0.113.9", "127.0.0.1", (), "203.0.113.9"),
+    (None, "203.0.113.9", (), None),
+    ("::ffff:127.0.0.1", "203.0.113.9", (), "::ffff:127.0.0.1"),
+    # nginx on this machine, listed: its header names the browser
+    (None, "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("127.0.0.1", "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("::ffff:127.0.0.1", "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    # what the browser wrote itself is left of the proxy's entry and proves nothing
+    ("127.0.0.1", "127.0.0.1, 203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("127.0.0.1", "127.0.0.1,127.0.0.1 , 198.51.100.7", NGINX_HERE, "198.51.100.7"),
+    # a chain of trusted proxies (a range): past them all to the first that is not one
+    ("10.0.0.2", "198.51.100.7, 10.0.0.5", ("10.0.0.0/8",), "198.51.100.7"),
+    ("10.0.0.2", "10.0.0.9, 10.0.0.5", ("10.0.0.0/8",), "10.0.0.9"),
+    ("10.0.0.2", "[2001:db8::1]:4431", ("10.0.0.0/8",), "2001:db8::1"),
+    ("10.0.0.2", "198.51.100.7:51234", ("10.0.0.0/8",), "198.51.100.7"),
+    # a peer that is no listed proxy: its header is ignored, whatever it says
+    ("192.0.2.1", "127.0.0.1", ("10.0.0.0/8",), "192.0.2.1"),
+    # a trusted proxy passing on something that is no address: unknown, never this machine
+    ("127.0.0.1", "localhost", NGINX_HERE, access.UNKNOWN_ADDRESS),
+    ("127.0.0.1", "", NGINX_HERE, "127.0.0.1"),
+])
+def test_x_forwarded_for_is_read_only_from_trusted_proxies(peer, forwarded, proxies, expected):
+    networks = access.trusted_networks(load_settings_with(proxies))
+    address = access.client_address(peer, forwarded, networks)
+    assert address == expected
+
+
+def load_settings_with(proxies):
+    from dataclasses import replace
+    return replace(load_settings(), trusted_proxies=tuple(proxies))
+
+
+def test_trusted_proxies_come_from_the_file_or_the_environment_and_must_be_addresses(tmp_path, monkeypatch):
+    config = tmp_path / "sentinel.toml"
+    config.write_text('[auth]\ntrusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n', encoding="utf-8")
+    monkeypatch.setenv("SENTINEL_CONFIG", str(config))
+    monkeypatch.delenv("SENTINEL_TRUSTED_PROXIES", raising=False)
+    assert load_settings(tmp_path).trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "192.168.5.1, ::1")
+    assert load_settings(tmp_path).trusted_proxies == ("192.168.5.1", "::1")
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "")
+    assert load_settings(tmp_path).trusted_proxies == ()
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "nginx.local")
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        load_settings(tmp_path)
+    monkeypatch.delenv("SENTINEL_CONFIG")
+    monkeypatch.delenv("SENTINEL_TRUSTED_PROXIES")
+    assert load_settings(tmp_path).trusted_proxies == ()  # none by default
