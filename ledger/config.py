@@ -49,8 +49,10 @@ class Settings:
     reminder_config: dict = field(default_factory=dict)  # [reminders]; see ledger/remind.py
     scoring_config: dict = field(default_factory=dict)  # [scoring]: overrides of data/reference/scoring.toml
     users_file: str | None = None
-    lockout_attempts: int = 5
+    lockout_attempts: int = 5  # per account; the lock lasts lockout_first_minutes, doubling up to lockout_minutes
     lockout_minutes: int = 15
+    lockout_first_minutes: int = 1
+    lockout_address_attempts: int = 20  # per client address, across every name it tries
     session_hours: int = 8
     closed_network: bool = False
     trusted_header: str | None = None
@@ -67,7 +69,8 @@ class Settings:
         return self.data_dir / "snapshots"
 
 
-_AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "session_hours", "closed_network", "trusted_header")
+_AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "lockout_first_minutes", "lockout_address_attempts",
+              "session_hours", "closed_network", "trusted_header")
 
 
 def _config_file() -> Path:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from ledger import access, audit
 from ledger.config import REPO_ROOT, load_settings
@@ -229,3 +231,117 @@ def test_trusted_proxies_come_from_the_file_or_the_environment_and_must_be_addre
     monkeypatch.delenv("SENTINEL_CONFIG")
     monkeypatch.delenv("SENTINEL_TRUSTED_PROXIES")
     assert load_settings(tmp_path).trusted_proxies == ()  # none by default
+
+
+class CountingHasher(PasswordHasher):
+    """The real Argon2 hasher, counting the passwords it checks (the cost a guess is meant to pay)."""
+
+    def __init__(self):
+        super().__init__()
+        self.checked, self.started = [], threading.Semaphore(0)
+
+    def verify(self, hash, password):
+        self.checked.append(password)
+        self.started.release()
+        return super().verify(hash, password)
+
+
+@pytest.fixture
+def hasher(monkeypatch):
+    counting = CountingHasher()
+    monkeypatch.setattr(access, "_hasher", counting)
+    return counting
+
+
+def in_parallel(*attempts):
+    """Run the callables together (released at once by a barrier); their results in order."""
+    barrier, results = threading.Barrier(len(attempts)), [None] * len(attempts)
+
+    def run(i, attempt):
+        barrier.wait()
+        results[i] = attempt()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_fifty_parallel_sign_ins_check_at_most_the_limits_passwords(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+    results = in_parallel(*[lambda i=i: guard.sign_in("chen", f"guess {i}", now, address="198.51.100.7")
+                            for i in range(50)])
+    assert len(hasher.checked) <= settings.lockout_attempts == 5
+    assert all(r.user is None for r in results) and sum(r.reason == "locked" for r in results) >= 45
+
+
+def test_eleven_wrong_and_one_right_sent_together_do_not_sign_in(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+
+    def right_one_among_them():
+        for _ in range(settings.lockout_attempts):  # sent with the others, checked after five of them
+            hasher.started.acquire()
+        return guard.sign_in("chen", "correct horse 1", now, address="198.51.100.7")
+
+    results = in_parallel(*[lambda i=i: guard.sign_in("chen", f"wrong {i}", now, address=f"198.51.100.{i}")
+                            for i in range(11)], right_one_among_them)
+    assert all(r.user is None for r in results)
+    assert results[-1].reason == "locked" and "correct horse 1" not in hasher.checked
+    assert len(hasher.checked) == settings.lockout_attempts
+    # once the first lock is over (a minute), the right password works, and starts the count afresh
+    later = now + timedelta(minutes=settings.lockout_first_minutes, seconds=1)
+    assert guard.sign_in("chen", "correct horse 1", later, address="198.51.100.7").user.username == "chen"
+    assert guard.sign_in("chen", "wrong again", later).reason == "bad_credentials"
+
+
+def test_a_stranger_locks_an_account_briefly_and_each_next_lock_is_longer(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now, locks = now_shanghai(), []
+    for _ in range(6):
+        for attempt in range(settings.lockout_attempts):
+            result = guard.sign_in("li", "guess", now, address=f"203.0.113.{len(locks) * 10 + attempt}")
+        assert result.reason == "locked"
+        locks.append(result.locked_until - now)
+        assert guard.sign_in("li", "correct horse 2", now + locks[-1] - timedelta(seconds=1)).reason == "locked"
+        now = result.locked_until
+    assert [lock.total_seconds() / 60 for lock in locks] == [1, 2, 4, 8, 15, 15]
+    assert guard.sign_in("li", "correct horse 2", now).user is not None  # the owner, once it ends
+
+
+def test_spraying_many_names_from_one_address_is_locked_and_other_addresses_are_not(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+    results = [guard.sign_in(f"user{i}", "Passw0rd!", now, address="192.0.2.66") for i in range(30)]
+    budget = settings.lockout_address_attempts
+    assert budget == 20 and len(hasher.checked) == budget
+    assert [r.reason for r in results[budget - 1:]] == ["address_locked"] * (30 - budget + 1)
+    assert results[budget].locked_until == now + timedelta(minutes=settings.lockout_first_minutes)
+    # the same address is refused even for a real account with its password, unchecked
+    assert guard.sign_in("chen", "correct horse 1", now, address="192.0.2.66").reason == "address_locked"
+    assert len(hasher.checked) == budget
+    # a colleague elsewhere signs in; the address may try again once its lock is over
+    assert guard.sign_in("chen", "correct horse 1", now, address="192.0.2.10").user is not None
+    later = now + timedelta(minutes=settings.lockout_first_minutes, seconds=1)
+    assert guard.sign_in("chen", "correct horse 1", later, address="192.0.2.66").user is not None
+
+
+def test_names_that_are_no_account_cost_bounded_storage(tmp_path):
+    from ledger import lockout
+
+    settings = load_settings(tmp_path)
+    now = now_shanghai()
+    with lockout.held(settings) as book:
+        for i in range(3 * lockout.MAX_ENTRIES):
+            book.fail(now + timedelta(milliseconds=i), f"nobody-{i}", False, f"2001:db8::{i:x}")
+    stored = json.loads(lockout.failures_file(settings).read_text(encoding="utf-8"))
+    assert len(stored["unknown"]) == lockout.MAX_ENTRIES and len(stored["addresses"]) == lockout.MAX_ENTRIES
+    assert f"nobody-{3 * lockout.MAX_ENTRIES - 1}" in stored["unknown"] and "nobody-0" not in stored["unknown"]
+    assert lockout.failures_file(settings).stat().st_size < 1_000_000

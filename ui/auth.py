@@ -87,12 +87,13 @@ def sign_in_form(lang: str) -> None:
         st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
     if not submitted:
         return
-    result = guard.sign_in(username, password)
     client = client_ip()
+    result = guard.sign_in(username, password, address=client)
     if result.user is None:
-        event = "locked_out" if result.reason == "locked" else "sign_in_failed"
-        audit.record(settings, event, username.strip(), ip=client)
-        message = (t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")) if result.reason == "locked"
+        locked = result.reason in ("locked", "address_locked")
+        audit.record(settings, "locked_out" if locked else "sign_in_failed", username.strip(), ip=client,
+                     **({"reason": result.reason} if locked else {}))
+        message = (t(f"auth.{result.reason}", lang, until=result.locked_until.strftime("%H:%M")) if locked
                    else t("auth.bad_credentials", lang))
         st.error(message, icon=":material/lock:")
         return
