@@ -27,7 +27,7 @@ demo: install
 
 ## Start the dashboard on http://localhost:$(PORT)
 run: demo
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	FORWARDED_ALLOW_IPS= $(BIN)/python -m streamlit run app.py --server.port $(PORT)  # X-Forwarded-For: docs/operations.md
 
 ## The command room's wall screen: starts the app if needed, opens ?mode=wall full screen (SCALE=2 on a 4K screen)
 SCALE ?= 1

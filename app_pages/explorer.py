@@ -103,7 +103,11 @@ else:
                      query_params={"new": item["item_id"]})
     shown = export.readable_frame(rows.slice(selected[0], 1), lang).row(0, named=True)
     fields_column, history_column = st.columns([2, 1], gap="large")
-    fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): list(shown.values())}),
+    # one column of values of every type (text, numbers, times): shown as text, so Polars does
+    # not refuse a column mixing them
+    values = ["—" if value is None else str(value) for value in shown.values()]
+    fields_column.dataframe(pl.DataFrame({t("col.field", lang): list(shown), t("col.value", lang): values},
+                                         schema={t("col.field", lang): pl.String, t("col.value", lang): pl.String}),
                             hide_index=True, width="stretch", height=38 + 35 * 14)
     history_column.markdown(f"**{t('explorer.history', lang)}**")
     history_column.dataframe(item_timeline(item, ctx.scope, lang), hide_index=True, width="stretch")

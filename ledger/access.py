@@ -27,9 +27,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from . import lockout
 from .config import REPO_ROOT, Settings
 from .geo import unit_by_code
-from .store import now_shanghai, write_json_durably
+from .store import now_shanghai
 
 _hasher = PasswordHasher()
 
@@ -155,63 +156,56 @@ def new_wall_token() -> tuple[str, str]:
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
-    reason: str = ""  # "bad_credentials" or "locked"; empty on success
+    reason: str = ""  # "bad_credentials", "locked" (the account) or "address_locked"; empty on success
     locked_until: datetime | None = None
 
 
-class SignInGuard:
-    """Checks passwords and locks a username out after repeated failures.
+_dummy_hash: list[str] = []  # checked against for names that are no account, made once
 
-    Failures are kept in `data/auth/failures.json` so that restarting the server does not reset
-    a lock-out. A locked username is refused even with the right password until the lock ends.
-    """
+
+class SignInGuard:
+    """Checks passwords within the limits of ledger.lockout: per account and per client address,
+    with locks that grow, kept across restarts. A locked account or address is refused even with
+    the right password, and its password is not checked at all."""
 
     def __init__(self, settings: Settings, directory: Directory):
         self.settings = settings
         self.directory = directory
-        self.state_file = settings.data_dir / "auth" / "failures.json"
 
-    def _failures(self) -> dict[str, list[str]]:
-        try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return {}
-
-    def _recent(self, username: str, now: datetime) -> list[datetime]:
-        window = timedelta(minutes=self.settings.lockout_minutes)
-        return [t for t in map(datetime.fromisoformat, self._failures().get(username, [])) if now - t < window]
-
-    def locked_until(self, username: str, now: datetime | None = None) -> datetime | None:
+    def sign_in(self, username: str, password: str, now: datetime | None = None,
+                address: str | None = None) -> SignInResult:
+        """`address` is the browser's (client_address; None: this machine)."""
         now = now or now_shanghai()
-        recent = self._recent(username, now)
-        if len(recent) >= self.settings.lockout_attempts:
-            return max(recent) + timedelta(minutes=self.settings.lockout_minutes)
-        return None
-
-    def sign_in(self, username: str, password: str, now: datetime | None = None) -> SignInResult:
-        now = now or now_shanghai()
-        username = username.strip()
-        locked = self.locked_until(username, now)
-        if locked:
-            return SignInResult(None, "locked", locked)
+        username = username.strip()[:64]
         entry = self.directory.users.get(username)
-        try:
-            ok = entry is not None and _hasher.verify(entry[1], password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok:
-            if entry is None:  # spend the same time as a real check, so usernames cannot be probed
-                _hasher.hash(password or "x")
-            failures = self._failures()
-            failures[username] = [t.isoformat() for t in self._recent(username, now)] + [now.isoformat()]
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            write_json_durably(self.state_file, failures)
-            locked = self.locked_until(username, now)
-            return SignInResult(None, "locked" if locked else "bad_credentials", locked)
-        failures = self._failures()
-        if failures.pop(username, None) is not None:
-            write_json_durably(self.state_file, failures)
-        return SignInResult(entry[0])
+        known = entry is not None
+        with lockout.held(self.settings) as book:
+            lock = book.locked(now, username, known, address)
+            if lock is None:  # counted before the check, so parallel attempts see each other
+                reserved_lock = book.fail(now, username, known, address)
+        if lock is not None:
+            return SignInResult(None, lock.reason, lock.until)
+        if _password_matches(entry[1] if known else None, password):
+            with lockout.held(self.settings) as book:
+                book.succeeded(now, username, known, address)
+            return SignInResult(entry[0])
+        if reserved_lock is not None:
+            return SignInResult(None, reserved_lock.reason, reserved_lock.until)
+        return SignInResult(None, "bad_credentials")
+
+
+def _password_matches(stored_hash: str | None, password: str) -> bool:
+    """One Argon2 check either way: a name that is no account costs the same time as one that
+    is, so names cannot be probed by timing."""
+    known = stored_hash is not None
+    if not known:
+        if not _dummy_hash:
+            _dummy_hash.append(_hasher.hash(secrets.token_urlsafe(16)))
+        stored_hash = _dummy_hash[0]
+    try:
+        return _hasher.verify(stored_hash, password) and known
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 # ---- running without a users file -------------------------------------------------------------
@@ -225,6 +219,53 @@ def is_demo_ledger(settings: Settings) -> bool:
     recorded on it (verifications tried out on the demo, assignments) keep it a demo."""
     metas = (json.loads(b.read_text(encoding="utf-8")) for b in settings.journal_dir.glob("*/batch.json"))
     return all(meta.get("source") == "demo" for meta in metas if meta.get("kind") == "items")
+
+
+def _ip(text: str | None):
+    """`text` as an address (IPv4-mapped IPv6 as its IPv4 form; `host:port` and `[v6]:port` as
+    the host), or None when it is no address."""
+    text = (text or "").strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":")[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return ip.ipv4_mapped if getattr(ip, "ipv4_mapped", None) else ip
+
+
+def trusted_networks(settings: Settings) -> tuple:
+    """The `trusted_proxies` setting as networks (a single address is a network of one)."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in settings.trusted_proxies)
+
+
+UNKNOWN_ADDRESS = "unknown"  # a forwarded address that is no address: never this machine
+# The environment Streamlit is started with: uvicorn then leaves X-Forwarded-For to client_address.
+SERVER_ENV = {"FORWARDED_ALLOW_IPS": ""}
+
+
+def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple) -> str | None:
+    """The browser's address, for the demo's local-only check, the audit log and the sign-in
+    limits alike. `peer` is the connection's own address (None: this machine, as Streamlit
+    reports it); `forwarded_for` the X-Forwarded-For header; `proxies` trusted_networks().
+
+    X-Forwarded-For is read only when the peer is a trusted proxy, since anyone else can write
+    it. Each proxy appends the address it was reached from, so the entries are read from the
+    right, past those of trusted proxies, to the first one that is not: what is left of it was
+    written by the browser and proves nothing. Loopback is no proxy unless it is listed."""
+    peer_ip = _ip(peer) if peer is not None else ipaddress.ip_address("127.0.0.1")
+    if peer_ip is None or not forwarded_for or not any(peer_ip in net for net in proxies):
+        return peer
+    entries = [entry for entry in forwarded_for.split(",") if entry.strip()]
+    for entry in reversed(entries):
+        ip = _ip(entry)
+        if ip is None:
+            return UNKNOWN_ADDRESS
+        if not any(ip in net for net in proxies):
+            return str(ip)
+    return str(_ip(entries[0])) if entries else peer  # every hop a trusted proxy: the first one
 
 
 def is_loopback(address: str | None) -> bool:

@@ -7,6 +7,7 @@ value without editing anything.
 from __future__ import annotations
 
 import csv
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -49,11 +50,16 @@ class Settings:
     reminder_config: dict = field(default_factory=dict)  # [reminders]; see ledger/remind.py
     scoring_config: dict = field(default_factory=dict)  # [scoring]: overrides of data/reference/scoring.toml
     users_file: str | None = None
-    lockout_attempts: int = 5
+    lockout_attempts: int = 5  # per account; the lock lasts lockout_first_minutes, doubling up to lockout_minutes
     lockout_minutes: int = 15
+    lockout_first_minutes: int = 1
+    lockout_address_attempts: int = 20  # per client address, across every name it tries
     session_hours: int = 8
     closed_network: bool = False
     trusted_header: str | None = None
+    # reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the browser; none by
+    # default, and loopback is no proxy unless listed (ledger.access.client_address)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def journal_dir(self) -> Path:
@@ -64,7 +70,8 @@ class Settings:
         return self.data_dir / "snapshots"
 
 
-_AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "session_hours", "closed_network", "trusted_header")
+_AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "lockout_first_minutes", "lockout_address_attempts",
+              "session_hours", "closed_network", "trusted_header")
 
 
 def _config_file() -> Path:
@@ -80,6 +87,15 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     if not resolved.is_absolute():
         resolved = Path.cwd() / resolved
     env_days = os.environ.get("SENTINEL_SNAPSHOT_RETENTION_DAYS")
+    auth = file_values.get("auth", {})
+    env_proxies = os.environ.get("SENTINEL_TRUSTED_PROXIES")
+    proxies = tuple(p.strip() for p in env_proxies.split(",") if p.strip()) if env_proxies is not None else \
+        tuple(auth.get("trusted_proxies", ()))
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(f"{path}: [auth] trusted_proxies: {proxy!r} is not an address or CIDR range") from None
     bands = file_values.get("verification", {})
     if float(bands.get("green_pct", 95.0)) < float(bands.get("amber_pct", 85.0)):
         raise ValueError(f"{path}: [verification] green_pct must not be below amber_pct")
@@ -101,5 +117,6 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
            if f"wall_{key}" in Settings.__dataclass_fields__},
         **{f"events_{key}": int(value) for key, value in file_values.get("events", {}).items()
            if f"events_{key}" in Settings.__dataclass_fields__},
-        **{key: value for key, value in file_values.get("auth", {}).items() if key in _AUTH_KEYS},
+        **{key: value for key, value in auth.items() if key in _AUTH_KEYS},
+        trusted_proxies=proxies,
     )

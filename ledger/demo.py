@@ -703,6 +703,9 @@ def _block(world: _World, calendar: _Calendar, seed: int, number: int) -> pa.Tab
         "is_collective": pa.array(kind == COLLECTIVE),
         "proactive": pa.array(proactive),
         **_workflow(rng, world, calendar, kind, firms.unit, firms.county, crowd.grade, captured),
+        # every demo item has its unit (no 属地待定) and nothing set aside at ingest
+        "place_reason": pa.nulls(BLOCK_ROWS, pa.string()),
+        "warnings": pa.array([[]] * BLOCK_ROWS, pa.list_(pa.string())),
     }
     for name in ("place_reason", "warnings"):  # the demo's places are all known and its rows clean
         columns.setdefault(name, pa.nulls(BLOCK_ROWS, ITEMS_SCHEMA.field(name).type))

@@ -94,10 +94,11 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
 
     `units` are the units the reporter may report for (None: any, e.g. the command line);
     `source` is recorded with the journal batch ("demo" for the demo's events); `event_id` is for
-    the demo, which needs ids that follow from its seed.
+    the demo, which needs ids that follow from its seed. Without `at` the report is stamped with
+    the time the lock was taken (see add_report).
     """
-    at = at or now_shanghai()
     with exclusive_lock(_lock_file(settings)):
+        at = at or now_shanghai()
         known = {row["event_id"] for row in _journal_reports(settings)}
         event_id = event_id or _new_event_id(at, known)
         if event_id in known:
@@ -108,9 +109,12 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
 
 def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at: datetime | None = None,
                units: frozenset[str] | None = None, source: str = "events") -> str:
-    """File a follow-up or closing report on an existing event; return the event id."""
-    at = at or now_shanghai()
+    """File a follow-up or closing report on an existing event; return the event id.
+
+    Without `at` the report is stamped once the lock is held: stamped before it, of two officers
+    filing at once the one who waited would carry a time earlier than the report just filed."""
     with exclusive_lock(_lock_file(settings)):
+        at = at or now_shanghai()
         earlier = event_reports(settings, event_id)
         if not earlier:
             raise EventError(f"找不到事件 {event_id}，请核对事件编号。", f"no event {event_id}; check the id")

@@ -243,6 +243,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.bad_credentials": ("用户名或密码不正确。", "Wrong user name or password."),
     "auth.locked": ("连续输错次数过多，该账号已锁定至 {until}，请稍后再试或联系管理员。",
                     "Too many wrong attempts: this account is locked until {until}. Try later or ask the administrator."),
+    "auth.address_locked": ("此地址登录失败次数过多，已暂停登录至 {until}，请稍后再试或联系管理员。",
+                            "Too many failed sign-ins from this address: sign-in is paused until {until}. Try later or ask the administrator."),
     "auth.expired": ("登录已过期，请重新登录。", "Your session has expired; please sign in again."),
     "auth.bad_token": ("大屏令牌无效或已被撤销，请联系管理员重新生成。", "This wall-screen token is invalid or revoked; ask the administrator for a new one."),
     "auth.refuse_real_ledger": (

@@ -104,6 +104,16 @@ def _hashable(value):
     return value
 
 
+@dataclass
+class _Connection:
+    """A snapshot's DuckDB connection and how many queries are reading it right now; `retired`
+    once it is no longer among the newest two, then closed by whoever is its last reader."""
+
+    con: duckdb.DuckDBPyConnection
+    readers: int = 0
+    retired: bool = False
+
+
 class Door:
     """Connections to snapshots of one data directory, and the result cache."""
 
@@ -111,7 +121,7 @@ class Door:
         self.settings = settings
         self.cache_entries = cache_entries  # 0: no result cache (benchmarks measure the queries)
         self._lock = threading.Lock()
-        self._connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
+        self._connections: OrderedDict[str, _Connection] = OrderedDict()
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
 
@@ -122,45 +132,67 @@ class Door:
             snapshot_id = pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             raise NoSnapshot() from None
-        if snapshot_id not in self._snapshots:
+        with self._lock:
+            opened = self._snapshots.get(snapshot_id)
+        if opened is None:
             try:
-                self._snapshots[snapshot_id] = open_snapshot(self.settings, snapshot_id)
+                opened = open_snapshot(self.settings, snapshot_id)
             except StoreError:
                 raise NoSnapshot() from None
-            while len(self._snapshots) > 2:  # a server runs for months; remember only recent ones
-                self._snapshots.popitem(last=False)
-        return self._snapshots[snapshot_id]
+            with self._lock:
+                self._snapshots[snapshot_id] = opened
+                while len(self._snapshots) > 2:  # a server runs for months; remember only recent ones
+                    self._snapshots.popitem(last=False)
+        return opened
 
-    def _connection(self, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    def _open(self, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+        """A new connection whose views are `snapshot`'s tables, scoped by per-cursor variables."""
+        con = duckdb.connect()
+        con.execute("set memory_limit = $limit", {"limit": self.settings.duckdb_memory_limit})
+        con.read_parquet(str(snapshot.table("items"))).filter(_SCOPE_FILTER).create_view("items")
+        for name in _REFERENCE_VIEWS:
+            con.read_parquet(str(snapshot.table(name))).create_view(name)
+        # The places the caller may see, for queries that list every unit or county even
+        # where nothing happened (a zero is still information about that place).
+        for name in _SCOPED_PLACES:
+            con.read_parquet(str(snapshot.table(name))).filter(_SCOPE_FILTER).create_view(f"{name}_in_scope")
+        # Change history carries no unit of its own: it is visible for the items in scope.
+        # Snapshots built before the history existed have none: an empty history, not an error.
+        history_rows = (con.read_parquet(str(snapshot.table("verifications")))
+                        if "verifications" in snapshot.manifest["tables"] else con.sql(_NO_HISTORY))
+        history_rows.filter("item_id in (select item_id from items)").create_view("verifications")
+        # Staged event reports repeat their event's unit, so they are scoped like items;
+        # snapshots built before events existed have none: an empty table, not an error.
+        reports = (con.read_parquet(str(snapshot.table("event_reports")))
+                   if "event_reports" in snapshot.manifest["tables"]
+                   else con.from_arrow(EVENT_REPORTS_SCHEMA.empty_table()))
+        reports.filter(_SCOPE_FILTER).create_view("event_reports")
+        con.execute(query_file(SHARED_MACROS).text)
+        return con
+
+    def _acquire(self, snapshot: Snapshot) -> _Connection:
+        """`snapshot`'s connection with one more reader counted; give it back with `_release`."""
         with self._lock:
-            con = self._connections.get(snapshot.snapshot_id)
-            if con is None:
-                con = duckdb.connect()
-                con.execute("set memory_limit = $limit", {"limit": self.settings.duckdb_memory_limit})
-                con.read_parquet(str(snapshot.table("items"))).filter(_SCOPE_FILTER).create_view("items")
-                for name in _REFERENCE_VIEWS:
-                    con.read_parquet(str(snapshot.table(name))).create_view(name)
-                # The places the caller may see, for queries that list every unit or county even
-                # where nothing happened (a zero is still information about that place).
-                for name in _SCOPED_PLACES:
-                    con.read_parquet(str(snapshot.table(name))).filter(_SCOPE_FILTER).create_view(f"{name}_in_scope")
-                # Change history carries no unit of its own: it is visible for the items in scope.
-                # Snapshots built before the history existed have none: an empty history, not an error.
-                history_rows = (con.read_parquet(str(snapshot.table("verifications")))
-                                if "verifications" in snapshot.manifest["tables"] else con.sql(_NO_HISTORY))
-                history_rows.filter("item_id in (select item_id from items)").create_view("verifications")
-                # Staged event reports repeat their event's unit, so they are scoped like items;
-                # snapshots built before events existed have none: an empty table, not an error.
-                reports = (con.read_parquet(str(snapshot.table("event_reports")))
-                           if "event_reports" in snapshot.manifest["tables"]
-                           else con.from_arrow(EVENT_REPORTS_SCHEMA.empty_table()))
-                reports.filter(_SCOPE_FILTER).create_view("event_reports")
-                con.execute(query_file(SHARED_MACROS).text)
-                self._connections[snapshot.snapshot_id] = con
-                # Keep the previous snapshot's connection for readers still on it; close older ones.
+            held = self._connections.get(snapshot.snapshot_id)
+            if held is None:
+                held = _Connection(self._open(snapshot))
+                self._connections[snapshot.snapshot_id] = held
+                # Keep the previous snapshot's connection for readers still on it; retire older
+                # ones, each closed when its last reader is done (closing one under a reader's
+                # cursor raises ResourceInUseException in that reader).
                 while len(self._connections) > 2:
-                    self._connections.popitem(last=False)[1].close()
-            return con
+                    retired = self._connections.popitem(last=False)[1]
+                    retired.retired = True
+                    if retired.readers == 0:
+                        retired.con.close()
+            held.readers += 1
+            return held
+
+    def _release(self, held: _Connection) -> None:
+        with self._lock:
+            held.readers -= 1
+            if held.retired and held.readers == 0:
+                held.con.close()
 
     def q(self, name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
         """Run query `name` against the CURRENT snapshot within `scope`."""
@@ -177,13 +209,17 @@ class Door:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        cursor = self._connection(snapshot).cursor()
+        held = self._acquire(snapshot)
         try:
-            cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
-            cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
-            result = cursor.sql(query.text, params=params).pl()
+            cursor = held.con.cursor()
+            try:
+                cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
+                cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
+                result = cursor.sql(query.text, params=params).pl()
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            self._release(held)
         if not scope.personal:
             result = result.with_columns(pl.col(c).map_elements(mask, return_dtype=pl.String)
                                          for c in PERSONAL_TEXT_COLUMNS if c in result.columns)

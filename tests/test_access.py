@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from ledger import access, audit
 from ledger.config import REPO_ROOT, load_settings
@@ -174,3 +176,172 @@ def test_cli_manages_users_and_wall_tokens(tmp_path):
     finally:
         del os.environ["SENTINEL_USERS"]
     assert [e["event"] for e in audit.read(settings)].count("config_change") == 3
+
+
+NGINX_HERE = ("127.0.0.1",)
+
+
+@pytest.mark.parametrize("peer, forwarded, proxies, expected", [
+    # no proxies configured (the default): the header is never read, loopback included
+    ("203.0.113.9", "127.0.0.1", (), "203.0.113.9"),
+    (None, "203.0.113.9", (), None),
+    ("::ffff:127.0.0.1", "203.0.113.9", (), "::ffff:127.0.0.1"),
+    # nginx on this machine, listed: its header names the browser
+    (None, "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("127.0.0.1", "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("::ffff:127.0.0.1", "203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    # what the browser wrote itself is left of the proxy's entry and proves nothing
+    ("127.0.0.1", "127.0.0.1, 203.0.113.9", NGINX_HERE, "203.0.113.9"),
+    ("127.0.0.1", "127.0.0.1,127.0.0.1 , 198.51.100.7", NGINX_HERE, "198.51.100.7"),
+    # a chain of trusted proxies (a range): past them all to the first that is not one
+    ("10.0.0.2", "198.51.100.7, 10.0.0.5", ("10.0.0.0/8",), "198.51.100.7"),
+    ("10.0.0.2", "10.0.0.9, 10.0.0.5", ("10.0.0.0/8",), "10.0.0.9"),
+    ("10.0.0.2", "[2001:db8::1]:4431", ("10.0.0.0/8",), "2001:db8::1"),
+    ("10.0.0.2", "198.51.100.7:51234", ("10.0.0.0/8",), "198.51.100.7"),
+    # a peer that is no listed proxy: its header is ignored, whatever it says
+    ("192.0.2.1", "127.0.0.1", ("10.0.0.0/8",), "192.0.2.1"),
+    # a trusted proxy passing on something that is no address: unknown, never this machine
+    ("127.0.0.1", "localhost", NGINX_HERE, access.UNKNOWN_ADDRESS),
+    ("127.0.0.1", "", NGINX_HERE, "127.0.0.1"),
+])
+def test_x_forwarded_for_is_read_only_from_trusted_proxies(peer, forwarded, proxies, expected):
+    networks = access.trusted_networks(load_settings_with(proxies))
+    address = access.client_address(peer, forwarded, networks)
+    assert address == expected
+
+
+def load_settings_with(proxies):
+    from dataclasses import replace
+    return replace(load_settings(), trusted_proxies=tuple(proxies))
+
+
+def test_trusted_proxies_come_from_the_file_or_the_environment_and_must_be_addresses(tmp_path, monkeypatch):
+    config = tmp_path / "sentinel.toml"
+    config.write_text('[auth]\ntrusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n', encoding="utf-8")
+    monkeypatch.setenv("SENTINEL_CONFIG", str(config))
+    monkeypatch.delenv("SENTINEL_TRUSTED_PROXIES", raising=False)
+    assert load_settings(tmp_path).trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "192.168.5.1, ::1")
+    assert load_settings(tmp_path).trusted_proxies == ("192.168.5.1", "::1")
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "")
+    assert load_settings(tmp_path).trusted_proxies == ()
+    monkeypatch.setenv("SENTINEL_TRUSTED_PROXIES", "nginx.local")
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        load_settings(tmp_path)
+    monkeypatch.delenv("SENTINEL_CONFIG")
+    monkeypatch.delenv("SENTINEL_TRUSTED_PROXIES")
+    assert load_settings(tmp_path).trusted_proxies == ()  # none by default
+
+
+class CountingHasher(PasswordHasher):
+    """The real Argon2 hasher, counting the passwords it checks (the cost a guess is meant to pay)."""
+
+    def __init__(self):
+        super().__init__()
+        self.checked, self.started = [], threading.Semaphore(0)
+
+    def verify(self, hash, password):
+        self.checked.append(password)
+        self.started.release()
+        return super().verify(hash, password)
+
+
+@pytest.fixture
+def hasher(monkeypatch):
+    counting = CountingHasher()
+    monkeypatch.setattr(access, "_hasher", counting)
+    return counting
+
+
+def in_parallel(*attempts):
+    """Run the callables together (released at once by a barrier); their results in order."""
+    barrier, results = threading.Barrier(len(attempts)), [None] * len(attempts)
+
+    def run(i, attempt):
+        barrier.wait()
+        results[i] = attempt()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_fifty_parallel_sign_ins_check_at_most_the_limits_passwords(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+    results = in_parallel(*[lambda i=i: guard.sign_in("chen", f"guess {i}", now, address="198.51.100.7")
+                            for i in range(50)])
+    assert len(hasher.checked) <= settings.lockout_attempts == 5
+    assert all(r.user is None for r in results) and sum(r.reason == "locked" for r in results) >= 45
+
+
+def test_eleven_wrong_and_one_right_sent_together_do_not_sign_in(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+
+    def right_one_among_them():
+        for _ in range(settings.lockout_attempts):  # sent with the others, checked after five of them
+            hasher.started.acquire()
+        return guard.sign_in("chen", "correct horse 1", now, address="198.51.100.7")
+
+    results = in_parallel(*[lambda i=i: guard.sign_in("chen", f"wrong {i}", now, address=f"198.51.100.{i}")
+                            for i in range(11)], right_one_among_them)
+    assert all(r.user is None for r in results)
+    assert results[-1].reason == "locked" and "correct horse 1" not in hasher.checked
+    assert len(hasher.checked) == settings.lockout_attempts
+    # once the first lock is over (a minute), the right password works, and starts the count afresh
+    later = now + timedelta(minutes=settings.lockout_first_minutes, seconds=1)
+    assert guard.sign_in("chen", "correct horse 1", later, address="198.51.100.7").user.username == "chen"
+    assert guard.sign_in("chen", "wrong again", later).reason == "bad_credentials"
+
+
+def test_a_stranger_locks_an_account_briefly_and_each_next_lock_is_longer(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now, locks = now_shanghai(), []
+    for _ in range(6):
+        for attempt in range(settings.lockout_attempts):
+            result = guard.sign_in("li", "guess", now, address=f"203.0.113.{len(locks) * 10 + attempt}")
+        assert result.reason == "locked"
+        locks.append(result.locked_until - now)
+        assert guard.sign_in("li", "correct horse 2", now + locks[-1] - timedelta(seconds=1)).reason == "locked"
+        now = result.locked_until
+    assert [lock.total_seconds() / 60 for lock in locks] == [1, 2, 4, 8, 15, 15]
+    assert guard.sign_in("li", "correct horse 2", now).user is not None  # the owner, once it ends
+
+
+def test_spraying_many_names_from_one_address_is_locked_and_other_addresses_are_not(directory, hasher):
+    settings, users, _ = directory
+    guard = access.SignInGuard(settings, users)
+    now = now_shanghai()
+    results = [guard.sign_in(f"user{i}", "Passw0rd!", now, address="192.0.2.66") for i in range(30)]
+    budget = settings.lockout_address_attempts
+    assert budget == 20 and len(hasher.checked) == budget
+    assert [r.reason for r in results[budget - 1:]] == ["address_locked"] * (30 - budget + 1)
+    assert results[budget].locked_until == now + timedelta(minutes=settings.lockout_first_minutes)
+    # the same address is refused even for a real account with its password, unchecked
+    assert guard.sign_in("chen", "correct horse 1", now, address="192.0.2.66").reason == "address_locked"
+    assert len(hasher.checked) == budget
+    # a colleague elsewhere signs in; the address may try again once its lock is over
+    assert guard.sign_in("chen", "correct horse 1", now, address="192.0.2.10").user is not None
+    later = now + timedelta(minutes=settings.lockout_first_minutes, seconds=1)
+    assert guard.sign_in("chen", "correct horse 1", later, address="192.0.2.66").user is not None
+
+
+def test_names_that_are_no_account_cost_bounded_storage(tmp_path):
+    from ledger import lockout
+
+    settings = load_settings(tmp_path)
+    now = now_shanghai()
+    with lockout.held(settings) as book:
+        for i in range(3 * lockout.MAX_ENTRIES):
+            book.fail(now + timedelta(milliseconds=i), f"nobody-{i}", False, f"2001:db8::{i:x}")
+    stored = json.loads(lockout.failures_file(settings).read_text(encoding="utf-8"))
+    assert len(stored["unknown"]) == lockout.MAX_ENTRIES and len(stored["addresses"]) == lockout.MAX_ENTRIES
+    assert f"nobody-{3 * lockout.MAX_ENTRIES - 1}" in stored["unknown"] and "nobody-0" not in stored["unknown"]
+    assert lockout.failures_file(settings).stat().st_size < 1_000_000

@@ -142,6 +142,35 @@ def test_two_officers_closing_at_once_file_one_closing_report(ledger):
     assert [r["stage"] for r in event_reports(ledger, event_id)] == ["first", "closing"]
 
 
+def test_two_officers_filing_follow_ups_at_once_are_both_accepted_in_order(ledger):
+    """The report time is stamped under the lock: stamped before it, the officer who waited
+    carried a time earlier than the report just filed and was refused (4 rounds in 10)."""
+    item = disputes(ledger)[0]
+    event_id = open_event(ledger, first(item), unit_code=item["unit_code"], by="a",
+                          at=item["captured_at"] + timedelta(hours=1))
+    refusals = []
+
+    def follow_up(who: str, ready: threading.Barrier):
+        ready.wait()
+        try:
+            add_report(ledger, event_id, Report("followup", f"{who}：现场秩序平稳，正在协商。"), by=who)
+        except EventError as error:
+            refusals.append(str(error))
+
+    for _ in range(10):
+        ready = threading.Barrier(2)
+        threads = [threading.Thread(target=follow_up, args=(who, ready)) for who in ("甲", "乙")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert refusals == []
+    reports = event_reports(ledger, event_id)
+    assert len(reports) == 21
+    times = [r["reported_at"] for r in reports]
+    assert times == sorted(times)
+
+
 def test_split_item_ids_accepts_what_people_paste():
     assert split_item_ids("A1, A2，A3\nA4 ;A5") == ("A1", "A2", "A3", "A4", "A5")
 

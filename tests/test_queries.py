@@ -10,6 +10,7 @@ import pytest
 from ledger.config import load_settings
 from ledger.sqlfiles import LEDGER_SQL_DIR, parse_sql
 from queries import ALL, QUERY_DIR, Door, Filters, NoSnapshot, QueryError, Scope
+from queries.slices import SliceFilters
 from tests.helpers import build_demo
 
 SQL_FILES = sorted(QUERY_DIR.glob("*.sql")) + sorted(LEDGER_SQL_DIR.glob("*.sql"))
@@ -84,9 +85,11 @@ def test_scope_is_enforced_in_duckdb(door, now):
                      **Filters(f.since, f.until, units=("441900",)).params())
     assert widened.height == 0
     # A connection the door has not scoped sees no ledger rows at all.
-    raw = door._connection(door.snapshot()).cursor()
+    held = door._acquire(door.snapshot())
+    raw = held.con.cursor()
     assert raw.sql("select count(*) from items").fetchall() == [(0,)]
     raw.close()
+    door._release(held)
 
 
 def test_hostile_filter_text_is_only_data(door, now):
@@ -129,3 +132,68 @@ def test_door_follows_a_new_snapshot(tmp_path, now):
     after = door.q("overview_kpis", ALL, **params)
     assert door.snapshot().snapshot_id != first_id
     assert after["due_n"][0] > before["due_n"][0]
+
+
+def test_connections_close_only_after_their_last_reader_while_snapshots_swap(tmp_path, now):
+    """Eight readers while CURRENT moves among four snapshots every 0.1 s for 5 s: a connection
+    left behind is closed by its last reader, never under one (ResourceInUseException)."""
+    import os
+    import threading
+    import time
+
+    from ledger.store import build_snapshot
+
+    settings = build_demo(tmp_path, n_items=4000, seed=5)
+    snapshot_ids = [build_snapshot(settings, full=True).snapshot_id for _ in range(4)]
+    assert len(set(snapshot_ids)) == 4
+    door = Door(settings, cache_entries=0)  # every read goes to DuckDB
+    # the whole slice (about 0.1 s a read): long enough for CURRENT to move twice under a reader
+    params = {**Filters(date(2000, 1, 1), now.date()).params(), **SliceFilters(keyword="厂").params(), "now": now,
+              "sort": "captured_at", "descending": True, "limit": None, "offset": 0}
+    errors, reads, stop = [], [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                reads.append(door.q("ledger_slice", ALL, **params).height)
+            except Exception as error:  # noqa: BLE001 — any failure is what the test looks for
+                errors.append(repr(error))
+
+    readers = [threading.Thread(target=read) for _ in range(8)]
+    for reader in readers:
+        reader.start()
+    pointer = settings.snapshots_dir / "CURRENT"
+    deadline, swaps = time.monotonic() + 5, 0
+    while time.monotonic() < deadline:
+        temp = pointer.with_name(f".CURRENT.test{swaps}.tmp")
+        temp.write_text(snapshot_ids[swaps % 4] + "\n", encoding="utf-8")
+        os.replace(temp, pointer)
+        swaps += 1
+        time.sleep(0.1)
+    stop.set()
+    for reader in readers:
+        reader.join()
+    assert errors == []
+    assert swaps >= 40 and len(reads) > 20 and len(set(reads)) == 1
+    assert len(door._connections) <= 2
+    assert all(held.readers == 0 for held in door._connections.values())
+
+
+def test_a_connection_left_behind_stays_open_for_its_reader_and_closes_after_it(tmp_path):
+    import duckdb
+
+    from ledger.store import build_snapshot
+
+    settings = build_demo(tmp_path, n_items=300, seed=6)
+    first, second, third = (build_snapshot(settings, full=True) for _ in range(3))
+    door = Door(settings, cache_entries=0)
+    reading = door._acquire(first)  # a reader still on the first snapshot ...
+    for later in (second, third):  # ... while two newer ones open
+        door._release(door._acquire(later))
+    assert first.snapshot_id not in door._connections
+    cursor = reading.con.cursor()
+    assert cursor.sql("select count(*) from grades").fetchall()[0][0] > 0  # still open for it
+    cursor.close()
+    door._release(reading)
+    with pytest.raises(duckdb.ConnectionException):
+        reading.con.cursor()  # closed by its last reader

@@ -8,6 +8,7 @@ drawn twice as sharp. Without Chromium on the machine it prints the address to o
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,8 @@ def main() -> None:
     server = None
     if not healthy(base):
         server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                   "--server.port", str(args.port)], cwd=ROOT)
+                                   "--server.port", str(args.port)], cwd=ROOT,
+                                  env={**os.environ, "FORWARDED_ALLOW_IPS": ""})  # ledger.access.SERVER_ENV
         while not healthy(base):
             if server.poll() is not None:
                 sys.exit("Sentinel did not start; see the messages above")

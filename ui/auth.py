@@ -7,25 +7,44 @@ a sign-in form with lock-out. Every sign-in, failure and lock-out goes to the au
 """
 from __future__ import annotations
 
+import logging
+import os
 from datetime import timedelta
 
 import streamlit as st
 
 from ledger import audit
-from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, AccessError, SignInGuard, User, is_demo_ledger,
-                           is_loopback, load_directory)
+from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, UNKNOWN_ADDRESS, AccessError, SignInGuard, User,
+                           client_address, is_demo_ledger, is_loopback, load_directory, trusted_networks)
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.store import now_shanghai
 
 _SESSION_KEY = "_signed_in"
+log = logging.getLogger("sentinel")
+
+
+def _peer() -> str | None:
+    """The connection's own address; None for this machine (and in AppTest, which runs in-process
+    and has no connection).
+
+    Streamlit serves through uvicorn, which by itself replaces that address with X-Forwarded-For's
+    whenever the peer is among FORWARDED_ALLOW_IPS (loopback unless set). Sentinel starts it with
+    FORWARDED_ALLOW_IPS empty (SERVER_ENV: `make run`, docs/operations.md, the tests) and decides
+    itself, in client_address. Started otherwise, a request carrying the header has an address
+    nobody can vouch for: unknown, never this machine."""
+    address = st.context.ip_address
+    if st.context.headers.get("X-Forwarded-For") and os.environ.get("FORWARDED_ALLOW_IPS") != "":
+        log.warning("X-Forwarded-For received but FORWARDED_ALLOW_IPS is not empty: the browser's address "
+                    "is unknown (start Streamlit as docs/operations.md says)")
+        return UNKNOWN_ADDRESS
+    return address if isinstance(address, str) else None
 
 
 def client_ip() -> str | None:
-    """The browser's address as Streamlit sees it; None for this machine (and in AppTest, which
-    runs in-process and has no connection)."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    """The browser's address (None for this machine), read through trusted proxies only: the one
+    answer for the demo's local-only check, the audit log and the sign-in limits."""
+    return client_address(_peer(), st.context.headers.get("X-Forwarded-For"), trusted_networks(load_settings()))
 
 
 def _stop(message: str) -> None:
@@ -68,12 +87,13 @@ def sign_in_form(lang: str) -> None:
         st.button(t("auth.oidc", lang), on_click=st.login, icon=":material/badge:")
     if not submitted:
         return
-    result = guard.sign_in(username, password)
     client = client_ip()
+    result = guard.sign_in(username, password, address=client)
     if result.user is None:
-        event = "locked_out" if result.reason == "locked" else "sign_in_failed"
-        audit.record(settings, event, username.strip(), ip=client)
-        message = (t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")) if result.reason == "locked"
+        locked = result.reason in ("locked", "address_locked")
+        audit.record(settings, "locked_out" if locked else "sign_in_failed", username.strip(), ip=client,
+                     **({"reason": result.reason} if locked else {}))
+        message = (t(f"auth.{result.reason}", lang, until=result.locked_until.strftime("%H:%M")) if locked
                    else t("auth.bad_credentials", lang))
         st.error(message, icon=":material/lock:")
         return

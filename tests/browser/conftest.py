@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.access import SERVER_ENV
 from ledger.config import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,7 +48,7 @@ def start_server(data_dir: Path, log_path: Path, env: dict[str, str] | None = No
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, "SENTINEL_DATA_DIR": str(data_dir), **(env or {})}, stdout=log,
+        cwd=REPO_ROOT, env={**os.environ, **SERVER_ENV, "SENTINEL_DATA_DIR": str(data_dir), **(env or {})}, stdout=log,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
