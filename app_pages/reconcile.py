@@ -61,6 +61,7 @@ st.dataframe(view.select(
     pl.col("received_n").alias(t("rec.col.received", lang)),
     pl.col("on_time_n").alias(t("rec.col.on_time", lang)),
     pl.col("late_n").alias(t("rec.col.late", lang)),
+    pl.col("time_unknown_n").alias(t("rec.col.time_unknown", lang)),
     pl.col("open_n").alias(t("rec.col.open", lang)),
     pl.col("verified_pct").alias(t("rec.col.verified_pct", lang)),
     pl.col("found").alias(t("rec.col.found", lang)),
@@ -73,7 +74,7 @@ st.subheader(t("rec.compare", lang))
 if not user.role.verify:
     st.caption(t("rec.read_only", lang))
     st.stop()
-units = [code for code in view["unit_code"].to_list()]
+units = view["unit_code"].drop_nulls().to_list()  # 属地待定 has no unit to compare with
 unit = st.selectbox(t("app.units", lang), units, format_func=lambda c: geo.unit_name(c, lang), key="rec_unit")
 upload = st.file_uploader(t("rec.upload", lang), type=["xlsx", "xls", "ods", "csv", "json", "jsonl"], key="rec_file")
 if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":material/compare_arrows:"):

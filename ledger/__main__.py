@@ -17,8 +17,7 @@ from tqdm import tqdm
 
 from queries import ALL, Door, Scope
 
-from . import access, audit, demo, demo_events, events, geo, reconcile, remind, schema, scoring, verify
-from .assign import assign_new
+from . import access, assign, audit, demo, demo_events, events, geo, reconcile, remind, schema, scoring, verify
 from .config import Settings, load_settings
 from .export import FORMATS as EXPORT_FORMATS, export_snapshot
 from .ingest import FORMATS as INGEST_FORMATS, ReadError, ingest_files
@@ -243,9 +242,13 @@ def _print_notes(heading: str, lines: list[str], limit: int = 20) -> None:
 
 def _unit_code(name: str) -> str:
     """A reporting unit's code from its code, Chinese name, pinyin or English name."""
+    wanted = name.strip().lower()
+    for unit in geo.units():
+        if wanted in (unit.code, unit.name_zh, unit.short_zh, unit.pinyin, unit.name_en.lower()):
+            return unit.code
     found = gazetteer().resolve([name], whole_cell=True)
     if not found.unit_code or found.county_code:
-        raise CliError(f"“{name}”不是珠三角十个报送单位之一 (not a reporting unit; try 深圳, shenzhen or 440300)")
+        raise CliError(f"“{name}”不是广东省的报送单位之一 (not a reporting unit; try 深圳, shenzhen or 440300)")
     return found.unit_code
 
 
@@ -326,9 +329,33 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
-    changes = assign_new(settings, now_shanghai())
-    print(f"assigned {len(changes)} items")
-    if changes and not args.no_snapshot:
+    if args.pending:
+        _current(settings)
+        queue = assign.pending(settings)
+        if args.json:
+            print(json.dumps(queue.select("item_id", "captured_at", "title", "place_reason").to_dicts(),
+                             ensure_ascii=False, default=str))
+            return 0
+        print(f"属地待定 {queue.height} 条，待省级分派 (place to be determined, waiting for the province)")
+        for row in queue.iter_rows(named=True):
+            print(f"  {row['item_id']}  {row['captured_at']:%Y-%m-%d %H:%M}  {row['title']}  （{row['place_reason'] or '原因未记录'}）")
+        return 0
+    if args.item:
+        if not args.unit:
+            raise CliError("--item 须与 --unit 一起使用，例如 --unit 440500 (--item needs --unit)")
+        try:
+            change = assign.assign_place(settings, args.item, _unit_code(args.unit), args.county, by=args.by)
+        except assign.AssignmentError as error:
+            raise CliError(str(error)) from None
+        due = change.after["verify_due_at"]
+        print(f"{args.item}: assigned to {geo.unit_name(change.after['unit_code'])}"
+              f"{'·' + geo.county_by_code()[args.county].name_zh if args.county else ''}, verify by {due:%Y-%m-%d %H:%M}")
+    else:
+        changes = assign.assign_new(settings, now_shanghai())
+        print(f"assigned {len(changes)} items")
+        if not changes:
+            return 0
+    if not args.no_snapshot:
         print(f"snapshot {build_snapshot(settings).snapshot_id}")
     return 0
 
@@ -504,7 +531,7 @@ SUBCOMMANDS = {
     "export": (cmd_export, "write the current ledger's items as csv, xlsx or parquet in the export format"),
     "hazards": (cmd_hazards, "the hazard screen for one week: emerging risk areas with their evidence"),
     "hazards-eval": (cmd_hazards_eval, "inject synthetic outbreaks and report each method's detection, false alarms, delay"),
-    "assign": (cmd_assign, "assign open items that have no unit yet, with deadlines by grade and source"),
+    "assign": (cmd_assign, "assign open items to their units with deadlines by grade and source; list and assign 属地待定 items"),
     "verify": (cmd_verify, "record one item's verification (核实) as the unit's officer would on the page"),
     "reconcile": (cmd_reconcile, "compare a unit's own ledger export for a month with the province's, both ways"),
     "scores": (cmd_scores, "score and rank the units' information work for a month, quarter or year (考核排名)"),
@@ -565,7 +592,15 @@ def build_parser() -> Parser:
     evaluation.add_argument("--seed", type=int, default=1, help="random seed of the injections (default 1)")
     evaluation.add_argument("--as-of", type=_iso_date, default=None, help="end of the test year (default today)")
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
-    sub.choices["assign"].add_argument("--no-snapshot", action="store_true", help="journal only; build no snapshot")
+    assigning = sub.choices["assign"]
+    assigning.add_argument("--pending", action="store_true",
+                           help="list the items whose place is to be determined (属地待定): id, time, title, reason")
+    assigning.add_argument("--json", action="store_true", help="with --pending: print a JSON list")
+    assigning.add_argument("--item", metavar="ID", help="give this 属地待定 item its unit (with --unit)")
+    assigning.add_argument("--unit", help="with --item: the reporting unit, e.g. 汕头, shantou or 440500")
+    assigning.add_argument("--county", metavar="CODE", help="with --item: the county or town code, if known")
+    assigning.add_argument("--by", default=getpass.getuser(), help="with --item: who assigns (default: you)")
+    assigning.add_argument("--no-snapshot", action="store_true", help="journal only; build no snapshot")
     checked = sub.choices["verify"]
     checked.add_argument("item_id", help="the item's id (编号)")
     checked.add_argument("--result", type=_result_code, required=True, help="属实|部分属实|不实|重复 (or true|partly|false|duplicate)")

@@ -45,8 +45,13 @@ KINDS = ("collective", "complaint", "news", "policy")
 COLLECTIVE, COMPLAINT, NEWS, POLICY = range(len(KINDS))
 KIND_SHARES = (0.335, 0.30, 0.22, 0.145)
 
+# The delta is the busiest (Shenzhen, Dongguan and Guangzhou on top); the eastern, western and
+# northern cities together bring about a tenth of the items (11 of 111 here).
 UNIT_SHARES = {"440300": 24, "441900": 22, "440100": 18, "440600": 9, "441300": 6, "442000": 6,
-               "440606": 4, "440700": 4, "440400": 4, "441200": 3}
+               "440606": 4, "440700": 4, "440400": 4, "441200": 3,
+               "440500": 2, "445200": 1.2, "445100": 0.7, "441500": 0.5,  # 粤东
+               "440800": 1.5, "440900": 1, "441700": 0.6,  # 粤西
+               "441800": 1, "440200": 0.8, "441400": 0.8, "441600": 0.7, "445300": 0.4}  # 粤北
 
 # Where in a unit items come from: the factory and migrant-worker districts and towns weigh
 # more; a place not named here weighs 1. Keyed by unit, then the place's short name.
@@ -71,6 +76,12 @@ PLACE_WEIGHTS = {
 # Share of items for which only the city is known (a city-wide news item rarely names a district).
 CITY_ONLY = np.array([0.03, 0.06, 0.2, 0.3])  # by kind
 APPROXIMATE = 0.07  # of the other items, placed at a centroid exactly rather than on the spot
+# Complaints whose text names no place at all: accepted as 属地待定 and left for the province to
+# assign (ledger/assign.py), never given a unit by the demo.
+PLACE_UNKNOWN = 0.033  # of complaints: about 1% of all items
+PLACE_UNKNOWN_REASON = "标题和描述中未提到地点"
+# Old verifications copied from a ledger that recorded the result without its time (核实时间不详).
+TIME_UNKNOWN, TIME_UNKNOWN_BEFORE_DAYS = 0.05, 730  # of the items verified, captured that long before the end
 
 # ---- who the disputes are with ----------------------------------------------------------------
 
@@ -555,6 +566,7 @@ class _World:
     city_names: pa.Array  # for enterprise and union names: 东莞市, 佛山市顺德区
     city_short: pa.Array  # for titles: 东莞, 顺德
     unit_lonlat: np.ndarray
+    has_counties: np.ndarray  # per unit: the gazetteer lists its counties (else items are placed at city level)
     hmt_factory_units: np.ndarray  # positions of HMT_FACTORY_UNITS
     county_codes: pa.Array
     county_names: pa.Array
@@ -586,6 +598,8 @@ def _world() -> _World:
     unit_codes = [u.code for u in units]
     county_p = np.array([[PLACE_WEIGHTS.get(u.code, {}).get(c.short_zh, 1.0) if c.unit_code == u.code else 0.0
                           for c in counties] for u in units])
+    has_counties = county_p.sum(axis=1) > 0
+    county_p[~has_counties] = 1.0  # never drawn from (_firms places their items at city level)
     sections = tuple(s.code for s in reference.sections())
     tilt = np.array([[MANUFACTURING_TILT.get(u.code, 1.0) if s == "C" else 1.0 for s in sections] for u in units])
     section_p = _aligned(sections, SECTION_SHARES) * tilt
@@ -609,6 +623,7 @@ def _world() -> _World:
         county_names=pa.array([c.name_zh for c in counties]),
         county_short=pa.array([c.short_zh for c in counties]),
         county_lonlat=np.array([(c.lon, c.lat) for c in counties]),
+        has_counties=has_counties,
         county_p=county_p / county_p.sum(axis=1, keepdims=True),
         sections=sections,
         section_p=section_p / section_p.sum(axis=1, keepdims=True),
@@ -703,14 +718,19 @@ def _block(world: _World, calendar: _Calendar, seed: int, number: int) -> pa.Tab
         "is_collective": pa.array(kind == COLLECTIVE),
         "proactive": pa.array(proactive),
         **_workflow(rng, world, calendar, kind, firms.unit, firms.county, crowd.grade, captured),
-        # every demo item has its unit (no 属地待定) and nothing set aside at ingest
         "place_reason": pa.nulls(BLOCK_ROWS, pa.string()),
-        "warnings": pa.array([[]] * BLOCK_ROWS, pa.list_(pa.string())),
+        "warnings": pa.nulls(BLOCK_ROWS, pa.list_(pa.string())),
     }
-    for name in ("place_reason", "warnings"):  # the demo's places are all known and its rows clean
-        columns.setdefault(name, pa.nulls(BLOCK_ROWS, ITEMS_SCHEMA.field(name).type))
+    # Drawn from a child stream of their own, so that every other column stays as it was.
+    details = rng.spawn(1)[0]
+    columns = _without_place(details, world, columns, (kind == COMPLAINT) & (source != SOURCE.codes.index("proactive"))
+                             & (details.random(BLOCK_ROWS) < PLACE_UNKNOWN))
+    columns = _without_time(details, calendar, columns, captured)
     columns.update(_grade_reviews(columns["grade"], columns["captured_at"], calendar))
+    columns["updated_at"] = pc.max_element_wise(*(columns[name] for name in ("captured_at", "assigned_at", "verified_at",
+                                                                         "closed_at")), skip_nulls=True)
     return pa.Table.from_arrays([columns[name] for name in ITEMS_SCHEMA.names], schema=ITEMS_SCHEMA)
+
 
 
 def _grade_reviews(grades: pa.Array, captured: pa.Array, calendar: _Calendar) -> dict[str, pa.Array]:
@@ -726,6 +746,44 @@ def _grade_reviews(grades: pa.Array, captured: pa.Array, calendar: _Calendar) ->
     return {"grade_review": pa.array(review, pa.string()), "grade_review_note": pa.nulls(len(grade), pa.string()),
             "grade_reviewed_by": pa.array(np.where(confirmed, "省总工会应急处置分队", None), pa.string()),
             "grade_reviewed_at": pc.if_else(pa.array(confirmed), at, pa.scalar(None, pa.timestamp("us")))}
+
+
+def _without_place(rng: np.random.Generator, world: _World, columns: dict[str, pa.Array],
+                   chosen: np.ndarray) -> dict[str, pa.Array]:
+    """The `chosen` items as 属地待定: the place's names taken out of their texts, no unit, county or
+    point, and therefore not assigned, not due and not verified (the province assigns them)."""
+    rows = np.flatnonzero(chosen)
+    names = sorted({*world.city_names.to_pylist(), *world.city_short.to_pylist(), *world.county_names.to_pylist(),
+                    *world.county_short.to_pylist()}, key=len, reverse=True)
+
+    def placeless(text: str | None) -> str | None:
+        for name in names:
+            text = text.replace(name, "") if text else text
+        return text
+
+    out = dict(columns)
+    for name in ("title", "summary", "enterprise"):
+        values = columns[name].to_pylist()
+        for row in rows:
+            values[row] = placeless(values[row])
+        out[name] = pa.array(values, pa.string())
+    keep = pa.array(~chosen)
+    for name in ("unit_code", "county_code", "lon", "lat", "assigned_unit", "assigned_at", "verify_due_at",
+                 "verified_at", "verified_by", "verification_result", "verification_notes", "closed_at"):
+        out[name] = _null_unless(~chosen, columns[name])
+    out["status"] = pc.if_else(keep, columns["status"], "pending")
+    out["place_precision"] = pc.if_else(keep, columns["place_precision"], "unknown")
+    out["place_reason"] = pc.if_else(keep, columns["place_reason"], PLACE_UNKNOWN_REASON)
+    return out
+
+
+def _without_time(rng: np.random.Generator, calendar: _Calendar, columns: dict[str, pa.Array],
+                  captured: np.ndarray) -> dict[str, pa.Array]:
+    """A few old verifications keep their result but not their time (核实时间不详)."""
+    old = captured < calendar.limit - _us(86_400 * TIME_UNKNOWN_BEFORE_DAYS)
+    chosen = old & columns["verified_at"].is_valid().to_numpy(zero_copy_only=False) \
+        & (rng.random(len(captured)) < TIME_UNKNOWN)
+    return {**columns, "verified_at": _null_unless(~chosen, columns["verified_at"])}
 
 
 @dataclass(frozen=True)
@@ -755,7 +813,8 @@ class _Firms:
 def _firms(rng: np.random.Generator, world: _World, kind: np.ndarray) -> _Firms:
     n = len(kind)
     unit = rng.choice(len(world.unit_p), size=n, p=world.unit_p)
-    county = np.where(rng.random(n) < CITY_ONLY[kind], -1, _draw_given(rng, world.county_p, unit))
+    city_only = (rng.random(n) < CITY_ONLY[kind]) | ~world.has_counties[unit]
+    county = np.where(city_only, -1, _draw_given(rng, world.county_p, unit))
     section = _draw_given(rng, world.section_p, unit)
     division = _draw_given(rng, world.division_p, section)
     owner_p = np.array([_aligned(OWNERSHIP.codes, OWNERSHIP_SHARES[employer]) for employer in EMPLOYERS])

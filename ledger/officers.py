@@ -70,7 +70,7 @@ def unit_code_of(value: str, where: str) -> str:
     for code, unit in units.items():
         if value in (unit.name_zh, unit.name_zh.removesuffix("市"), unit.name_zh.removesuffix("区"), unit.name_en):
             return code
-    raise OfficersError(f"{where}：unit “{value}” 不是珠三角十个报送单位之一")
+    raise OfficersError(f"{where}：unit “{value}” 不是广东省的报送单位（21 个地级以上市和顺德区）之一")
 
 
 def parse_officers(text: str, source: str = "officers.toml") -> list[Officer]:

@@ -38,7 +38,7 @@ from .export import snapshot_items
 from .geo import unit_name
 from .ingest.pipeline import understood_rows
 from .ingest.dedupe import url_key
-from .schema import COLUMN_BY_NAME
+from .schema import COLUMN_BY_NAME, verification_time_unknown
 from .store import Snapshot, now_shanghai
 
 KINDS = {"only_province": ("仅省台账有", "Only in the province's ledger"),
@@ -136,7 +136,8 @@ def reconcile(snapshot: Snapshot, unit_code: str, month: str, unit_file: Path) -
                 ours, other = _shown(column, item[column]), _shown(column, row[column])
                 if ours != other:
                     add("differs", item["item_id"], item["title"], COLUMN_BY_NAME[column].zh, ours, other)
-        if item["verified_at"] is None or item["verified_at"] >= month_end:
+        # a result whose time was not given (核实时间不详) is verified: it is never "unverified"
+        if (item["verified_at"] or month_end) >= month_end and not verification_time_unknown(item):
             add("unverified", item["item_id"], item["title"])
     for row in theirs:
         if id(row) not in matched:

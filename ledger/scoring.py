@@ -33,6 +33,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from queries import SHARED_MACROS, query_file
+
 from . import geo
 from .config import REFERENCE_DIR, Settings
 from .i18n import t
@@ -77,6 +79,7 @@ class ScoringRules:
     late: tuple[tuple[float, float], ...]  # (up to hours late, credit), in order
     later: float  # credit when later than every step
     unverified: float  # credit of an item still unverified
+    time_unknown: float  # credit of an item verified with no time given (核实时间不详)
     fields: tuple[str, ...]  # fields of the verified record that count for completeness
     points_per_discrepancy: float
     bonus_per_item: float
@@ -109,11 +112,12 @@ def rules_from(overrides: dict) -> ScoringRules:
     rules = ScoringRules(
         weights={part: float(raw["weights"][part]) for part in PARTS},
         on_time=float(raw["timeliness"]["on_time"]), late=late, later=float(raw["timeliness"]["later"]),
-        unverified=float(raw["timeliness"]["unverified"]), fields=tuple(raw["completeness"]["fields"]),
+        unverified=float(raw["timeliness"]["unverified"]), time_unknown=float(raw["timeliness"]["time_unknown"]),
+        fields=tuple(raw["completeness"]["fields"]),
         points_per_discrepancy=float(raw["accuracy"]["points_per_discrepancy"]),
         bonus_per_item=float(raw["bonus"]["points_per_item"]), bonus_cap=float(raw["bonus"]["cap"]),
         commend_top=int(raw["commendation"]["top"]), commend_min_score=float(raw["commendation"]["min_score"]))
-    credits = [rules.on_time, rules.later, rules.unverified, *(credit for _, credit in late)]
+    credits = [rules.on_time, rules.later, rules.unverified, rules.time_unknown, *(credit for _, credit in late)]
     if not all(0 <= c <= 1 for c in credits):
         raise ScoringError("[scoring.timeliness] 的得分比例须在 0 到 1 之间")
     if [hours for hours, _ in late] != sorted(hours for hours, _ in late):
@@ -142,7 +146,7 @@ def describe(rules: ScoringRules, lang: str = "zh") -> list[str]:
         t("score.rule.items", lang),
         t("score.rule.weights", lang, full=f"{rules.full_marks:g}", **{p: f"{rules.weights[p]:g}" for p in PARTS}),
         t("score.rule.timeliness", lang, on_time=_share(rules.on_time), steps=steps, later=_share(rules.later),
-          unverified=_share(rules.unverified)),
+          unverified=_share(rules.unverified), time_unknown=_share(rules.time_unknown)),
         t("score.rule.completeness", lang, fields=fields),
         t("score.rule.accuracy", lang, points=f"{rules.points_per_discrepancy:g}"),
         t("score.rule.bonus", lang, points=f"{rules.bonus_per_item:g}", cap=f"{rules.bonus_cap:g}"),
@@ -169,23 +173,26 @@ class Ranking:
 
 
 def item_facts(snapshot: Snapshot, period: Period, units: list[str] | None = None) -> pl.DataFrame:
-    """The items due in `period` with the facts the score uses (ledger/sql/scoring_items.sql)."""
+    """The items due in `period` with the facts the score uses (ledger/sql/scoring_items.sql), read
+    with the query door's shared macros, so that "verified" means here what it means on the pages."""
     con = duckdb.connect()
     try:
+        con.read_parquet(str(snapshot.table("items"))).create_view("items")
+        con.execute(query_file(SHARED_MACROS).text)
         return con.sql(sql("scoring_items"), params={
-            "items_file": str(snapshot.table("items")), "since": period.first, "until": period.last,
-            "as_of": snapshot.created_at, "units": units}).pl()
+            "since": period.first, "until": period.last, "as_of": snapshot.created_at, "units": units}).pl()
     finally:
         con.close()
 
 
 def _timeliness_credit(rules: ScoringRules) -> pl.Expr:
     """Full credit on time; when late, the first step that covers the hours late, else `later`;
-    `unverified` for an item still unverified."""
+    `unverified` for an item still unverified; `time_unknown` for one verified with no time given."""
     late = pl.lit(rules.later)
     for hours, credit in reversed(rules.late):
         late = pl.when(pl.col("hours_late") <= hours).then(pl.lit(credit)).otherwise(late)
     return (pl.when(pl.col("timeliness") == "unverified").then(pl.lit(rules.unverified))
+            .when(pl.col("timeliness") == "time_unknown").then(pl.lit(rules.time_unknown))
             .when(pl.col("timeliness") == "on_time").then(pl.lit(rules.on_time))
             .otherwise(late))
 
@@ -229,6 +236,7 @@ def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, 
         on_time_n=(pl.col("timeliness") == "on_time").sum(),
         late_n=(pl.col("timeliness") == "late").sum(),
         unverified_n=(pl.col("timeliness") == "unverified").sum(),
+        time_unknown_n=(pl.col("timeliness") == "time_unknown").sum(),
         median_hours_late=pl.col("hours_late").median().round(1),
         max_hours_late=pl.col("hours_late").max().round(1),
         timeliness_rate=pl.col("timeliness_credit").mean(),
@@ -237,7 +245,8 @@ def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, 
     )
     frame = (_unit_frame(units).join(counted, on="unit_code", how="left")
              .join(_discrepancies(settings, period), on="unit_code", how="left")
-             .with_columns(pl.col("due_n", "on_time_n", "late_n", "unverified_n", "proactive_n", "discrepancies_n")
+             .with_columns(pl.col("due_n", "on_time_n", "late_n", "unverified_n", "time_unknown_n", "proactive_n",
+                                  "discrepancies_n")
                            .fill_null(0).cast(pl.Int64)))
     assessed = pl.col("due_n") > 0
     weights = rules.weights
@@ -280,6 +289,7 @@ def score(snapshot: Snapshot, settings: Settings, period: Period, units: list[st
 # ---- tables and exports ----------------------------------------------------------------------
 
 SHOWN = ("rank", "name", "due_n", "on_time_n", "late_n", "median_hours_late", "max_hours_late", "unverified_n",
+         "time_unknown_n",
          "timeliness_points", "completeness_pct", "completeness_points", "discrepancies_n", "accuracy_points",
          "proactive_n", "bonus_points", "total", "previous_total", "change", "commended")
 
@@ -335,7 +345,7 @@ def ranking_xlsx(ranking: Ranking, lang: str = "zh") -> bytes:
 
 
 def notice_title(period: Period) -> str:
-    return f"关于{period.label('zh')}珠三角各地市工会舆情信息工作考核情况的通报"
+    return f"关于{period.label('zh')}全省各地市工会舆情信息工作考核情况的通报"
 
 
 def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
@@ -354,7 +364,7 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
     properties.revision = 1
     heading = document.add_heading(notice_title(period), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph("珠三角各地级以上市总工会，顺德区总工会：")
+    document.add_paragraph("各地级以上市总工会，顺德区总工会：")
     assessed = ranking.frame.filter(pl.col("total").is_not_null())
     document.add_paragraph(
         f"　　为落实舆情信息核报工作要求，突出报送时效，省总工会依据舆情台账，对各单位{period.label('zh')}"

@@ -42,7 +42,7 @@ from .store import Batch, Journal, StoreError, current_snapshot, exclusive_lock,
 EDITABLE = ("status", "verified_at", "verified_by", "verification_result", "verification_notes", "duplicate_of",
             "enterprise", "ownership", "union_present", "participants_low", "participants_high", "grade",
             "disposition", "proactive", "closed_at")
-_LOCK_FILE = ".verify.lock"
+VERIFY_LOCK_FILE = ".verify.lock"  # held while a change to one item is checked and journalled
 
 
 class VerificationError(ValueError):
@@ -253,7 +253,7 @@ def save(settings: Settings, version: ItemVersion, verification: Verification, u
         raise VerificationError(problems)
     if verification.result == "duplicate":
         load_item(settings, change.after.get("duplicate_of") or item["duplicate_of"])  # raises if it is not in the ledger
-    with exclusive_lock(settings.journal_dir / _LOCK_FILE):
+    with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):
         others = _changes_since(settings, item["item_id"], version.seen_batch)
         if others:
             raise ConflictError(item["item_id"], others)

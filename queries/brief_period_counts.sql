@@ -1,7 +1,8 @@
 -- A brief's figures for its period beside the period before it (which may differ in length: a
 -- calendar month against the month before), in total (breakdown 'total', key null), per reporting
--- unit ('unit': every unit in scope, zeros included) and per industry section ('industry': those
--- with anything to count; key '?' for items without one). The period runs from $since to t, the
+-- unit ('unit': every unit in scope, zeros included, and key null for the items whose place is to
+-- be determined, 属地待定, when there are any) and per industry section ('industry': those with
+-- anything to count; key '?' for items without one). The period runs from $since to t, the
 -- earlier of $now and the end of $until; the previous one from $prev_since up to $since.
 -- n / n_prev: collective disputes captured in the period / the previous one;
 -- participants_n / participants_prev_n: their participants (lower bound of the reported range);
@@ -25,12 +26,12 @@ marked as (
         coalesce(participants_low, 0) as participants,
         coalesce(grade in ('I', 'II'), false) as is_serious,
         verify_due_at < t and captured_at <= t
-            and (verified_at is null or verified_at > t) as is_overdue,
+            and not is_verified_by(verified_at, verification_result, t) as is_overdue,
         verify_due_at < start and captured_at <= start
-            and (verified_at is null or verified_at > start) as is_overdue_prev
+            and not is_verified_by(verified_at, verification_result, start) as is_overdue_prev
     from items, bounds
     -- disputes of either period, or items that may still have been unverified at its start
-    where captured_at >= prev_start or verified_at is null or verified_at > start
+    where captured_at >= prev_start or not is_verified_by(verified_at, verification_result, start)
 ),
 
 -- One empty row per unit in scope, so that every unit is listed even where nothing happened.
@@ -64,13 +65,17 @@ final as (
     select
         c.breakdown,
         c.key,
-        coalesce(u.name_zh, i.name_zh, case when c.breakdown = 'industry' then '未知行业' end) as name_zh,
-        coalesce(u.name_en, i.name_en, case when c.breakdown = 'industry' then 'Unknown industry' end) as name_en,
+        coalesce(u.name_zh, i.name_zh, case c.breakdown when 'industry' then '未知行业' when 'unit' then '属地待定' end)
+            as name_zh,
+        coalesce(u.name_en, i.name_en,
+                 case c.breakdown when 'industry' then 'Unknown industry' when 'unit' then 'Place to be determined' end)
+            as name_en,
         c.* exclude (breakdown, key)
     from counted as c
     left join units as u on c.breakdown = 'unit' and u.unit_code = c.key
     left join industries as i on c.breakdown = 'industry' and i.code = c.key
-    where c.breakdown <> 'industry' or c.n + c.n_prev + c.overdue_n + c.overdue_prev_n > 0
+    where c.breakdown = 'total' or (c.breakdown = 'unit' and c.key is not null)
+       or c.n + c.n_prev + c.overdue_n + c.overdue_prev_n > 0
     order by c.breakdown = 'total' desc, c.breakdown = 'unit' desc, u.sort_order, c.n desc, c.key
 )
 

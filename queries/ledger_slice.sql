@@ -9,6 +9,8 @@
 -- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
 -- $counties: county/town codes to keep, or null for all
+-- $place_precisions: place precision codes to keep (point, town, county, city, or unknown: 属地待定,
+--   the items without a unit), or null for all
 -- $sub_industries: industry division codes to keep, or null for all
 -- $ownerships: ownership codes to keep, or null for all
 -- $union_present: true / false to keep items with / without a union, or null for both
@@ -43,7 +45,7 @@ matching as (
             when 'verify_due_at' then epoch(verify_due_at)
             else epoch(captured_at)
         end as sort_key,
-        verify_due_at < as_of.t and (verified_at is null or verified_at > as_of.t) as overdue
+        verify_due_at < as_of.t and not is_verified_by(verified_at, verification_result, as_of.t) as overdue
     from items
     cross join as_of
     left join grades as g on g.grade = items.grade
@@ -51,6 +53,7 @@ matching as (
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
       and ($counties is null or list_contains($counties, county_code))
+      and ($place_precisions is null or list_contains($place_precisions, place_precision))
       and ($sub_industries is null or list_contains($sub_industries, sub_industry))
       and ($ownerships is null or list_contains($ownerships, ownership))
       and ($union_present is null or union_present = $union_present)
@@ -62,7 +65,8 @@ matching as (
       and ($sources is null or list_contains($sources, source))
       and ($statuses is null or list_contains($statuses, status))
       and (not $collective_only or is_collective)
-      and (not $overdue_only or (verify_due_at < as_of.t and (verified_at is null or verified_at > as_of.t)))
+      and (not $overdue_only
+           or (verify_due_at < as_of.t and not is_verified_by(verified_at, verification_result, as_of.t)))
       and (not $proactive_only or proactive)
       and ($keyword is null
            or contains(lower(concat_ws(' ', title, summary, enterprise)), lower($keyword)))

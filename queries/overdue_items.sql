@@ -17,7 +17,7 @@ overdue as (
     select items.item_id, items.captured_at, items.verify_due_at
     from items, as_of
     where verify_due_at between $since::timestamp and as_of.t
-      and (verified_at is null or verified_at > as_of.t)
+      and not is_verified_by(verified_at, verification_result, as_of.t)
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

@@ -16,3 +16,14 @@ create or replace macro active_disputes(since, until, now) as table
       and (captured_at >= since
            or occurred_on >= since
            or (updated_at >= since and updated_at <= as_of(now, until)));
+
+-- is_verified_by(verified_at, result, t): the item was verified by t. A result whose time was not
+--   given (核实时间不详: a result, no verified_at) counts as verified whatever t is, for the 100%
+--   goal and the reconciliation; it is never on time nor late (verified_at <= verify_due_at is
+--   null for it), and the figures show it apart (time_unknown).
+-- time_unknown(verified_at, result): verified, its time not given (schema.verification_time_unknown).
+create or replace macro is_verified_by(verified_at, result, t) as
+    coalesce(verified_at <= t, result is not null);
+
+create or replace macro time_unknown(verified_at, result) as
+    verified_at is null and result is not null;

@@ -14,6 +14,7 @@ SORTS = ("captured_at", "participants", "grade", "verify_due_at")
 @dataclass(frozen=True)
 class SliceFilters:
     counties: tuple[str, ...] = ()
+    place_precisions: tuple[str, ...] = ()  # PLACE_PRECISION codes; "unknown" is 属地待定
     sub_industries: tuple[str, ...] = ()
     ownerships: tuple[str, ...] = ()
     union_present: bool | None = None

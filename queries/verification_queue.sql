@@ -1,6 +1,8 @@
 -- The verification queue (待核实) of the caller's units: every item not yet verified, the most
 -- urgent first: overdue (most overdue first), then due within $soon_hours, then the rest by
 -- deadline; items not yet assigned come last (they get a deadline at the next assignment run).
+-- Items whose place is to be determined (属地待定, no unit) are not in a unit's queue: the province
+-- assigns them first (triage_queue).
 -- `state` is overdue | due_soon | new; the n_* columns count the whole queue by state.
 -- $units: reporting-unit codes to keep, or null for all
 -- $industries: industry section codes to keep, or null for all
@@ -19,6 +21,7 @@ with queue as (
     from items
     where verified_at is null
       and status in ('pending', 'verifying')
+      and unit_code is not null  -- 属地待定 waits for the province to assign it (ledger/assign.py)
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

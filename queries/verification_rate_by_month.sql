@@ -1,6 +1,8 @@
 -- The on-time verification rate by month of deadline, per reporting unit and for all units
 -- together (unit_code null), for the months of the window up to t (the earlier of $now and the
--- end of $until). Months with nothing due are absent.
+-- end of $until). Months with nothing due are absent. due_n: items due; on_time_n: verified by
+-- the deadline; time_unknown_n: verified with no time given (核实时间不详), neither on time nor late:
+-- rate_pct = on_time_n / (due_n - time_unknown_n), as in verification_rate_by_unit.
 -- $since: first day of the window (date)
 -- $until: last day of the window (date, inclusive)
 -- $units: reporting-unit codes to keep, or null for all
@@ -14,7 +16,8 @@ due as (
     select
         items.unit_code,
         date_trunc('month', verify_due_at)::date as month,
-        verified_at is not null and verified_at <= verify_due_at and verified_at <= as_of.t as in_time
+        coalesce(verified_at <= verify_due_at and verified_at <= as_of.t, false) as in_time,
+        time_unknown(verified_at, verification_result) as is_time_unknown
     from items, as_of
     where verify_due_at between $since::timestamp and as_of.t
       -- Deadlines fall days after capture, never 60: this bound lets DuckDB skip old row groups.
@@ -29,7 +32,9 @@ final as (
         month,
         count(*) as due_n,
         count(*) filter (where in_time) as on_time_n,
-        round(100.0 * count(*) filter (where in_time) / count(*), 1) as rate_pct
+        count(*) filter (where is_time_unknown) as time_unknown_n,
+        round(100.0 * count(*) filter (where in_time) / nullif(count(*) filter (where not is_time_unknown), 0), 1)
+            as rate_pct
     from due
     group by grouping sets ((unit_code, month), (month))
     order by month, unit_code nulls first

@@ -1,10 +1,17 @@
--- Verification within deadline per reporting unit, and for all of them together (the row whose
--- unit_code is null), over the items whose deadline fell in the window, as of t (the earlier of
--- $now and the end of $until). Every unit in scope gets a row, even with nothing due.
+-- Verification within deadline per reporting unit (level 'unit'), per region of the province
+-- (level 'region': 珠三角, 粤东, 粤西, 粤北, unit_code null; its name is geo.region_name) and for all
+-- of them together (level 'total', unit_code and region null: the first row; the units and then
+-- the regions follow in the union's order), over the items whose deadline fell in the window, as of
+-- t (the earlier of $now and the end of $until). Every unit in scope, and every region with a unit
+-- in scope, gets a row, even with nothing due.
 -- due_n: items due; on_time_n: verified by the deadline; late_n: verified after it (by t);
--- overdue_n: past the deadline and still not verified at t; rate_pct = on_time_n / due_n;
+-- time_unknown_n: verified with no time given (核实时间不详): counted verified, neither on time nor
+-- late, so the rate leaves them out: rate_pct = on_time_n / (due_n - time_unknown_n);
+-- overdue_n: past the deadline and still not verified at t;
 -- received_n: items captured in the window (by t), each to be verified by its unit;
 -- pending_n: items captured in the window, not yet verified at t (overdue or not);
+-- place_unknown_n: items captured in the window whose place is to be determined (属地待定: no unit
+-- yet, waiting for the province to assign them; counted in the total's received_n and pending_n);
 -- median_hours / p90_hours: hours from capture to verification, for items verified by t.
 -- $since: first day of the window (date)
 -- $until: last day of the window (date, inclusive)
@@ -19,7 +26,8 @@ in_window as (
     select
         items.unit_code,
         verify_due_at between $since::timestamp and as_of.t as is_due,
-        verified_at is not null and verified_at <= as_of.t as is_verified,
+        is_verified_by(verified_at, verification_result, as_of.t) as is_verified,
+        time_unknown(verified_at, verification_result) as is_time_unknown,
         verified_at <= verify_due_at as in_time,
         captured_at >= $since::timestamp and captured_at <= as_of.t as is_captured,
         date_diff('minute', captured_at, verified_at) / 60.0 as hours_to_verify
@@ -33,44 +41,68 @@ in_window as (
 ),
 
 scoped_units as (
-    select unit_code
+    select unit_code, region
     from units_in_scope
     where $units is null or list_contains($units, unit_code)
 ),
 
-counted as (
-    select
-        u.unit_code,
-        count(*) filter (where w.is_captured) as received_n,
-        count(*) filter (where w.is_due) as due_n,
-        count(*) filter (where w.is_due and w.is_verified and w.in_time) as on_time_n,
-        count(*) filter (where w.is_due and w.is_verified and not w.in_time) as late_n,
-        count(*) filter (where w.is_due and not w.is_verified) as overdue_n,
-        count(*) filter (where w.is_captured and not w.is_verified) as pending_n,
-        median(w.hours_to_verify) filter (where w.is_due and w.is_verified) as median_hours,
-        quantile_cont(w.hours_to_verify, 0.9) filter (where w.is_due and w.is_verified) as p90_hours
+-- Every unit in scope with its items, and the items without a unit (属地待定), which only the
+-- total counts.
+placed as (
+    select u.unit_code, u.region, w.* exclude (unit_code)
     from scoped_units as u
     left join in_window as w on w.unit_code = u.unit_code
-    group by grouping sets ((u.unit_code), ())
+    union all
+    select null, null, w.* exclude (unit_code)
+    from in_window as w
+    where w.unit_code is null
+),
+
+counted as (
+    select
+        case when grouping(unit_code) = 0 then 'unit' when grouping(region) = 0 then 'region' else 'total' end
+            as level,
+        unit_code,
+        region,
+        count(*) filter (where is_captured) as received_n,
+        count(*) filter (where is_due) as due_n,
+        count(*) filter (where is_due and is_verified and in_time) as on_time_n,
+        count(*) filter (where is_due and is_verified and not in_time) as late_n,
+        count(*) filter (where is_due and is_time_unknown) as time_unknown_n,
+        count(*) filter (where is_due and not is_verified) as overdue_n,
+        count(*) filter (where is_captured and not is_verified) as pending_n,
+        count(*) filter (where is_captured and unit_code is null) as place_unknown_n,
+        median(hours_to_verify) filter (where is_due and is_verified) as median_hours,
+        quantile_cont(hours_to_verify, 0.9) filter (where is_due and is_verified) as p90_hours
+    from placed
+    group by grouping sets ((unit_code, region), (region), ())
 ),
 
 final as (
     select
+        c.level,
         c.unit_code,
+        c.region,
         u.name_zh,
         u.name_en,
         c.received_n,
         c.due_n,
         c.on_time_n,
         c.late_n,
+        c.time_unknown_n,
         c.overdue_n,
         c.pending_n,
-        round(100.0 * c.on_time_n / nullif(c.due_n, 0), 1) as rate_pct,
+        c.place_unknown_n,
+        round(100.0 * c.on_time_n / nullif(c.due_n - c.time_unknown_n, 0), 1) as rate_pct,
         round(c.median_hours, 1) as median_hours,
         round(c.p90_hours, 1) as p90_hours
     from counted as c
-    left join units as u on u.unit_code = c.unit_code
-    order by c.unit_code is not null, u.sort_order
+    left join units as u on c.level = 'unit' and u.unit_code = c.unit_code
+    left join (select region, min(sort_order) as sort_order from units group by region) as r
+        on c.level = 'region' and r.region = c.region
+    -- the items without a unit make groups of their own under unit and region: the total has them
+    where c.level = 'total' or coalesce(c.unit_code, c.region) is not null
+    order by c.level = 'total' desc, c.level = 'unit' desc, u.sort_order, r.sort_order
 )
 
 select * from final

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import pytest
 
+from ledger import geo
 from ledger.reference import spring_festivals
 from queries import ALL, Door, Filters, Scope
 from queries.slices import SliceFilters
@@ -70,18 +71,31 @@ def test_items_without_coordinates_fall_back_to_their_county(door, now):
 def test_verification_rates_add_up_and_match_the_ledger(door, items, now):
     p = params(now)
     rates = door.q("verification_rate_by_unit", ALL, **p)
-    total = rates.filter(c("unit_code").is_null()).row(0, named=True)
-    units = rates.filter(c("unit_code").is_not_null())
-    assert units.height == 10
-    for key in ("due_n", "on_time_n", "late_n", "overdue_n", "pending_n"):
-        assert units[key].sum() == total[key], key
-    assert total["due_n"] == total["on_time_n"] + total["late_n"] + total["overdue_n"]
+    assert rates["level"][0] == "total"
+    total = rates.filter(level="total").row(0, named=True)
+    units = rates.filter(level="unit")
+    regions = rates.filter(level="region")
+    assert units["unit_code"].to_list() == [u.code for u in geo.units()]  # all 22, the delta's ten first
+    assert regions["region"].to_list() == list(geo.REGIONS) and regions["unit_code"].null_count() == 4
+    for key in ("due_n", "on_time_n", "late_n", "time_unknown_n", "overdue_n"):
+        assert units[key].sum() == total[key] == regions[key].sum(), key
+    for code in geo.REGIONS:
+        in_region = units.filter(region=code)
+        assert regions.filter(region=code)["due_n"][0] == in_region["due_n"].sum()
+    # 属地待定 has no unit: only the total counts it, among the items received and still pending
+    waiting = items.filter(c("unit_code").is_null() & c("captured_at").is_between(
+        datetime.combine(p["since"], datetime.min.time()), as_of(now, p["until"])))
+    assert total["place_unknown_n"] == waiting.height > 0
+    assert total["received_n"] == units["received_n"].sum() + waiting.height
+    assert total["pending_n"] == units["pending_n"].sum() + waiting.height
+    assert total["due_n"] == total["on_time_n"] + total["late_n"] + total["time_unknown_n"] + total["overdue_n"]
     t = as_of(now, p["until"])
     start = datetime.combine(p["since"], datetime.min.time())
     due = items.filter(c("verify_due_at").is_between(start, t))
     on_time = due.filter(c("verified_at") <= c("verify_due_at")).height
-    assert total["due_n"] == due.height > 0
-    assert total["rate_pct"] == pytest.approx(round(100 * on_time / due.height, 1))
+    no_time = due.filter(c("verified_at").is_null() & c("verification_result").is_not_null()).height
+    assert total["due_n"] == due.height > 0 and total["time_unknown_n"] == no_time
+    assert total["rate_pct"] == pytest.approx(round(100 * on_time / (due.height - no_time), 1))
     overdue = door.q("overdue_items", ALL, limit=100_000, **p)
     assert overdue.height == total["overdue_n"] == overdue["total_n"][0]
     assert (overdue["days_overdue"] > 0).all()
@@ -93,7 +107,9 @@ def test_verification_rates_add_up_and_match_the_ledger(door, items, now):
 
 def test_verification_rates_respect_the_scope(door, now):
     rates = door.q("verification_rate_by_unit", Scope.only("440400"), **params(now))
-    assert rates["unit_code"].to_list() == [None, "440400"]
+    assert rates.select("level", "unit_code", "region").rows() == [("total", None, None), ("unit", "440400", "prd"),
+                                                                   ("region", None, "prd")]
+    assert rates["place_unknown_n"][0] == 0  # an item without a unit is in no unit's scope
     overdue = door.q("overdue_items", Scope.only("440400"), limit=1000, **params(now))
     assert set(overdue["unit_code"]) <= {"440400"}
 
@@ -101,7 +117,7 @@ def test_verification_rates_respect_the_scope(door, now):
 def test_monthly_rates_cover_the_due_items(door, now):
     p = params(now)
     monthly = door.q("verification_rate_by_month", ALL, **p)
-    total = door.q("verification_rate_by_unit", ALL, **p).filter(c("unit_code").is_null())
+    total = door.q("verification_rate_by_unit", ALL, **p).filter(level="total")
     assert monthly.filter(c("unit_code").is_null())["due_n"].sum() == total["due_n"][0]
     assert monthly.filter(c("unit_code").is_not_null())["due_n"].sum() == total["due_n"][0]
 
@@ -189,3 +205,64 @@ def test_overdue_only_slice_matches_the_overdue_list(door, now):
 def test_slice_respects_the_scope(door, now):
     rows = door.q("ledger_slice", Scope.only("442000"), **slice_params(now, days=1000))
     assert rows.height > 0 and set(rows["unit_code"]) == {"442000"}
+
+
+# ---- the whole province: 属地待定 and 核实时间不详 ------------------------------------------------
+
+def test_place_unknown_is_a_filter_value_and_counted_on_the_overview(door, items, now):
+    p = params(now, days=1200)
+    unknown = door.q("ledger_slice", ALL, **slice_params(now, SliceFilters(place_precisions=("unknown",)), days=1200))
+    expected = items.filter(c("unit_code").is_null())
+    assert unknown.height == expected.height > 0 and set(unknown["item_id"]) == set(expected["item_id"])
+    assert set(unknown["place_precision"]) == {"unknown"} and unknown["unit_name_zh"].null_count() == unknown.height
+    everything = door.q("ledger_slice", ALL, **slice_params(now, days=1200))
+    assert everything.height == items.height  # the explorer drops nobody for want of a unit
+    k = door.q("overview_kpis", ALL, **p).row(0, named=True)
+    assert k["place_unknown_n"] == expected.height
+    # an officer's scope holds no item without a unit, and neither does a city filter
+    officer = door.q("ledger_slice", Scope.only("440300"), **slice_params(now, SliceFilters(place_precisions=("unknown",)),
+                                                                           days=1200))
+    assert officer.height == 0
+    assert door.q("overview_kpis", ALL, **{**p, "units": ["440300"]})["place_unknown_n"][0] == 0
+    assert door.q("triage_queue", Scope.only("440300"), limit=None).height == 0
+    queue = door.q("triage_queue", ALL, limit=None)
+    assert queue.height == queue["total_n"][0] == expected.filter(c("status").is_in(["pending", "verifying"])).height
+    assert queue["captured_at"].to_list() == sorted(queue["captured_at"].to_list())
+    assert set(queue["place_reason"]) == {"标题和描述中未提到地点"}
+    waiting = door.q("verification_queue", ALL, now=now, soon_hours=4, limit=100_000, units=None, industries=None)
+    assert not set(waiting["item_id"]) & set(queue["item_id"])  # no unit's queue holds them
+
+
+def test_a_result_without_its_time_is_verified_and_neither_on_time_nor_late(door, items, now):
+    p = params(now, days=1200)
+    k = door.q("overview_kpis", ALL, **p).row(0, named=True)
+    t = as_of(now, p["until"])
+    start = datetime.combine(p["since"], datetime.min.time())
+    due = items.filter(c("verify_due_at").is_between(start, t))
+    no_time = due.filter(c("verified_at").is_null() & c("verification_result").is_not_null())
+    assert k["time_unknown_n"] == no_time.height > 0
+    assert k["on_time_pct"] == pytest.approx(round(100 * k["on_time_n"] / (k["due_n"] - no_time.height), 1))
+    overdue = door.q("overdue_items", ALL, limit=100_000, **p)
+    assert not set(overdue["item_id"]) & set(no_time["item_id"])  # verified: never overdue
+    assert door.q("ledger_slice", ALL, **slice_params(now, SliceFilters(keyword=None), days=1200)).filter(
+        c("item_id").is_in(no_time["item_id"].to_list()))["overdue"].sum() == 0
+    monthly = door.q("verification_rate_by_month", ALL, **p).filter(c("unit_code").is_null())
+    assert monthly["time_unknown_n"].sum() == no_time.height
+
+
+def test_the_month_view_lists_every_unit_and_the_unplaced_items(door, items):
+    month_items = items.filter(c("verified_at").is_null() & c("verification_result").is_not_null())
+    month = month_items["captured_at"].min()
+    first = month.date().replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    view = door.q("month_reconciliation", ALL, since=first, until=last, now=datetime.combine(last, datetime.max.time()))
+    in_month = items.filter(c("captured_at").dt.date().is_between(first, last))
+    assert view["unit_code"].drop_nulls().to_list() == [u.code for u in geo.units()]
+    assert view["received_n"].sum() == in_month.height
+    no_time = in_month.filter(c("verified_at").is_null() & c("verification_result").is_not_null())
+    assert view["time_unknown_n"].sum() == no_time.height > 0
+    month_end = datetime.combine(last + timedelta(days=1), datetime.min.time())
+    open_items = in_month.filter(c("verification_result").is_null() | (c("verified_at") >= month_end))
+    assert view["open_n"].sum() == open_items.height  # a result without its time is never open
+    unplaced = in_month.filter(c("unit_code").is_null()).height
+    assert (view.filter(c("unit_code").is_null())["received_n"].to_list() or [0]) == [unplaced]

@@ -32,7 +32,7 @@ def province_items(settings) -> pl.DataFrame:
 @pytest.fixture
 def pair(tmp_path, monkeypatch):
     """(settings, the unit's file, what was changed in it)."""
-    settings = build_demo(tmp_path / "data", n_items=3000, seed=3)
+    settings = build_demo(tmp_path / "data", n_items=3000, seed=5)
     monkeypatch.setenv("SENTINEL_DATA_DIR", str(settings.data_dir))
     first, last = reconcile.month_bounds(MONTH)
     unit_file = tmp_path / "深圳_2026-10.xlsx"

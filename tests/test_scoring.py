@@ -2,7 +2,8 @@
 verification times, filled fields and proactive flags, and reconciliation runs in the log. The
 expected points are worked out in the comments from the rules in data/reference/scoring.toml
 (timeliness 50, completeness 30, accuracy 20; late ≤ 24 h earns 0.5, later 0.2, unverified 0;
-2 points per discrepancy; 0.5 per proactive item up to 5; commended: first 3 with ≥ 80), so a
+2 points per discrepancy; 0.5 per proactive item up to 5; verified with no time given 0.5;
+commended: first 3 with ≥ 80), so a
 change in the scoring that changes a result fails here."""
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import SHANGHAI, Journal, build_snapshot, current_snapshot, now_shanghai
 
-GUANGZHOU, SHENZHEN, ZHUHAI = "440100", "440300", "440400"
+GUANGZHOU, SHENZHEN, ZHUHAI, SHANTOU = "440100", "440300", "440400", "440500"
 Q3 = scoring.parse_period("2026-Q3")
 FILLED = {"enterprise": "某电子厂", "ownership": "private", "union_present": False, "participants_low": 80,
           "participants_text": "约80人", "grade": "IV"}
@@ -44,7 +45,7 @@ def item(item_id: str, unit: str, due: str, verified: str | None, result: str | 
                 "captured_at": due_at - timedelta(days=2), "assigned_at": due_at - timedelta(days=2),
                 "assigned_unit": unit, "verify_due_at": due_at, "is_collective": collective, "proactive": proactive,
                 "verified_at": at(verified) if verified else None, "verification_result": result,
-                "status": "verified" if verified else "pending", "updated_at": at(verified) if verified else due_at})
+                "status": "verified" if verified or result else "pending", "updated_at": at(verified) if verified else due_at})
     row.update(FILLED if fields is None else fields)
     return row
 
@@ -68,6 +69,9 @@ ITEMS = [
     # 珠海: twelve proactive items, all on time, all found 不实 (a full record by the rule).
     *[item(f"C{n:02d}", ZHUHAI, f"2026-08-{n:02d} 10:00", f"2026-08-{n:02d} 09:00", "false", fields=EMPTY,
            proactive=True) for n in range(1, 13)],
+    # 汕头, outside the delta: one verified with no time given (核实时间不详), one unverified.
+    item("D1", SHANTOU, "2026-08-20 10:00", None, "true"),  # neither on time nor late: 0.5; full record: 1
+    item("D2", SHANTOU, "2026-09-20 10:00", None, None),  # unverified: 0 and 0
 ]
 
 
@@ -145,16 +149,26 @@ def test_the_bonus_is_capped_and_units_without_items_are_not_ranked(ranking):
     c = row(ranking, ZHUHAI)
     assert (c["proactive_n"], c["bonus_points"], c["total"]) == (12, 5.0, 105.0)  # 12 × 0.5 = 6, capped at 5
     frame = ranking.frame
-    assert frame.height == 10  # every reporting unit has a row
-    idle = frame.filter(~pl.col("unit_code").is_in([GUANGZHOU, SHENZHEN, ZHUHAI]))
-    assert idle["due_n"].to_list() == [0] * 7
-    assert idle["total"].null_count() == 7 and idle["rank"].null_count() == 7 and not idle["commended"].any()
+    assert frame.height == 22  # every reporting unit of the province has a row
+    idle = frame.filter(~pl.col("unit_code").is_in([GUANGZHOU, SHENZHEN, ZHUHAI, SHANTOU]))
+    assert idle["due_n"].to_list() == [0] * 18
+    assert idle["total"].null_count() == 18 and idle["rank"].null_count() == 18 and not idle["commended"].any()
+
+
+def test_a_verification_without_its_time_earns_the_configured_share(ranking):
+    d = row(ranking, SHANTOU)
+    assert (d["due_n"], d["on_time_n"], d["late_n"], d["unverified_n"], d["time_unknown_n"]) == (2, 0, 0, 1, 1)
+    assert d["median_hours_late"] is None  # never counted as late
+    assert d["timeliness_points"] == 12.5  # (0.5 + 0) / 2 × 50
+    assert d["completeness_points"] == 15.0  # (1 + 0) / 2 × 30: its record counts like any verified one
+    assert d["total"] == 47.5  # 12.5 + 15 + 20
+    assert any("核实时间不详的得 50%" in line for line in scoring.describe(ranking.rules))
 
 
 def test_ranks_and_commendation(ranking):
     assert ranking.complete
     ranked = ranking.frame.filter(pl.col("rank").is_not_null())
-    assert ranked.select("unit_code", "rank").rows() == [(ZHUHAI, 1), (SHENZHEN, 2), (GUANGZHOU, 3)]
+    assert ranked.select("unit_code", "rank").rows() == [(ZHUHAI, 1), (SHENZHEN, 2), (GUANGZHOU, 3), (SHANTOU, 4)]
     # first three, but 广州's 63 is under 80
     assert ranking.commended()["unit_code"].to_list() == [ZHUHAI, SHENZHEN]
 
@@ -192,7 +206,7 @@ def test_the_workbook_has_the_ranking_and_the_rules_used(ranking):
     rows = list(book["考核排名"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:2] == ("名次", "单位") and "总分" in header and "变化" in header
-    assert len(rows) == 11
+    assert len(rows) == 23  # the header and the 22 units
     by_name = {r[1]: dict(zip(header, r)) for r in rows[1:]}
     assert by_name["广州市"]["总分"] == 63 and by_name["广州市"]["变化"] == "▼37"
     assert by_name["珠海市"]["名次"] == 1 and by_name["珠海市"]["通报表扬"] == "✓"
@@ -206,9 +220,9 @@ def test_the_word_notice_names_the_period_ranks_and_commends(ranking):
     data = scoring.notice_docx(ranking)
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "关于2026年第三季度珠三角各地市工会舆情信息工作考核情况的通报"
+    assert texts[0] == "关于2026年第三季度全省各地市工会舆情信息工作考核情况的通报"
     table = document.tables[0]
-    assert len(table.rows) == 11 and table.rows[0].cells[0].text == "名次"
+    assert len(table.rows) == 23 and table.rows[0].cells[0].text == "名次"
     assert [c.text for c in table.rows[1].cells][:2] == ["1", "珠海市"]
     assert any("珠海市、深圳市" in text and "通报表扬" in text for text in texts)
     assert any("扣 2 分" in text for text in texts)  # the rules used
@@ -271,7 +285,7 @@ def test_the_page_ranks_every_unit_and_commends_the_first(users):
     assert not at.exception and not at.error
     assert at.title[0].value == "舆情信息工作考核排名"
     shown = at.dataframe[0].value
-    assert len(shown) == 10 and shown.iloc[0]["单位"] == "珠海市" and shown.iloc[0]["总分"] == 105
+    assert len(shown) == 22 and shown.iloc[0]["单位"] == "珠海市" and shown.iloc[0]["总分"] == 105
     assert shown[shown["单位"] == "广州市"].iloc[0]["变化"] == "▼37"
     assert "珠海市、深圳市" in at.success[0].value
     assert len(at.get("download_button")) == 2  # the ranking and the notice
@@ -303,5 +317,5 @@ def test_an_officer_sees_only_their_unit(users):
 
 def test_a_leader_may_take_the_ranking_and_the_notice_they_sign(users):
     at = open_page(users, "li")
-    assert not at.exception and len(at.dataframe[0].value) == 10
+    assert not at.exception and len(at.dataframe[0].value) == 22
     assert len(at.get("download_button")) == 2  # figures per unit only, nothing personal

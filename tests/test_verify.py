@@ -124,7 +124,9 @@ def test_verifications_that_break_the_rules_are_refused_with_a_reason(ledger, ve
 
 
 def test_a_duplicate_names_another_item_and_a_correction_keeps_the_first_verification_time(ledger):
-    item, other = pending(ledger), items(ledger).row(0, named=True)
+    item = items(ledger).filter((pl.col("status") == "pending") & pl.col("assigned_at").is_not_null()
+                                & (pl.col("captured_at") < now_shanghai() - timedelta(hours=2))).sort("item_id").row(0, named=True)
+    other = items(ledger).row(0, named=True)
     who = officer(item["unit_code"])
     first = save(ledger, load_item(ledger, item["item_id"]), Verification("duplicate", "与另一条重复", duplicate_of=other["item_id"]),
                  who, at=now_shanghai() - timedelta(hours=1))
@@ -158,7 +160,9 @@ def test_new_items_without_a_unit_are_assigned_with_a_deadline_by_grade(ledger):
     now = now_shanghai()
     changes = assign.assign_new(ledger, now)
     # The demo's own newest items may be waiting too (captured minutes ago): they are assigned alike.
-    demo_waiting = snapshot_items.filter(pl.col("assigned_at").is_null() & pl.col("status").is_in(["pending", "verifying"]))
+    # Items without a unit (属地待定) wait for the province instead.
+    demo_waiting = snapshot_items.filter(pl.col("assigned_at").is_null() & pl.col("status").is_in(["pending", "verifying"])
+                                         & pl.col("unit_code").is_not_null())
     assert sorted(c.item_id for c in changes) == sorted(waiting["item_id"].to_list() + demo_waiting["item_id"].to_list())
     build_snapshot(ledger)
     assert assign.assign_new(ledger, now) == []  # nothing twice
@@ -170,7 +174,8 @@ def test_new_items_without_a_unit_are_assigned_with_a_deadline_by_grade(ledger):
 
 def test_rebuilds_requested_in_a_burst_end_with_a_snapshot_that_has_them_all(ledger):
     before = current_snapshot(ledger).snapshot_id
-    ids = items(ledger).filter(pl.col("status") == "pending").sort("item_id")["item_id"].to_list()[:3]
+    ids = items(ledger).filter((pl.col("status") == "pending") & pl.col("unit_code").is_not_null()).sort("item_id")[
+        "item_id"].to_list()[:3]
     for item_id in ids:
         unit = items(ledger).filter(pl.col("item_id") == item_id)["unit_code"][0]
         save(ledger, load_item(ledger, item_id), Verification("true", "批量核实"), officer(unit))
@@ -186,6 +191,40 @@ def open_verify_page(query: dict) -> AppTest:
         at.query_params[key] = value
     at.switch_page("app_pages/verify.py")
     return at.run()
+
+
+def test_the_province_assigns_an_item_whose_place_is_unknown(ledger):
+    queue = assign.pending(ledger)
+    unplaced = items(ledger).filter(pl.col("unit_code").is_null() & pl.col("status").is_in(["pending", "verifying"]))
+    assert sorted(queue["item_id"]) == sorted(unplaced["item_id"]) and queue.height > 0
+    item_id = queue["item_id"][0]
+    # No officer's scope holds it, and no automatic assignment gives it a unit.
+    with pytest.raises(VerificationError, match="another unit"):
+        save(ledger, load_item(ledger, item_id), Verification("true", "越权"), officer("440300"))
+    assert item_id not in {c.item_id for c in assign.assign_new(ledger, now_shanghai())}
+    with pytest.raises(assign.AssignmentError, match="不属于深圳市"):
+        assign.assign_place(ledger, item_id, "440300", "441900003")  # a Dongguan town
+    with pytest.raises(assign.AssignmentError, match="不是广东省的报送单位"):
+        assign.assign_place(ledger, item_id, "110000")
+    now = now_shanghai()
+    change = assign.assign_place(ledger, item_id, "440500", by="省总 王分派", now=now)
+    assert change.before["unit_code"] is None and change.after["place_precision"] == "city"
+    with pytest.raises(assign.AssignmentError, match="已属于汕头市"):  # the journal is read, not only the snapshot
+        assign.assign_place(ledger, item_id, "440300")
+    build_snapshot(ledger)
+    row = items(ledger).filter(pl.col("item_id") == item_id).row(0, named=True)
+    assert (row["unit_code"], row["assigned_unit"], row["county_code"], row["place_precision"], row["place_reason"]) == \
+           ("440500", "440500", None, "city", None)
+    assert row["assigned_at"] == now and row["verify_due_at"] == configured_rules().due_at(now, row["grade"], row["source"])
+    assert row["status"] == "pending" and (row["lon"], row["lat"]) != (None, None)
+    history = pl.read_parquet(current_snapshot(ledger).table("verifications")).filter(pl.col("item_id") == item_id)
+    assert set(history["recorded_by"]) == {"省总 王分派"} and "unit_code" in set(history["field"])
+    assert [e["item_id"] for e in audit.read(ledger, event="assignment")] == [item_id]
+    assert item_id not in set(assign.pending(ledger)["item_id"])
+    # Now it is 汕头's: its officer may verify it; a town given with its unit is placed at the town.
+    save(ledger, load_item(ledger, item_id), Verification("true", "现场核实属实"), officer("440500"))
+    other = queue["item_id"][1]
+    assert assign.assign_place(ledger, other, "441900", "441900003").after["place_precision"] == "town"
 
 
 def test_the_page_lists_the_queue_by_urgency_and_saves_a_verification(ledger):

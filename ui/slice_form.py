@@ -7,7 +7,7 @@ import streamlit as st
 
 from ledger import geo, reference
 from ledger.i18n import t
-from ledger.schema import ACTION_FORM, DEMAND, GRADE, OWNERSHIP, SOURCE, STATUS
+from ledger.schema import ACTION_FORM, DEMAND, GRADE, OWNERSHIP, PLACE_PRECISION, SOURCE, STATUS
 from queries import Filters
 from queries.slices import SORTS, SliceFilters
 from ui.shell import codes_among, keep_in_url, one_of, url_value
@@ -28,6 +28,7 @@ def _options(global_filters: Filters, lang: str) -> dict[str, dict[str, str]]:
     return {
         "counties": {c.code: f"{geo.unit_by_code()[c.unit_code].short_zh if lang == 'zh' else geo.unit_name(c.unit_code, lang)}"
                               f" · {c.name(lang)}" for c in geo.counties() if c.unit_code in units},
+        "place_precisions": {c: PLACE_PRECISION.label(c, lang) for c in PLACE_PRECISION.codes},
         "sub_industries": {i.code: f"{i.code} {i.name(lang)}" for i in reference.industries()
                            if i.level == "division" and (not sections or i.section in sections)},
         "ownerships": {c: OWNERSHIP.label(c, lang) for c in OWNERSHIP.codes},
@@ -40,7 +41,7 @@ def _options(global_filters: Filters, lang: str) -> dict[str, dict[str, str]]:
 
 
 # field → URL key, for the list filters, in the order they are drawn
-LIST_KEYS = {"counties": "county", "sub_industries": "sub", "ownerships": "own", "grades": "grade",
+LIST_KEYS = {"counties": "county", "place_precisions": "precision", "sub_industries": "sub", "ownerships": "own", "grades": "grade",
              "demands": "demand", "action_forms": "action", "sources": "source", "statuses": "status"}
 FLAG_KEYS = {"collective_only": "coll", "overdue_only": "overdue", "proactive_only": "proactive"}
 

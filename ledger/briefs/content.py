@@ -171,7 +171,7 @@ def data_time(snapshot: Snapshot) -> datetime:
 
 def scope_label(units) -> str:
     if units is None:
-        return "珠三角十个报送单位"
+        return "全省各报送单位"
     return "、".join(geo.unit_name(code) for code in sorted(units, key=_unit_order))
 
 
