@@ -26,6 +26,7 @@ PAGES = [
     ("app_pages/verify.py", "page.verify", ":material/fact_check:", "verify"),
     ("app_pages/reconcile.py", "page.reconcile", ":material/rule:", "reconcile"),
     ("app_pages/scores.py", "page.scores", ":material/leaderboard:", "scores"),
+    ("app_pages/grades.py", "page.grades", ":material/verified:", "grades"),
     ("app_pages/trends.py", "page.trends", ":material/trending_up:", "trends"),
     ("app_pages/explorer.py", "page.explorer", ":material/table_view:", "explorer"),
     ("app_pages/hazards.py", "page.hazards", ":material/warning:", "hazards"),

@@ -16,7 +16,7 @@ from .store import now_shanghai
 
 _lock = threading.Lock()
 EVENTS = ("sign_in", "sign_in_failed", "locked_out", "sign_out", "download", "verification_edit", "reconciliation",
-          "import", "config_change", "access_denied")
+          "import", "config_change", "access_denied", "grade_review")
 
 
 def audit_dir(settings: Settings) -> Path:

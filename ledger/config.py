@@ -29,6 +29,7 @@ class Settings:
     default_window_days: int = 183  # the global filter's default: about six months
     duckdb_memory_limit: str = "3GB"
     grade_thresholds: dict[str, int] = field(default_factory=dict)  # overrides of grades.csv
+    grades_to_confirm: tuple[str, ...] = ("I", "II")  # [grade_review] grades: confirmed by the province
     # on-time verification rate (%) at or above which a unit's gauge is green, and amber
     verification_green_pct: float = 95.0
     verification_amber_pct: float = 85.0
@@ -90,6 +91,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
             "SENTINEL_DUCKDB_MEMORY_LIMIT", file_values.get("duckdb_memory_limit", "3GB")
         ),
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
+        grades_to_confirm=tuple(file_values.get("grade_review", {}).get("grades", ("I", "II"))),
         deadline_config=file_values.get("deadlines", {}),
         reminder_config=file_values.get("reminders", {}),
         scoring_config=file_values.get("scoring", {}),

@@ -706,7 +706,23 @@ def _block(world: _World, calendar: _Calendar, seed: int, number: int) -> pa.Tab
     }
     for name in ("place_reason", "warnings"):  # the demo's places are all known and its rows clean
         columns.setdefault(name, pa.nulls(BLOCK_ROWS, ITEMS_SCHEMA.field(name).type))
+    columns.update(_grade_reviews(columns["grade"], columns["captured_at"], calendar))
     return pa.Table.from_arrays([columns[name] for name in ITEMS_SCHEMA.names], schema=ITEMS_SCHEMA)
+
+
+def _grade_reviews(grades: pa.Array, captured: pa.Array, calendar: _Calendar) -> dict[str, pa.Array]:
+    """Grade I and II disputes older than two days were confirmed by the province the day after
+    capture; newer ones still wait (ledger/grade_review.py)."""
+    grade = np.array(grades.to_pylist(), dtype=object)
+    moment = pc.cast(captured, pa.int64()).to_numpy(zero_copy_only=False)
+    serious = np.isin(grade, ["I", "II"])
+    recent = moment > calendar.limit - 2 * 86_400_000_000
+    review = np.where(serious, np.where(recent, "pending", "confirmed"), None)
+    confirmed = serious & ~recent
+    at = pa.array(np.where(confirmed, moment + 86_400_000_000, 0), pa.int64()).cast(pa.timestamp("us"))
+    return {"grade_review": pa.array(review, pa.string()), "grade_review_note": pa.nulls(len(grade), pa.string()),
+            "grade_reviewed_by": pa.array(np.where(confirmed, "省总工会应急处置分队", None), pa.string()),
+            "grade_reviewed_at": pc.if_else(pa.array(confirmed), at, pa.scalar(None, pa.timestamp("us")))}
 
 
 @dataclass(frozen=True)

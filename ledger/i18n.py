@@ -37,6 +37,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.window_reversed": ("开始日期晚于结束日期，已对调。", "The start date was after the end date; they were swapped."),
     # shared labels
     "grade.none": ("未定级", "Ungraded"),
+    "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),
+    # 等级确认 Grade confirmation (ledger/grade_review.py)
+    "page.grades": ("等级确认", "Grade confirmation"),
+    "grades.heading": ("等级确认", "Grade confirmation"),
+    "grades.caption": ("I、II 级纠纷须经省级领导或管理员确认后方为确认等级；退回时须写明理由，理由反馈给报送单位。"
+                       "待确认 {pending} 条；近 30 天退回 {rejected} 条。",
+                       "Grade I and II disputes count as confirmed only once a provincial leader or administrator "
+                       "confirms them; a rejection goes back to the unit with its reason. {pending} awaiting "
+                       "confirmation; {rejected} sent back in the last 30 days."),
+    "grades.none": ("目前没有待确认的等级。", "No grade is awaiting confirmation."),
+    "grades.pending": ("待确认", "Awaiting confirmation"),
+    "grades.rejected": ("近 30 天退回", "Sent back in the last 30 days"),
+    "grades.pick": ("选择要确认的条目", "Item to decide"),
+    "grades.decision": ("处理意见", "Decision"),
+    "grades.confirm": ("确认等级", "Confirm the grade"),
+    "grades.reject": ("退回报送单位", "Send back to the unit"),
+    "grades.note": ("意见或退回理由（退回时必填）", "Note or reason (required to send back)"),
+    "grades.save": ("提交", "Submit"),
+    "grades.saved": ("已{decision}：{item}", "{decision}: {item}"),
+    "grades.read_only": ("您的角色可以查看，确认须由省级领导或管理员进行。", "You may read this; leaders and administrators decide."),
+    "col.item_id": ("编号", "Item ID"),
+    "col.waiting_days": ("已等待（天）", "Waiting (days)"),
+    "col.review_note": ("确认意见", "Note"),
+    "col.reviewed_by": ("确认人", "Decided by"),
     # pages
     "page.overview": ("总览", "Overview"),
     "page.map": ("态势地图", "Dispute map"),

@@ -115,6 +115,14 @@ PLACE_PRECISION = Enum("place_precision", {
     "unknown": ("属地待定", "Place to be determined"),
 })
 
+# Grade confirmation (等级确认): a grade that changes what the province does (I and II by default,
+# `[grade_review] grades`) waits for a provincial leader or an administrator (ledger/grade_review.py).
+GRADE_REVIEW = Enum("grade_review", {
+    "pending": ("待确认", "Awaiting confirmation"),
+    "confirmed": ("已确认", "Confirmed"),
+    "rejected": ("已退回", "Sent back"),
+})
+
 STATUS = Enum("status", {
     "pending": ("待核实", "Awaiting verification"),
     "verifying": ("核实中", "Being verified"),
@@ -123,7 +131,7 @@ STATUS = Enum("status", {
 })
 
 ENUMS = {e.name: e for e in (SOURCE, OWNERSHIP, DEMAND, ACTION_FORM, GRADE, VERIFICATION_RESULT, STATUS,
-                             PLACE_PRECISION)}
+                             PLACE_PRECISION, GRADE_REVIEW)}
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("demands", _LIST, "诉求", "Demands", enum=DEMAND),
     Column("action_forms", _LIST, "行为方式", "Forms of action", enum=ACTION_FORM),
     Column("grade", pa.string(), "等级", "Grade", enum=GRADE),
+    Column("grade_review", pa.string(), "等级确认", "Grade confirmation", enum=GRADE_REVIEW),  # null: none needed
+    Column("grade_review_note", pa.string(), "确认意见", "Confirmation note"),  # a rejection's reason, to the unit
+    Column("grade_reviewed_by", pa.string(), "确认人", "Confirmed by"),
+    Column("grade_reviewed_at", _TS, "确认时间", "Confirmed at"),
     Column("is_collective", pa.bool_(), "群体性纠纷", "Collective dispute", required=True),
     Column("assigned_unit", pa.string(), "责任单位代码", "Assigned unit"),
     Column("assigned_at", _TS, "交办时间", "Assigned at"),

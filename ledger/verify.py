@@ -32,6 +32,7 @@ from . import audit
 from .access import User
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .config import Settings
+from .grade_review import after_regrade
 from .ingest.rows import item_problems
 from .schema import GRADE, ITEMS_SCHEMA, OWNERSHIP, VERIFICATION_RESULT
 from .sqlfiles import sql
@@ -137,6 +138,8 @@ def new_values(item: dict, verification: Verification, by: str, at: datetime) ->
         "proactive": verification.proactive,
     }
     values.update({k: v for k, v in given.items() if v is not None or k == "duplicate_of"})
+    if values["grade"] != item.get("grade"):  # a new grade is a new question for the province
+        values.update(after_regrade(values["grade"]))
     if values["verified_at"] is None:
         values["verified_at"], values["verified_by"] = at, by
     if verification.close:

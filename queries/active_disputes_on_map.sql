@@ -102,6 +102,7 @@ final as (
         participants_low,
         participants_high,
         grade,
+        grade_review,
         severity_rank,
         status,
         captured_at,

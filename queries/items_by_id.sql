@@ -7,6 +7,7 @@ select
     i.title,
     i.enterprise,
     i.grade,
+    i.grade_review,
     i.participants_text,
     i.status,
     u.name_zh as unit_name_zh,

@@ -26,6 +26,7 @@ final as (
         i.name_zh as industry_name_zh,
         i.name_en as industry_name_en,
         r.grade,
+        r.grade_review,
         r.participants_text,
         r.demands,
         r.status,

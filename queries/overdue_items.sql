@@ -39,6 +39,7 @@ final as (
         c.name_en as county_name_en,
         i.title,
         i.grade,
+        i.grade_review,
         i.status,
         o.captured_at,
         o.verify_due_at,

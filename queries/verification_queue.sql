@@ -45,6 +45,7 @@ final as (
         c.name_en as county_name_en,
         i.title,
         i.grade,
+        i.grade_review,
         i.source,
         i.status,
         i.captured_at,

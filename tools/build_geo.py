@@ -10,11 +10,16 @@ Run it in a throwaway virtual environment (PyPI only, no other internet):
     /tmp/geovenv/bin/python tools/build_geo.py
 
 What it writes (WGS84, coordinates rounded to 4 decimals ≈ 10 m):
-- prd_units.geojson    the ten reporting units; Foshan is Foshan minus Shunde, Shunde is its district
-- prd_counties.geojson the county-level divisions of the seven cities that have them, matched to
-                       data/reference/counties.csv codes (Dongguan, Zhongshan and Shunde report by
-                       town, which cnmaps has no polygons for: the map shows those towns as points)
-- context.geojson      the rest of Guangdong plus Hong Kong and Macau, drawn grey for orientation
+- units.geojson     the 22 reporting units of the whole province; Foshan is Foshan minus Shunde,
+                    Shunde is its district; properties unit_code, name_zh, name_en, region
+- counties.geojson  every county-level division of data/reference/counties.csv (Dongguan,
+                    Zhongshan and Shunde report by town, which cnmaps has no polygons for: the map
+                    shows those towns as points); properties county_code, unit_code, name_zh, name_en
+- context.geojson   Hong Kong and Macau, drawn grey for orientation
+
+It stops with an error rather than write a partial map: every unit and every county-level row of
+counties.csv must get a polygon, and every Guangdong division in cnmaps must be in counties.csv
+(or be one of the three units that report by town).
 """
 from __future__ import annotations
 
@@ -23,16 +28,19 @@ import json
 from pathlib import Path
 
 from cnmaps import get_adm_maps
+from shapely import set_precision
 from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
 OUT = ROOT / "data" / "geo"
-TOLERANCE_UNITS = 0.004     # degrees; ≈ 400 m, invisible at the PRD's scale on a wall screen
+TOLERANCE_UNITS = 0.004     # degrees; ≈ 400 m, invisible at a city's scale on a wall screen
 TOLERANCE_COUNTIES = 0.003
-TOLERANCE_CONTEXT = 0.01
+TOLERANCE_CONTEXT = 0.0025
 SHUNDE = "440606"
 FOSHAN = "440600"
+COUNTY_LEVELS = {"市辖区", "县级市", "县", "自治县"}  # counties.csv levels that cnmaps has polygons for
+BY_TOWN = {"东莞市", "中山市", "顺德区"}  # cnmaps divisions whose unit reports by town instead
 
 
 def _geometry(record) -> object:
@@ -40,16 +48,23 @@ def _geometry(record) -> object:
     return shape(mapping(record["geometry"]))
 
 
+def _round_coords(coords):
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0], 4), round(coords[1], 4)]
+    return [_round_coords(c) for c in coords]
+
+
 def _rounded(geometry, tolerance: float) -> dict:
+    """Simplified, then rounded to 4 decimals. Rounding can make a ring cross itself (Zhanjiang's
+    did), which breaks point-in-polygon tests; such a geometry is snapped to the same grid by GEOS'
+    precision reducer instead, which keeps it valid."""
     simple = geometry.simplify(tolerance, preserve_topology=True)
     geojson = mapping(simple)
-
-    def round_coords(coords):
-        if isinstance(coords[0], (int, float)):
-            return [round(coords[0], 4), round(coords[1], 4)]
-        return [round_coords(c) for c in coords]
-
-    return {"type": geojson["type"], "coordinates": round_coords(geojson["coordinates"])}
+    rounded = {"type": geojson["type"], "coordinates": _round_coords(geojson["coordinates"])}
+    if not shape(rounded).is_valid:
+        snapped = mapping(set_precision(simple, 1e-4))
+        rounded = {"type": snapped["type"], "coordinates": _round_coords(snapped["coordinates"])}
+    return rounded
 
 
 def _feature(geometry, tolerance: float, **properties) -> dict:
@@ -68,49 +83,55 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _unit_features(units: list[dict], cities: list, shunde) -> list[dict]:
+    """The 22 units: 21 cities, Foshan without Shunde, and Shunde on its own."""
+    by_name = {u["name_zh"]: u for u in units}
+    geometries = {}
+    for city in cities:
+        unit = by_name[city["city"]]  # KeyError: a city cnmaps has that units.csv lacks
+        geometry = _geometry(city)
+        geometries[unit["unit_code"]] = geometry.difference(shunde) if unit["unit_code"] == FOSHAN else geometry
+    geometries[SHUNDE] = shunde
+    missing = {u["unit_code"] for u in units} - set(geometries)
+    assert not missing, f"reporting units without a boundary: {missing}"
+    return [_feature(geometries[u["unit_code"]], TOLERANCE_UNITS, unit_code=u["unit_code"], name_zh=u["name_zh"],
+                     name_en=u["name_en"], region=u["region"])
+            for u in sorted(units, key=lambda u: u["unit_code"])]
+
+
+def _county_features(units: list[dict], counties: list) -> list[dict]:
+    """Every county-level row of counties.csv, matched to cnmaps by (city, official name)."""
+    unit_code_of_city = {u["name_zh"]: u["unit_code"] for u in units}
+    reference = {(c["unit_code"], c["name_zh"]): c for c in _read_csv("counties.csv") if c["level"] in COUNTY_LEVELS}
+    features, unmatched = [], []
+    for county in counties:
+        row = reference.pop((unit_code_of_city[county["city"]], county["district"]), None)
+        if row is None:
+            if county["district"] not in BY_TOWN:
+                unmatched.append(f"{county['city']}{county['district']}")
+            continue
+        features.append(_feature(_geometry(county), TOLERANCE_COUNTIES, county_code=row["county_code"],
+                                 unit_code=row["unit_code"], name_zh=row["name_zh"], name_en=row["name_en"]))
+    assert not unmatched, f"cnmaps divisions missing from counties.csv: {unmatched}"
+    assert not reference, f"counties.csv rows without a cnmaps polygon: {sorted(reference)}"
+    return sorted(features, key=lambda f: f["properties"]["county_code"])
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     units = _read_csv("units.csv")
-    unit_by_name = {u["name_zh"]: u for u in units}
     counties = get_adm_maps(province="广东省", level="区县")
     cities = get_adm_maps(province="广东省", level="市")
     shunde = next(_geometry(c) for c in counties if c["district"] == "顺德区")
-
-    unit_features = []
-    for city in cities:
-        unit = unit_by_name.get(city["city"])
-        if unit is None:
-            continue
-        geometry = _geometry(city)
-        if unit["unit_code"] == FOSHAN:
-            geometry = geometry.difference(shunde)
-        unit_features.append(_feature(geometry, TOLERANCE_UNITS, unit_code=unit["unit_code"],
-                                      name_zh=unit["name_zh"], name_en=unit["name_en"]))
-    shunde_unit = next(u for u in units if u["unit_code"] == SHUNDE)
-    unit_features.append(_feature(shunde, TOLERANCE_UNITS, unit_code=SHUNDE,
-                                  name_zh=shunde_unit["name_zh"], name_en=shunde_unit["name_en"]))
-    assert len(unit_features) == len(units), "every reporting unit needs a boundary"
-    _write("prd_units.geojson", sorted(unit_features, key=lambda f: f["properties"]["unit_code"]))
-
-    reference = {(c["unit_code"], c["name_zh"]): c for c in _read_csv("counties.csv")}
-    unit_code_of_city = {u["name_zh"]: u["unit_code"] for u in units}
-    county_features = []
-    for county in counties:
-        unit_code = unit_code_of_city.get(county["city"])
-        row = reference.get((unit_code, county["district"]))
-        if row is None:  # Dongguan, Zhongshan (whole cities) and Shunde (a unit of its own)
-            continue
-        county_features.append(_feature(_geometry(county), TOLERANCE_COUNTIES,
-                                        county_code=row["county_code"], unit_code=unit_code,
-                                        name_zh=row["name_zh"], name_en=row["name_en"]))
-    _write("prd_counties.geojson", sorted(county_features, key=lambda f: f["properties"]["county_code"]))
-
-    context = [_feature(_geometry(c), TOLERANCE_CONTEXT, name_zh=c["city"])
-               for c in cities if c["city"] not in unit_by_name]
-    for region in ("香港特别行政区", "澳门特别行政区"):
-        for record in get_adm_maps(province=region, level="省"):
-            context.append(_feature(_geometry(record), TOLERANCE_CONTEXT / 4, name_zh=region))
-    _write("context.geojson", context)
+    files = {  # all built (and checked) before any is written
+        "units.geojson": _unit_features(units, cities, shunde),
+        "counties.geojson": _county_features(units, counties),
+        "context.geojson": [_feature(_geometry(record), TOLERANCE_CONTEXT, name_zh=region)
+                            for region in ("香港特别行政区", "澳门特别行政区")
+                            for record in get_adm_maps(province=region, level="省")],
+    }
+    for name, features in files.items():
+        _write(name, features)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from .. import geo, reference
 from ..deadlines import configured_rules
 from ..export import FORMULA_START
+from ..grade_review import initial_review
 from ..schema import COLUMNS, ITEMS_SCHEMA, validate_row
 from .dates import DateError, has_year, parse_datetime, year_from_title
 from .enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
@@ -346,6 +347,7 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
     if fmt != "ledger":
         item["status"] = derive_status(item, None) or "pending"
         item["grade"] = item["grade"] or (reference.grade_for(low) if item["is_collective"] else None)
+        item["grade_review"] = initial_review(item["grade"])
         item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
         item["assigned_at"] = item["assigned_at"] or item["captured_at"]
         item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
