@@ -1,6 +1,8 @@
-"""指挥大屏 Wall screen (?mode=wall): the command room's unattended screen. The PRD map of active
-disputes, the ten verification gauges, today's figures and a rotating panel, re-read every
-`wall_refresh_seconds` so that a new snapshot shows within a minute without a reload.
+"""指挥大屏 Wall screen (?mode=wall): the command room's unattended screen. The map of active
+disputes framed on the Pearl River Delta, the delta's ten verification gauges and the other
+regions' figures beside them, today's figures and a rotating panel, re-read every
+`wall_refresh_seconds` so that a new snapshot shows within a minute without a reload. The delta
+is the focus; every count is the whole province's (属地待定 included).
 
 It must never be stuck: each panel fails on its own with a calm sentence while the others keep
 working, a missing snapshot is retried on the next refresh, and stale data is flagged so that a
@@ -15,9 +17,10 @@ import streamlit as st
 from ledger.config import load_settings
 from ledger.hazards import screen
 from ledger.i18n import t
+from ledger.schema import PLACE_PRECISION
 from ledger.store import now_shanghai
 from queries import Filters, NoSnapshot, q, snapshot
-from ui import charts, map_layers
+from ui import charts, map_layers, regions
 from ui.plain_text import plain
 from ui.shell import current_scope, language_from_url, log, url_value
 from ui.tables import suffix
@@ -65,7 +68,7 @@ def figures(window: Filters, now: datetime) -> None:
     params = {**window.params(), "now": now}
     rates = q("verification_rate_by_unit", scope, **params)
     total = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
-    places = q("active_disputes_by_place", scope, **params).filter(level="unit")
+    places = q("active_disputes_by_place", scope, **params).filter(pl.col("level").is_in(["unit", "unplaced"]))
     midnight = datetime.combine(now.date(), datetime.min.time())
     today = q("new_disputes_since", scope, since_time=midnight, now=now, grades=None, limit=1)
     cells = st.columns(4)
@@ -76,15 +79,28 @@ def figures(window: Filters, now: datetime) -> None:
 
 
 def gauges(window: Filters, now: datetime) -> None:
+    """The delta's ten units as gauges, then the other regions as three compact figures."""
     rates = q("verification_rate_by_unit", scope, **window.params(), now=now)
     name = f"name_{suffix(lang)}"
     rows = [{"title": f"{(r[name] or '').removesuffix('市')} {r['on_time_n']}/{r['due_n']}", "rate_pct": r["rate_pct"]}
-            for r in rates.filter(pl.col("unit_code").is_not_null()).iter_rows(named=True)]
+            for r in regions.focus_rows(rates).iter_rows(named=True)]
     days = (window.until - window.since).days + 1
     st.subheader(t("wall.gauges", lang, days=days))
     figure = charts.gauge_grid(rows, settings.verification_green_pct, settings.verification_amber_pct,
-                               height_per_row=175)
+                               height_per_row=155)
     st.plotly_chart(charts.for_wall(figure, font_size=18), config=CHART, key="wall_gauges")
+    for cell, region in zip(st.columns(3), regions.region_rows(rates, lang).iter_rows(named=True)):
+        cell.container(key=f"wall_region_{region['region']}").markdown(region_figure(region))
+
+
+def region_figure(region: dict) -> str:
+    """"粤东 41/45 · 91.1%" (on time of due), the rate coloured as the gauges colour it."""
+    rate = region["rate_pct"]
+    colour = "gray" if rate is None else "green" if rate >= settings.verification_green_pct else \
+        "orange" if rate >= settings.verification_amber_pct else "red"
+    shown = "—" if rate is None else f"{rate:.1f}%"
+    return t("wall.region", lang, region=region["name"], on_time=region["on_time_n"], due=region["due_n"],
+             rate=f":{colour}[{shown}]")
 
 
 def prd_map(window: Filters, now: datetime) -> None:
@@ -92,7 +108,8 @@ def prd_map(window: Filters, now: datetime) -> None:
     disputes = q("active_disputes_on_map", scope, limit=5000, **params)
     places = q("active_disputes_by_place", scope, **params)
     layers = map_layers.for_mode("points", disputes, places, lang, None, palette=map_layers.DARK, label_size=22)
-    st.pydeck_chart(map_layers.deck(layers, None, height=800), height=800, key="wall_map")
+    view = map_layers.view_for("delta", screen="wall")
+    st.pydeck_chart(map_layers.deck(layers, None, view=view, height=800), height=800, key="wall_map")
     st.caption(map_layers.legend("points", places, lang))
 
 
@@ -102,7 +119,7 @@ def dispute_lines(disputes: pl.DataFrame, most: int = 6) -> str:
     lines = []
     for row in disputes.head(most).iter_rows(named=True):
         grade = f"{row['grade']}级" if row["grade"] and lang == "zh" else row["grade"] or t("grade.none", lang)
-        place = (row[f"county_name_{s}"] or row[f"unit_name_{s}"] or "").removesuffix("市")
+        place = (row[f"county_name_{s}"] or row[f"unit_name_{s}"] or PLACE_PRECISION.label("unknown", lang)).removesuffix("市")
         lines.append(f"- **{plain(place)}** · {grade} · {plain(row['title'])}")
     return "\n".join(lines)
 
@@ -131,11 +148,13 @@ def rotating(window: Filters, now: datetime) -> None:
         st.markdown("\n".join(f"- {plain(s)}" for s in flags[:6]) or t("hazards.none", lang))
     else:
         st.subheader(t("wall.panel.overdue", lang))
-        rates = q("verification_rate_by_unit", scope, **params).filter(pl.col("unit_code").is_not_null())
-        name = f"name_{suffix(lang)}"
-        figure = charts.horizontal_bars(rates[name].to_list(), {t("wall.overdue", lang): rates["overdue_n"].to_list()},
-                                        x_title=t("wall.overdue", lang), height=270)
-        figure.update_layout(showlegend=False, margin=dict(t=10))
+        rates = q("verification_rate_by_unit", scope, **params)
+        units, groups = regions.focus_rows(rates), regions.region_rows(rates, lang)
+        names = units[f"name_{suffix(lang)}"].to_list() + groups["name"].to_list()
+        overdue = units["overdue_n"].to_list() + groups["overdue_n"].to_list()
+        figure = charts.horizontal_bars(names, {t("wall.overdue", lang): overdue}, x_title=None, height=330)
+        figure.update_layout(showlegend=False, margin=dict(t=10, b=10))
+        figure.update_yaxes(dtick=1)  # every name, the regions' too
         figure.update_traces(texttemplate="%{x}", textposition="outside", cliponaxis=False)
         st.plotly_chart(charts.for_wall(figure, font_size=16), config=CHART, key="wall_overdue")
 

@@ -1,15 +1,21 @@
 -- The collective disputes active in the window (the active_disputes macro: not closed as of t,
 -- occurred, captured or updated within the window), for the map and, with a small $limit, the
--- overview's and the wall screen's "most serious" lists. One row per dispute with
--- a position: its own coordinates, else its county's centroid, else its unit's (then
--- `approx_location` is true), and the labels a tooltip needs. The most serious come first, so a
--- caller that caps the number of points keeps those.
+-- overview's and the wall screen's "most serious" lists. One row per dispute with the labels a
+-- tooltip needs and `place_precision` (the map_place macro: point, town, county, city or
+-- unknown) saying how it is placed:
+-- - point: its own coordinates; town or county: that centroid. Items at identical (or within
+--   about 100 m) positions are spread on a sunflower spiral, the most serious at the centre and
+--   each next one 150 m × sqrt(k) out at the golden angle, so that every one can be hovered;
+-- - city: only its city is known: lon/lat are the city's seat, for the city's ring marker (the
+--   map never draws these as points, nor counts them in a county or a density cell);
+-- - unknown (属地待定): no unit yet; lon/lat are null and the map leaves it out.
+-- The most serious come first, so a caller that caps the number of rows keeps those.
 -- $since: first day of the window (date)
 -- $until: last day of the window (date, inclusive)
 -- $units: reporting-unit codes to keep, or null for all
 -- $industries: industry section codes to keep, or null for all
 -- $now: the current time (timestamp, Asia/Shanghai)
--- $limit: the most points to return
+-- $limit: the most rows to return
 with active as (
     select item_id, captured_at, grade, participants_high, t
     from active_disputes($since, $until, $now)
@@ -26,31 +32,22 @@ chosen as (
     limit $limit
 ),
 
-final as (
+placed as (
     select
-        d.item_id,
-        d.title,
-        d.enterprise,
-        d.unit_code,
-        d.county_code,
+        d.*,
+        k.severity_rank,
+        k.t,
+        map_place(d.unit_code, d.county_code, d.place_precision, d.lon) as shown_as,
         u.name_zh as unit_name_zh,
         u.name_en as unit_name_en,
+        u.lon as unit_lon,
+        u.lat as unit_lat,
         c.name_zh as county_name_zh,
         c.name_en as county_name_en,
+        c.lon as county_lon,
+        c.lat as county_lat,
         i.name_zh as industry_name_zh,
-        i.name_en as industry_name_en,
-        d.participants_text,
-        d.participants_low,
-        d.participants_high,
-        d.grade,
-        d.grade_review,
-        k.severity_rank,
-        d.status,
-        d.captured_at,
-        date_diff('day', d.captured_at, k.t) as days_open,
-        coalesce(d.lon, c.lon, u.lon) as lon,
-        coalesce(d.lat, c.lat, u.lat) as lat,
-        coalesce(d.place_precision, 'city') <> 'point' or d.lon is null as approx_location
+        i.name_en as industry_name_en
     from chosen as k
     join items as d on d.item_id = k.item_id
         and d.captured_at >= (select min(captured_at) from chosen)
@@ -59,8 +56,62 @@ final as (
     left join units as u on u.unit_code = d.unit_code
     left join counties as c on c.county_code = d.county_code
     left join industries as i on i.code = d.industry
-    where coalesce(d.lon, c.lon, u.lon) is not null
-    order by k.severity_rank, d.participants_high desc nulls last, d.captured_at desc, d.item_id
+),
+
+positioned as (
+    select
+        *,
+        case shown_as when 'point' then lon when 'city' then unit_lon else coalesce(county_lon, lon) end as base_lon,
+        case shown_as when 'point' then lat when 'city' then unit_lat else coalesce(county_lat, lat) end as base_lat
+    from placed
+),
+
+-- k-th item (0 = the most serious) at one spot among the points, towns and counties.
+stacked as (
+    select
+        *,
+        row_number() over (
+            partition by shown_as in ('city', 'unknown'), round(base_lon, 3), round(base_lat, 3)
+            order by severity_rank, participants_high desc nulls last, captured_at desc, item_id
+        ) - 1 as k
+    from positioned
+),
+
+spread as (
+    select
+        *,
+        if(shown_as in ('city', 'unknown'), 0.0, 150.0 * sqrt(k)) as spread_m,
+        k * 2.399963229728653 as angle_rad  -- the golden angle, pi * (3 - sqrt(5))
+    from stacked
+),
+
+final as (
+    select
+        item_id,
+        title,
+        enterprise,
+        unit_code,
+        county_code,
+        unit_name_zh,
+        unit_name_en,
+        county_name_zh,
+        county_name_en,
+        industry_name_zh,
+        industry_name_en,
+        participants_text,
+        participants_low,
+        participants_high,
+        grade,
+        grade_review,
+        severity_rank,
+        status,
+        captured_at,
+        date_diff('day', captured_at, t) as days_open,
+        shown_as as place_precision,
+        base_lon + spread_m * cos(angle_rad) / (111320.0 * cos(radians(base_lat))) as lon,
+        base_lat + spread_m * sin(angle_rad) / 111320.0 as lat
+    from spread
+    order by severity_rank, participants_high desc nulls last, captured_at desc, item_id
 )
 
 select * from final

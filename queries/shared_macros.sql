@@ -5,6 +5,10 @@
 -- active_disputes(since, until, now): the collective disputes active at as_of(now, until): not
 --   closed by then, captured by then, and occurred, captured or updated within the window. Rows
 --   of the scoped `items` view, plus `t` (that moment).
+-- map_place(unit_code, county_code, place_precision, lon): how an item is placed on the map:
+--   'point' (its own coordinates), 'town' or 'county' (drawn at that centroid), 'city' (only its
+--   city is known: the city's ring marker, never a point, a county or a density cell) or
+--   'unknown' (属地待定: no unit yet, not on the map).
 create or replace macro as_of(now, until) as least(now::timestamp, until::timestamp + interval 1 day);
 
 create or replace macro active_disputes(since, until, now) as table
@@ -27,3 +31,12 @@ create or replace macro is_verified_by(verified_at, result, t) as
 
 create or replace macro time_unknown(verified_at, result) as
     verified_at is null and result is not null;
+
+create or replace macro map_place(unit_code, county_code, place_precision, lon) as
+    case
+        when unit_code is null then 'unknown'
+        when place_precision = 'point' and lon is not null then 'point'
+        when county_code is not null and coalesce(place_precision, '') <> 'city'
+            then if(length(county_code) = 9, 'town', 'county')
+        else 'city'
+    end;

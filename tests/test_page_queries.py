@@ -50,10 +50,15 @@ def test_active_disputes_are_open_collective_and_placed(door, items, now):
                                | ((c("updated_at") >= start) & (c("updated_at") <= t))))
     assert points.height == expected.height > 0
     assert set(points["item_id"]) == set(expected["item_id"])
-    assert points["lon"].null_count() == 0 and points["lat"].null_count() == 0
-    assert places.filter(level="unit")["active_n"].sum() == points.height
+    # every dispute with a place has a position; only those with none yet (属地待定) have none
+    placed = points.filter(c("place_precision") != "unknown")
+    assert placed["lon"].null_count() == 0 and placed["lat"].null_count() == 0
+    assert points.filter(place_precision="unknown")["lon"].null_count() == points.height - placed.height
+    unplaced = places.filter(level="unplaced")["active_n"].sum()
+    assert places.filter(level="unit")["active_n"].sum() + unplaced == points.height
+    assert unplaced == expected.filter(c("unit_code").is_null()).height
     by_unit = dict(places.filter(level="unit").select("place_code", "active_n").iter_rows())
-    assert len(by_unit) == 10 and by_unit["440300"] == points.filter(unit_code="440300").height
+    assert len(by_unit) == 22 and by_unit["440300"] == points.filter(unit_code="440300").height
     ranks = points["severity_rank"].to_list()
     assert ranks == sorted(ranks)  # most serious first, so a cap keeps those
 
@@ -62,10 +67,14 @@ def test_map_points_are_capped_by_the_limit(door, now):
     assert door.q("active_disputes_on_map", ALL, limit=7, **params(now)).height == 7
 
 
-def test_items_without_coordinates_fall_back_to_their_county(door, now):
+def test_map_places_follow_the_precision_the_ledger_records(door, items, now):
     points = door.q("active_disputes_on_map", ALL, limit=100_000, **params(now))
-    approximate = points.filter("approx_location")
-    assert approximate.height > 0  # the demo marks some locations as approximate
+    recorded = dict(items.select("item_id", "place_precision").iter_rows())
+    shown = dict(points.select("item_id", "place_precision").iter_rows())
+    assert {"point", "city"} <= set(shown.values())  # the demo knows some places only to the city
+    # an item is never placed more precisely than the ledger knows it (county and town alike)
+    rank = {"point": 0, "town": 1, "county": 1, "city": 2, "unknown": 3}
+    assert all(rank[shown[i]] >= rank[recorded[i]] for i in shown)
 
 
 def test_verification_rates_add_up_and_match_the_ledger(door, items, now):

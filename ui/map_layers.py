@@ -1,25 +1,42 @@
-"""The offline Pearl River Delta map, its layers and legends, shared by the map, hazard and wall-screen pages.
+"""The offline map of Guangdong, its layers and legends, shared by the map, hazard, event and wall-screen pages.
 
 No tile server: `map_provider=None` stops Streamlit fetching a CARTO basemap (STACK-NOTES), and
-the land, the ten reporting units and their counties are drawn from the simplified GeoJSON in
-data/geo/ over a flat sea-coloured rectangle. Tooltips use pydeck's `text` template (the
-browser sets innerText), so ledger text can never become HTML.
+the 22 reporting units and their counties are drawn from the simplified GeoJSON in data/geo/ over
+a flat sea-coloured rectangle, Hong Kong and Macau grey for orientation. The view opens on the
+Pearl River Delta (the emergency teams' focus) or the whole province, fitted to the screen.
+
+Places are drawn as honestly as they are known (the map_place macro in queries/): a point where
+it happened, near its town's or county's centroid, or, known only to its city, in the city's
+hollow ring with a count: never as a point at the city seat, nor in a county or a density cell.
+Tooltips use pydeck's `text` template (the browser sets innerText), so ledger text can never
+become HTML.
 """
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import polars as pl
 import pydeck as pdk
 
+from ledger import geo
 from ledger.config import REPO_ROOT
 from ledger.i18n import t
-from ledger.schema import GRADE, STATUS
+from ledger.schema import GRADE, GUANGDONG_LAT, GUANGDONG_LON, STATUS
 
 GEO_DIR = REPO_ROOT / "data" / "geo"
-PRD_VIEW = pdk.ViewState(longitude=113.45, latitude=22.85, zoom=7.6, min_zoom=6, max_zoom=13)
+UNITS_GEOJSON = "units"
+COUNTIES_GEOJSON = "counties"
+
+# Where the map opens: the delta (the emergency teams' focus, the default) or the whole province.
+EXTENTS = ("delta", "province")
+PROVINCE_BOUNDS = (GUANGDONG_LON[0], GUANGDONG_LAT[0], GUANGDONG_LON[1], GUANGDONG_LAT[1])  # west, south, east, north
+# The map's size in CSS pixels on each class of screen, to fit a view to: a phone's full width
+# (390 less the page's margins), the map column of a desktop page, the wall screen's map.
+SCREENS = {"phone": (350, 480), "desktop": (760, 640), "wall": (1000, 800)}
+MIN_ZOOM, MAX_ZOOM, CITY_MAX_ZOOM = 4.5, 13, 10.5
 
 
 @dataclass(frozen=True)
@@ -28,20 +45,21 @@ class Palette:
 
     sea: list[int]
     land_context: list[int]
-    land_prd: list[int]
+    land: list[int]
     boundary: list[int]
     county_line: list[int]
     focus_line: list[int]
     label: list[int]
     label_outline: list[int]
+    ring: list[int]
 
 
-LIGHT = Palette(sea=[214, 228, 238], land_context=[236, 234, 228], land_prd=[250, 249, 245], boundary=[120, 120, 120],
+LIGHT = Palette(sea=[214, 228, 238], land_context=[236, 234, 228], land=[250, 249, 245], boundary=[120, 120, 120],
                 county_line=[170, 170, 170], focus_line=[20, 20, 20], label=[40, 40, 40, 230],
-                label_outline=[255, 255, 255, 220])
-DARK = Palette(sea=[10, 22, 40], land_context=[30, 36, 46], land_prd=[44, 52, 66], boundary=[150, 160, 175],
+                label_outline=[255, 255, 255, 220], ring=[90, 40, 140, 235])
+DARK = Palette(sea=[10, 22, 40], land_context=[30, 36, 46], land=[44, 52, 66], boundary=[150, 160, 175],
                county_line=[78, 88, 104], focus_line=[255, 255, 255], label=[235, 240, 248, 240],
-               label_outline=[10, 22, 40, 230])
+               label_outline=[10, 22, 40, 230], ring=[196, 160, 255, 240])
 CJK_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 # grade → RGBA; I (most serious) the union's red, then orange, amber, blue; ungraded grey
@@ -50,6 +68,9 @@ GRADE_COLOURS = {"I": [200, 16, 46, 230], "II": [242, 112, 24, 225], "III": [230
 UNGRADED_COLOUR = [128, 128, 128, 190]
 # sequential reds for counts, light to dark (ColorBrewer Reds, 6 classes)
 COUNT_RAMP = [[254, 229, 217], [252, 187, 161], [252, 146, 114], [251, 106, 74], [222, 45, 38], [165, 15, 21]]
+# Drawn where they happened (or near their town's or county's centroid); city-level items are rings.
+PLACED = ("point", "town", "county")
+RING_TITLES = 3  # the most serious titles a city's ring lists
 
 
 @lru_cache(maxsize=None)
@@ -59,23 +80,23 @@ def geojson(name: str) -> dict:
 
 
 def _sea_layer(palette: Palette) -> pdk.Layer:
-    west, south, east, north = 109.0, 19.5, 118.5, 26.0
+    west, south, east, north = 108.5, 19.0, 118.5, 26.5
     return pdk.Layer("SolidPolygonLayer", id="sea", data=[{"polygon": [[west, south], [east, south], [east, north], [west, north]]}],
                      get_polygon="polygon", get_fill_color=palette.sea)
 
 
 def base_layers(focus_unit: str | None = None, units: dict | None = None, palette: Palette = LIGHT) -> list[pdk.Layer]:
-    """Sea, the land around the PRD, the ten units (the focused one outlined) and county lines.
+    """Sea, Hong Kong and Macau, the 22 units as land (the focused one outlined) and county lines.
     `units` may be the units' GeoJSON with a `tip` per feature, so hovering a city tells about it."""
-    units = units or geojson("units")
+    units = units or geojson(UNITS_GEOJSON)
     focus = [f for f in units["features"] if f["properties"]["unit_code"] == focus_unit]
     layers = [
         _sea_layer(palette),
         pdk.Layer("GeoJsonLayer", id="context", data=geojson("context"), stroked=True, filled=True,
                   get_fill_color=palette.land_context, get_line_color=palette.county_line, line_width_min_pixels=0.5),
         pdk.Layer("GeoJsonLayer", id="units", data=units, stroked=True, filled=True, pickable=True,
-                  get_fill_color=palette.land_prd, get_line_color=palette.boundary, line_width_min_pixels=1.4),
-        pdk.Layer("GeoJsonLayer", id="counties", data=geojson("counties"), stroked=True, filled=False,
+                  get_fill_color=palette.land, get_line_color=palette.boundary, line_width_min_pixels=1.4),
+        pdk.Layer("GeoJsonLayer", id="counties", data=geojson(COUNTIES_GEOJSON), stroked=True, filled=False,
                   get_line_color=palette.county_line, line_width_min_pixels=0.5),
     ]
     if focus:
@@ -84,13 +105,16 @@ def base_layers(focus_unit: str | None = None, units: dict | None = None, palett
     return layers
 
 
-def label_layer(places: pl.DataFrame, text_column: str, size: int = 15, palette: Palette = LIGHT) -> pdk.Layer:
+def label_layer(places: pl.DataFrame, text_column: str, size: int = 15, palette: Palette = LIGHT,
+                offset_px: int = 0, layer_id: str | None = None) -> pdk.Layer:
     """Place names drawn on the map. deck.gl only has glyphs for ASCII unless characterSet is
     "auto"; pdk.types.String keeps pydeck from turning these two strings into accessor expressions
     (which silently draws nothing)."""
-    return pdk.Layer("TextLayer", id=f"labels-{text_column}", data=places.select("lon", "lat", text_column).to_dicts(),
+    return pdk.Layer("TextLayer", id=layer_id or f"labels-{text_column}",
+                     data=places.select("lon", "lat", text_column).to_dicts(),
                      get_position=["lon", "lat"], get_text=text_column, get_size=size, get_color=palette.label,
-                     font_family=pdk.types.String(CJK_FONT), character_set=pdk.types.String("auto"), font_weight=600,
+                     get_pixel_offset=[0, offset_px], font_family=pdk.types.String(CJK_FONT),
+                     character_set=pdk.types.String("auto"), font_weight=600,
                      outline_width=2, outline_color=palette.label_outline, font_settings={"sdf": True})
 
 
@@ -106,25 +130,37 @@ def count_colour(value: float, highest: float) -> list[int]:
     return [*COUNT_RAMP[step], 200]
 
 
-def deck(layers: list[pdk.Layer], tooltip_text: str | None, view: pdk.ViewState = PRD_VIEW,
+def deck(layers: list[pdk.Layer], tooltip_text: str | None, view: pdk.ViewState | None = None,
          height: int = 640) -> pdk.Deck:
     """A basemap-free deck (`map_provider=None`, no map_style): nothing is fetched from outside."""
     tooltip = {"text": tooltip_text, "style": {"fontSize": "14px", "whiteSpace": "pre-line", "maxWidth": "360px"}} \
         if tooltip_text else False
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=tooltip, height=height,
-                    views=[pdk.View(type="MapView", controller=True)])
+    return pdk.Deck(layers=layers, initial_view_state=view or view_of(None), map_provider=None, tooltip=tooltip,
+                    height=height, views=[pdk.View(type="MapView", controller=True)])
 
 
-def view_of(unit_code: str | None) -> pdk.ViewState:
-    """The whole PRD, or a closer view centred on one unit."""
-    if unit_code is None:
-        return PRD_VIEW
-    feature = next(f for f in geojson("units")["features"] if f["properties"]["unit_code"] == unit_code)
-    lons, lats = zip(*_points(feature["geometry"]["coordinates"]))
-    span = max(max(lons) - min(lons), max(lats) - min(lats))
-    zoom = 9.6 if span < 0.5 else 9.0 if span < 1.0 else 8.3 if span < 1.8 else 7.8
-    return pdk.ViewState(longitude=(min(lons) + max(lons)) / 2, latitude=(min(lats) + max(lats)) / 2, zoom=zoom,
-                         min_zoom=6, max_zoom=13)
+# ---- views: fitted to the bounds and the screen ------------------------------------------------
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator's y of a latitude, in turns of the world (as deck.gl's MapView projects)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+
+def fit_view(bounds: tuple[float, float, float, float], screen: str = "desktop", padding: float = 0.04,
+             max_zoom: float = MAX_ZOOM) -> pdk.ViewState:
+    """The view that shows `bounds` (west, south, east, north) whole on a map of the screen
+    class's size (SCREENS), with `padding` of the map's size free on each side. deck.gl's
+    zoom 0 draws the world 512 pixels wide."""
+    west, south, east, north = bounds
+    width, height = SCREENS[screen]
+    span_x = max((east - west) / 360, 1e-6)
+    span_y = max(_mercator_y(north) - _mercator_y(south), 1e-6)
+    usable = 1 - 2 * padding
+    zoom = math.log2(min(width * usable / (512 * span_x), height * usable / (512 * span_y)))
+    middle_y = (_mercator_y(north) + _mercator_y(south)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(middle_y * 2 * math.pi)) - math.pi / 2)
+    return pdk.ViewState(longitude=(west + east) / 2, latitude=latitude,
+                         zoom=round(max(MIN_ZOOM, min(max_zoom, zoom)), 2), min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
 
 
 def _points(coordinates):
@@ -135,58 +171,139 @@ def _points(coordinates):
             yield from _points(part)
 
 
-def _tip(lang: str, *lines: str | None) -> str:
+@lru_cache(maxsize=None)
+def units_bounds(unit_codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    """The box (west, south, east, north) around these units' polygons."""
+    lons, lats = zip(*(point for feature in geojson(UNITS_GEOJSON)["features"]
+                       if feature["properties"]["unit_code"] in unit_codes
+                       for point in _points(feature["geometry"]["coordinates"])))
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def view_for(extent: str = "delta", unit_codes: tuple[str, ...] = (), screen: str = "desktop") -> pdk.ViewState:
+    """The view a map opens on: the chosen cities framed (a focus or the sidebar's city filter),
+    else the delta's ten units or the whole province, fitted to the screen class."""
+    if unit_codes:
+        return fit_view(units_bounds(tuple(sorted(unit_codes))), screen, max_zoom=CITY_MAX_ZOOM)
+    if extent == "province":
+        return fit_view(PROVINCE_BOUNDS, screen)
+    return fit_view(units_bounds(tuple(u.code for u in geo.focus_units())), screen)
+
+
+def view_of(unit_code: str | None, screen: str = "desktop") -> pdk.ViewState:
+    """The delta, or a closer view framing one unit."""
+    return view_for("delta", (unit_code,) if unit_code else (), screen)
+
+
+def screen_class(headers) -> str:
+    """'phone' when the browser says it is a mobile one (the User-Agent's Mobile/Android/iPhone
+    token, or the Sec-CH-UA-Mobile client hint), else 'desktop': the server cannot measure the
+    page, and a phone's map needs about two zoom levels less to show the same land."""
+    agent = (headers.get("User-Agent") or "") if headers else ""
+    hint = (headers.get("Sec-CH-UA-Mobile") or "") if headers else ""
+    return "phone" if hint == "?1" or any(token in agent for token in ("Mobile", "Android", "iPhone")) else "desktop"
+
+
+# ---- what is drawn ------------------------------------------------------------------------------
+
+def _tip(*lines: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def point_radius_px(participants: int) -> float:
+    """A dispute's dot: 3 px, larger with the crowd (sqrt, so 1,000 people are 11 px), at most 14.
+    In pixels rather than metres so that, zoomed in, dots spread around one place come apart."""
+    return round(min(14.0, 3 + participants ** 0.5 / 4), 1)
+
+
 def dispute_points(disputes: pl.DataFrame, lang: str) -> list[dict]:
-    """One dict per dispute with its position, colour, radius and tooltip text (`tip`)."""
+    """One dict per dispute placed at a point, town or county, with its position, colour, radius
+    and tooltip text (`tip`), least serious first so that the most serious are drawn on top.
+    City-level and unplaced items are not points (see city_rings)."""
     s = "zh" if lang == "zh" else "en"
     rows = []
-    for d in disputes.iter_rows(named=True):
+    for d in disputes.filter(pl.col("place_precision").is_in(PLACED)).reverse().iter_rows(named=True):
         participants = d["participants_high"] or d["participants_low"] or 0
         place = " · ".join(p for p in (d[f"unit_name_{s}"], d[f"county_name_{s}"]) if p)
         rows.append({
             "lon": d["lon"], "lat": d["lat"], "colour": grade_colour(d["grade"]),
-            "radius": 700 + 110 * participants ** 0.5,
-            "tip": _tip(lang, d["title"], d["enterprise"], f"{place} · {d[f'industry_name_{s}'] or ''}",
+            "radius": point_radius_px(participants),
+            "tip": _tip(d["title"], d["enterprise"], f"{place} · {d[f'industry_name_{s}'] or ''}",
                         f"{t('col.participants', lang)}：{d['participants_text'] or '—'}",
                         f"{GRADE.label(d['grade'], lang) or t('grade.none', lang)} · {STATUS.label(d['status'], lang)} · "
                         f"{t('map.days_open', lang, days=d['days_open'])}",
-                        t("map.approx", lang) if d["approx_location"] else None),
+                        None if d["place_precision"] == "point" else t(f"map.near_{d['place_precision']}", lang)),
         })
     return rows
 
 
+def city_rings(disputes: pl.DataFrame, places: pl.DataFrame, lang: str) -> list[dict]:
+    """One ring per city with items known only to the city, at its seat: the count (from
+    `places`, complete even when the points are capped) and the most serious titles."""
+    name = "name_zh" if lang == "zh" else "name_en"
+    titles = (disputes.filter(place_precision="city").group_by("unit_code", maintain_order=True)
+              .agg(pl.col("title").head(RING_TITLES)))
+    titles = dict(titles.iter_rows())
+    rings = []
+    for r in places.filter((pl.col("level") == "unit") & (pl.col("city_level_n") > 0)).iter_rows(named=True):
+        listed = titles.get(r["unit_code"], [])
+        rings.append({
+            "lon": r["lon"], "lat": r["lat"], "radius": round(9 + 2.2 * r["city_level_n"] ** 0.5, 1),
+            "label": t("map.ring", lang, n=r["city_level_n"]),
+            "tip": _tip(t("map.ring_tip", lang, city=r[name], n=r["city_level_n"]),
+                        t("map.most_serious", lang) if listed else None,
+                        *(f"· {title}" for title in listed)),
+        })
+    return rings
+
+
+def _ring_layers(disputes: pl.DataFrame, places: pl.DataFrame, lang: str, palette: Palette,
+                 label_size: int) -> list[pdk.Layer]:
+    """The hollow rings of city-level items, with their count written under the city's name."""
+    rings = city_rings(disputes, places, lang)
+    if not rings:
+        return []
+    return [
+        pdk.Layer("ScatterplotLayer", id="city-rings", data=rings, get_position=["lon", "lat"], get_radius="radius",
+                  radius_units=pdk.types.String("pixels"), filled=False, stroked=True, get_line_color=palette.ring,
+                  line_width_units=pdk.types.String("pixels"), get_line_width=2.5, pickable=True),
+        label_layer(pl.DataFrame(rings).select("lon", "lat", "label"), "label", round(label_size * 0.7), palette,
+                    offset_px=round(label_size * 1.2), layer_id="city-ring-labels"),
+    ]
+
+
 def _unit_tips(places: pl.DataFrame, lang: str) -> dict:
-    """The units' GeoJSON with a tooltip per unit, so hovering a city tells its count."""
+    """The units' GeoJSON with a tooltip per unit, so hovering a city tells its count and how
+    many of them are known only to the city."""
     counts = {r["place_code"]: r for r in places.filter(level="unit").iter_rows(named=True)}
     features = []
-    for feature in geojson("units")["features"]:
+    for feature in geojson(UNITS_GEOJSON)["features"]:
         code = feature["properties"]["unit_code"]
-        row = counts.get(code, {"active_n": 0, "serious_n": 0})
+        row = counts.get(code, {"active_n": 0, "serious_n": 0, "city_level_n": 0})
         name = feature["properties"]["name_zh" if lang == "zh" else "name_en"]
-        tip = _tip(lang, name, t("map.active_n", lang, n=row["active_n"]), t("map.serious_n", lang, n=row["serious_n"]))
+        tip = _tip(name, t("map.active_n", lang, n=row["active_n"]), t("map.serious_n", lang, n=row["serious_n"]),
+                   t("map.city_level_n", lang, n=row["city_level_n"]) if row["city_level_n"] else None)
         features.append({**feature, "tip": tip, "properties": {**feature["properties"], "tip": tip}})
     return {"type": "FeatureCollection", "features": features}
 
 
 def _choropleth(places: pl.DataFrame, lang: str) -> list[pdk.Layer]:
-    """Counties with polygons filled by their count; towns (no polygons) as circles on the same ramp."""
+    """Counties with polygons filled by their count; towns (no polygons) as circles on the same ramp.
+    City-level items are in no county (active_disputes_by_place counts them apart)."""
     counties = places.filter(level="county")
     highest = float(counties["active_n"].max() or 0)
     by_code = {r["place_code"]: r for r in counties.iter_rows(named=True)}
     name = "name_zh" if lang == "zh" else "name_en"
     features = []
-    for feature in geojson("counties")["features"]:
+    for feature in geojson(COUNTIES_GEOJSON)["features"]:
         row = by_code.get(feature["properties"]["county_code"])
         if row is None:  # outside the scope or the unit filter
             continue
-        tip = _tip(lang, row[name], t("map.active_n", lang, n=row["active_n"]))
+        tip = _tip(row[name], t("map.active_n", lang, n=row["active_n"]))
         features.append({**feature, "tip": tip, "colour": count_colour(row["active_n"], highest)})
-    with_polygons = {f["properties"]["county_code"] for f in geojson("counties")["features"]}
+    with_polygons = {f["properties"]["county_code"] for f in geojson(COUNTIES_GEOJSON)["features"]}
     towns = [{"lon": r["lon"], "lat": r["lat"], "colour": count_colour(r["active_n"], highest),
-              "radius": 1500 + 500 * r["active_n"] ** 0.5, "tip": _tip(lang, r[name], t("map.active_n", lang, n=r["active_n"]))}
+              "radius": 1500 + 500 * r["active_n"] ** 0.5, "tip": _tip(r[name], t("map.active_n", lang, n=r["active_n"]))}
              for r in counties.iter_rows(named=True) if r["place_code"] not in with_polygons]
     return [
         pdk.Layer("GeoJsonLayer", id="choropleth", data={"type": "FeatureCollection", "features": features},
@@ -201,21 +318,28 @@ def _choropleth(places: pl.DataFrame, lang: str) -> list[pdk.Layer]:
 HEX_RADIUS_M = 4000
 
 
+def density_positions(disputes: pl.DataFrame) -> list[dict]:
+    """The positions the density layer bins: points, towns and counties, never a city-level item."""
+    return disputes.filter(pl.col("place_precision").is_in(PLACED)).select("lon", "lat").to_dicts()
+
+
 def for_mode(mode: str, disputes: pl.DataFrame, places: pl.DataFrame, lang: str,
              focus_unit: str | None, palette: Palette = LIGHT, label_size: int = 15) -> list[pdk.Layer]:
-    """The map's layers for one display mode: points, hex (density) or choropleth."""
+    """The map's layers for one display mode: points, hex (density) or choropleth, with the rings
+    of city-level items in every mode and the cities' names on top."""
     layers = base_layers(focus_unit, _unit_tips(places, lang), palette)
     if mode == "choropleth":
         layers[3:3] = _choropleth(places, lang)  # under the county lines and the focus outline
     elif mode == "hex":
-        layers.append(pdk.Layer("HexagonLayer", id="density", data=disputes.select("lon", "lat").to_dicts(),
+        layers.append(pdk.Layer("HexagonLayer", id="density", data=density_positions(disputes),
                                 get_position=["lon", "lat"], radius=HEX_RADIUS_M, extruded=False, coverage=0.92,
                                 opacity=0.75, color_range=COUNT_RAMP, pickable=False))
     else:
         layers.append(pdk.Layer("ScatterplotLayer", id="disputes", data=dispute_points(disputes, lang),
                                 get_position=["lon", "lat"], get_fill_color="colour", get_radius="radius",
-                                radius_min_pixels=3, radius_max_pixels=28, stroked=True,
+                                radius_units=pdk.types.String("pixels"), stroked=True,
                                 get_line_color=palette.label_outline[:3], line_width_min_pixels=0.7, pickable=True))
+    layers += _ring_layers(disputes, places, lang, palette, label_size)
     units = places.filter(level="unit").with_columns(
         label=pl.col("name_zh" if lang == "zh" else "name_en").str.replace("[市区]$", ""))
     layers.append(label_layer(units, "label", label_size, palette))
@@ -223,14 +347,21 @@ def for_mode(mode: str, disputes: pl.DataFrame, places: pl.DataFrame, lang: str,
 
 
 def legend(mode: str, places: pl.DataFrame, lang: str) -> str:
-    """One line under the map saying what the colours mean (Markdown colour names, no HTML)."""
+    """What the colours and rings mean, under the map (Markdown colour names, no HTML)."""
+    city_level = int(places.filter(level="unit")["city_level_n"].sum())
+    rings = t("map.legend.rings", lang, n=city_level) if city_level else ""
     if mode == "choropleth":
-        return t("map.legend.count", lang, max=int(places.filter(level="county")["active_n"].max() or 0))
+        return t("map.legend.count", lang, max=int(places.filter(level="county")["active_n"].max() or 0)) + rings
     if mode == "hex":
-        return t("map.legend.hex", lang, km=round(HEX_RADIUS_M * 2 / 1000))
+        return t("map.legend.hex", lang, km=round(HEX_RADIUS_M * 2 / 1000)) + rings
     swatches = {"I": "red", "II": "orange", "III": "yellow", "IV": "blue"}
     chips = " ".join(f":{colour}[●] {GRADE.label(g, lang)}" for g, colour in swatches.items())
-    return f"{t('map.legend.grade', lang)} {chips} :gray[●] {t('grade.none', lang)}"
+    return f"{t('map.legend.grade', lang)} {chips} :gray[●] {t('grade.none', lang)}" + rings
+
+
+def unplaced_n(places: pl.DataFrame) -> int:
+    """Active disputes whose place is not yet known (属地待定): counted, not drawn."""
+    return int(places.filter(level="unplaced")["active_n"].sum())
 
 
 def clicked_unit(chart_state) -> str | None:
