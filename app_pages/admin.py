@@ -7,6 +7,8 @@ from ledger import audit, geo
 from ledger.access import load_directory, users_file
 from ledger.config import load_settings
 from ledger.i18n import t
+from ledger.alerts import load_groups
+from ledger.group_robots import TOPICS
 from ledger.officers import load_officers, officers_file
 from ui.shell import context
 
@@ -43,6 +45,14 @@ if officers:
     st.dataframe(pl.DataFrame(officers), hide_index=True, width="stretch")
 else:
     st.info(t("admin.no_officers", lang))
+# The work groups whose robots hear reminders and alerts: named by label, never by key or secret.
+groups = [{t("col.unit", lang): geo.unit_name(g.unit_code, lang) if g.unit_code else t("admin.groups.province", lang),
+           t("admin.col.group", lang): g.label,
+           t("admin.col.topics", lang): "、".join(TOPICS[topic] for topic in TOPICS if topic in g.subscribe)}
+          for g in load_groups(settings)]
+if groups:
+    st.caption(t("admin.groups", lang, n=len(groups)))
+    st.dataframe(pl.DataFrame(groups), hide_index=True, width="stretch")
 
 st.subheader(t("admin.audit", lang))
 kinds = [None, *audit.EVENTS]

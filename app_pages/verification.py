@@ -4,6 +4,7 @@ take, and the rate month by month."""
 import polars as pl
 import streamlit as st
 
+from ledger import geo
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import q
@@ -24,9 +25,19 @@ st.caption(t("verify.caption", lang, since=ctx.filters.since, until=ctx.filters.
              green=f"{green:g}", amber=f"{amber:g}"))
 
 rates = q("verification_rate_by_unit", ctx.scope, **params)
-total = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
-per_unit = rates.filter(pl.col("unit_code").is_not_null())
+total = rates.filter(pl.col("level") == "total").row(0, named=True)
+per_unit = rates.filter(pl.col("level") == "unit")
 name = f"name_{suffix(lang)}"
+# The gauges: with nothing picked, the delta's ten (the emergency teams) and one per other region;
+# with cities picked (or an officer's own unit), those cities.
+if ctx.scope.units is None and not ctx.filters.units:
+    focus = [u.code for u in geo.focus_units()]
+    gauge_rows = pl.concat([
+        per_unit.filter(pl.col("unit_code").is_in(focus)),
+        rates.filter((pl.col("level") == "region") & (pl.col("region") != geo.FOCUS_REGION)).with_columns(
+            pl.col("region").replace_strict({r: geo.region_name(r, lang) for r in geo.REGIONS}).alias(name))])
+else:
+    gauge_rows = per_unit
 if ctx.scope.units is None and not ctx.filters.units:
     total_name = t("verify.total.all", lang)
 elif per_unit.height == 1:  # an officer's own unit, or one city picked: its name, not 合计
@@ -58,7 +69,7 @@ with summary_column:
         column.metric(t(f"verify.{key}", lang), total[key], border=True)
 
 st.subheader(t("verify.units", lang))
-gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in per_unit.iter_rows(named=True)]
+gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in gauge_rows.iter_rows(named=True)]
 st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
                 config={"displayModeBar": False}, key="gauge_units")
 

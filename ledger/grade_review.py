@@ -48,7 +48,7 @@ def can_review(user: User) -> bool:
 def review(settings: Settings, item_id: str, decision: str, user: User, note: str = "",
            at: datetime | None = None) -> Change:
     """Confirm or reject the pending grade of `item_id` as `user`; returns the journalled change."""
-    from .verify import _LOCK_FILE, load_item  # verify imports ingest; loaded here only when a grade is decided
+    from .verify import VERIFY_LOCK_FILE, load_item  # verify imports ingest; loaded here only when a grade is decided
     if not can_review(user):
         raise ReviewError(f"“{user.role.zh}”角色不能确认等级，须由省级领导或管理员确认。")
     if decision not in DECISIONS:
@@ -58,7 +58,7 @@ def review(settings: Settings, item_id: str, decision: str, user: User, note: st
         raise ReviewError("退回时须填写理由，理由将反馈给报送单位。")
     at = at or now_shanghai()
     by = user.name or user.username
-    with exclusive_lock(settings.journal_dir / _LOCK_FILE):
+    with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):
         item = load_item(settings, item_id).item
         if item.get("grade_review") != "pending":
             state = {"confirmed": "已确认", "rejected": "已退回"}.get(item.get("grade_review"), "无需确认")

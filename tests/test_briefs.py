@@ -107,7 +107,7 @@ def test_word_brief_has_its_sections_figures_unit_table_and_footer(demo_settings
     assert all(blob.startswith(b"\x89PNG") for blob in _images(document))
     unit_table = next(t for t in document.tables if t.rows[0].cells[0].text == "单位")
     rows = [row.cells[0].text for row in unit_table.rows[1:]]
-    assert len(rows) == 11 and rows[-1] == "合计"  # ten units and the total
+    assert len(rows) == 23 and rows[-1] == "合计"  # the 22 units of the province and the total
     assert {"广州市", "深圳市", "顺德区", "肇庆市"} <= set(rows)
     footer = " ".join(p.text for p in document.sections[0].footer.paragraphs)
     assert f"哨岗台账快照 {brief.snapshot_id}" in footer

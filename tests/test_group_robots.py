@@ -128,7 +128,7 @@ def ledger(tmp_path, monkeypatch, robots):
     monkeypatch.setenv("TEST_DING_SECRET", DING_SECRET)
     settings = load_settings()
     items = pl.read_parquet(current_snapshot(settings).table("items"))
-    busiest = items.filter(pl.col("verified_at").is_null())["unit_code"].mode()[0]
+    busiest = items.filter(pl.col("verified_at").is_null() & pl.col("unit_code").is_not_null())["unit_code"].mode()[0]
     officers = tmp_path / "officers.toml"
     officers.write_text(officers_toml() + groups_toml(robots.server_port, busiest), encoding="utf-8")
     monkeypatch.setenv("SENTINEL_OFFICERS", str(officers))

@@ -208,21 +208,23 @@ def _serious(kind: str, disputes: pl.DataFrame) -> Section:
     if disputes.is_empty():
         return Section("新发重大纠纷", (Text(f"{THIS_ZH[kind]}未发生I、II级群体性劳资纠纷。"),))
     total = int(disputes["total_n"][0])
+    unconfirmed = disputes.filter(pl.col("grade_review") == "pending").height
     intro = f"{THIS_ZH[kind]}新发I、II级群体性劳资纠纷 {total} 起" + (
-        f"，以下列出最严重的 {disputes.height} 起：" if total > disputes.height else "：")
+        f"，以下列出最严重的 {disputes.height} 起" if total > disputes.height else "") + (
+        f"（所列 {unconfirmed} 起等级尚待省级确认）：" if unconfirmed else "：")
     items = []
     for row in disputes.iter_rows(named=True):
         place = "·".join(p for p in (row["unit_name_zh"], row["county_name_zh"]) if p)
         demands = "、".join(DEMAND.label(d) for d in row["demands"] or []) or "未明确"
         items.append(f"{row['title']}。{row['captured_at']:%-m月%-d日 %H:%M}，{place}，{row['enterprise'] or '企业不详'}"
                      f"（{row['industry_name_zh'] or '行业不详'}），{row['participants_text'] or '人数不详'}，诉求：{demands}，"
-                     f"{GRADE.label(row['grade'])}。")
+                     f"{GRADE.label(row['grade'])}{'（待确认）' if row['grade_review'] == 'pending' else ''}。")
     return Section("新发重大纠纷", (Text(intro), Items(tuple(items))))
 
 
 def _verification(kind: str, rates: pl.DataFrame, settings: Settings) -> Section:
-    units = rates.filter(pl.col("unit_code").is_not_null())
-    total = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
+    units = rates.filter(pl.col("level") == "unit")
+    total = rates.filter(pl.col("level") == "total").row(0, named=True)
 
     def cells(name: str, r: dict) -> tuple[str, ...]:
         rate = "—" if r["rate_pct"] is None else f"{r['rate_pct']:.1f}%"
