@@ -110,6 +110,14 @@ def serious_notices(rows: list[dict], app_url: str) -> list[Notice]:
             for row in rows]
 
 
+def rejection_notices(rows: list[dict], app_url: str) -> list[Notice]:
+    """Grades the province sent back: the unit hears the reason (ledger/grade_review.py)."""
+    return [Notice("reminders", f"{row['item_id']}|grade_rejected|{row['grade_reviewed_at']:%Y%m%d%H%M}", row["unit_code"],
+                   f"【等级退回】{unit_name(row['unit_code'])}“{row['title']}”（{row['item_id']}）报{row['grade']}级，"
+                   f"省级退回，理由：{row['grade_review_note']}。请重新核定等级。{_link(app_url, row['item_id'])}")
+            for row in rows if row["grade_review"] == "rejected"]
+
+
 def event_notices(rows: list[dict]) -> list[Notice]:
     """Events past their next report: once per lateness, i.e. per last report they are late after."""
     return [Notice("events", f"{row['event_id']}|{row['last_reported_at']:%Y%m%d%H%M}", row["unit_code"],
@@ -135,12 +143,14 @@ def gather(settings: Settings, now: datetime, groups: list[Group], reminder_item
     options = {**DEFAULTS, **settings.reminder_config.get("groups", {})}
     app_url = str(settings.reminder_config.get("app_url", ""))
     notices: list[Notice] = []
-    if "reminders" in topics:
-        notices += reminder_notices(reminder_items, load_officers(settings), now, app_url)
-    if not topics & {"serious", "events", "hazards"}:
+    if not topics:
         return notices
     from queries import ALL, Door  # the door reads snapshots; it needs the ledger, not the reverse
     door = Door(settings)
+    if "reminders" in topics:
+        notices += reminder_notices(reminder_items, load_officers(settings), now, app_url)
+        since = now - timedelta(hours=float(options["serious_lookback_hours"]))
+        notices += rejection_notices(door.q("grade_reviews", ALL, since=since, now=now).to_dicts(), app_url)
     if "serious" in topics:
         since = now - timedelta(hours=float(options["serious_lookback_hours"]))
         notices += serious_notices(door.q("new_disputes_since", ALL, since_time=since, now=now,

@@ -99,3 +99,23 @@ def test_which_grades_need_confirmation_is_configured(ledger, tmp_path, monkeypa
     item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
     _regrade(settings, item["item_id"], "II")
     assert load_item(settings, item["item_id"]).item["grade_review"] is None
+
+
+def test_a_rejection_reaches_the_units_work_group(ledger, tmp_path, monkeypatch):
+    """The unit hears the province's reason in its work group (a dry run shows the notice)."""
+    from ledger import alerts, remind
+    from ledger.store import now_shanghai
+    settings = ledger
+    item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
+    _regrade(settings, item["item_id"], "II")
+    grade_review.review(settings, item["item_id"], "reject", LEADER, "人数不足 II 级标准")
+    build_snapshot(settings)
+    officers = tmp_path / "officers.toml"
+    officers.write_text(f'[[groups]]\nunit = "{item["unit_code"]}"\nname = "市总群"\nkind = "wecom"\n'
+                        f'base_url = "http://127.0.0.1:9/cgi-bin/webhook/send"\nkey = "k"\nsubscribe = ["reminders"]\n',
+                        encoding="utf-8")
+    monkeypatch.setenv("SENTINEL_OFFICERS", str(officers))
+    planned = remind.run_round(load_settings(), now_shanghai(), dry_run=True).groups
+    lines = [n.line for g in planned for n in g.notices if "grade_rejected" in n.subject]
+    assert len(lines) == 1 and "人数不足 II 级标准" in lines[0] and item["item_id"] in lines[0]
+    assert not alerts.log_file(settings).exists()
