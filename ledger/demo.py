@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from . import geo, reference
 from .schema import (ACTION_FORM, DEMAND, ITEMS_SCHEMA, OWNERSHIP, GUANGDONG_LAT, GUANGDONG_LON, SOURCE, STATUS,
                      VERIFICATION_RESULT)
+from .ingest.places import NO_PLACE_ZH, PENDING_PLACE_ZH
 from .store import now_shanghai
 
 BLOCK_ROWS = 16_384  # large enough for numpy to pay off, small enough that a tiny demo is instant
@@ -79,7 +80,6 @@ APPROXIMATE = 0.07  # of the other items, placed at a centroid exactly rather th
 # Complaints whose text names no place at all: accepted as 属地待定 and left for the province to
 # assign (ledger/assign.py), never given a unit by the demo.
 PLACE_UNKNOWN = 0.033  # of complaints: about 1% of all items
-PLACE_UNKNOWN_REASON = "标题和描述中未提到地点"
 # Old verifications copied from a ledger that recorded the result without its time (核实时间不详).
 TIME_UNKNOWN, TIME_UNKNOWN_BEFORE_DAYS = 0.05, 730  # of the items verified, captured that long before the end
 
@@ -773,7 +773,9 @@ def _without_place(rng: np.random.Generator, world: _World, columns: dict[str, p
         out[name] = _null_unless(~chosen, columns[name])
     out["status"] = pc.if_else(keep, columns["status"], "pending")
     out["place_precision"] = pc.if_else(keep, columns["place_precision"], "unknown")
-    out["place_reason"] = pc.if_else(keep, columns["place_reason"], PLACE_UNKNOWN_REASON)
+    out["place_reason"] = pc.if_else(keep, columns["place_reason"], NO_PLACE_ZH)  # as ingest says it
+    out["warnings"] = pa.array([[PENDING_PLACE_ZH.format(NO_PLACE_ZH)] if c else None for c in chosen],
+                               pa.list_(pa.string()))
     return out
 
 

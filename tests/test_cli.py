@@ -11,6 +11,7 @@ import pytest
 
 from ledger.__main__ import SUBCOMMANDS, build_parser
 from ledger.config import REPO_ROOT
+from ledger.geo import unit_by_code
 
 
 def ledger(*args, env_dir=None):
@@ -28,7 +29,7 @@ def test_demo_then_info_json(tmp_path):
     data = json.loads(info.stdout)
     assert data["items"] == 800
     assert 0 < data["collective"] < 800
-    assert data["units"] == 10
+    assert data["units"] == len(unit_by_code())  # the demo covers the whole province
     assert {"snapshot_id", "created_at"} <= data.keys()
     # Building the demo again would mix two demos: refused unless asked to replace.
     again = ledger("demo", "--items", "300", env_dir=tmp_path)

@@ -119,3 +119,26 @@ def test_a_rejection_reaches_the_units_work_group(ledger, tmp_path, monkeypatch)
     lines = [n.line for g in planned for n in g.notices if "grade_rejected" in n.subject]
     assert len(lines) == 1 and "人数不足 II 级标准" in lines[0] and item["item_id"] in lines[0]
     assert not alerts.log_file(settings).exists()
+
+
+def test_a_file_cannot_confirm_a_grade_or_keep_a_confirmation_through_a_regrade(ledger, tmp_path):
+    """An import that states 等级确认 = 已确认, or raises a confirmed item's grade, leaves the decision to the province."""
+    from ledger.export import write_items
+    from ledger.ingest import ingest_files
+
+    settings = ledger
+    items = _items(settings)
+    confirmed = items.filter(pl.col("grade_review") == "confirmed").row(0, named=True)
+    lower = items.filter(pl.col("grade") == "IV").row(0, named=True)
+    edited = items.filter(pl.col("item_id").is_in([confirmed["item_id"], lower["item_id"]])).with_columns(
+        grade=pl.when(pl.col("item_id") == confirmed["item_id"]).then(pl.lit("II" if confirmed["grade"] == "I" else "I"))
+        .otherwise(pl.lit("I")),
+        grade_review=pl.lit("confirmed"), grade_reviewed_by=pl.lit("导入文件"))
+    path = tmp_path / "edited.xlsx"
+    write_items(edited, path)
+    report = ingest_files(settings, [path])
+    assert report.files[0].updated == 2, [p.text() for p in report.problems]
+    build_snapshot(settings)
+    for item_id in (confirmed["item_id"], lower["item_id"]):
+        after = load_item(settings, item_id).item
+        assert after["grade"] in ("I", "II") and after["grade_review"] == "pending" and after["grade_reviewed_by"] is None

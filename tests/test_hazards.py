@@ -7,7 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pytest
@@ -88,14 +88,14 @@ def snapshot(demo_settings):
 
 def test_the_cli_prints_flags_as_json_with_chinese_names(demo_settings):
     result = subprocess.run([sys.executable, "-m", "ledger", "--data-dir", str(demo_settings.data_dir), "hazards",
-                             "--as-of", "2026-01-25", "--json"], capture_output=True, text=True, cwd=REPO_ROOT)
+                             "--as-of", "2026-02-01", "--json"], capture_output=True, text=True, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     flags = json.loads(result.stdout)
     assert flags
     for flag in flags:
         assert set(flag) == {"unit", "unit_code", "county", "industry", "industry_code", "week", "method", "observed",
                              "expected", "score", "category", "item_ids"}
-        assert flag["unit"].endswith(("市", "区")) and flag["week"] == "2026-W04"
+        assert flag["unit"].endswith(("市", "区")) and flag["week"] == "2026-W05"
     assert any(f["industry"] and f["industry"].endswith("业") for f in flags)
     scores = [f["score"] for f in flags]
     assert scores == sorted(scores, reverse=True)
@@ -115,10 +115,11 @@ def test_no_peeking_later_items_do_not_change_a_past_screen(demo_settings, tmp_p
 def test_repeat_trouble_at_one_enterprise_is_flagged(demo_settings, tmp_path):
     shutil.copytree(demo_settings.data_dir, tmp_path / "data")
     settings = load_settings(tmp_path / "data")
-    now = now_shanghai()
-    add_dispute(settings, title="某厂再次停工", captured_at=now - timedelta(days=10), unit_code="442000")
-    add_dispute(settings, title="某厂第三次停工", captured_at=now - timedelta(days=3), unit_code="442000")
-    flags = [f for f in screen(current_snapshot(settings), now.date()) if f.method == "enterprise_repeat"]
+    today = now_shanghai().date()
+    wednesday = datetime.combine(screen_week(today) + timedelta(days=2), time(10))  # in the week the screen judges
+    add_dispute(settings, title="某厂再次停工", captured_at=wednesday - timedelta(days=7), unit_code="442000")
+    add_dispute(settings, title="某厂第三次停工", captured_at=wednesday, unit_code="442000")
+    flags = [f for f in screen(current_snapshot(settings), today) if f.method == "enterprise_repeat"]
     assert any(f.unit_code == "442000" and f.observed >= 2 for f in flags)
     assert all(f.sentence().count("起群体性纠纷") == 1 for f in flags)
 

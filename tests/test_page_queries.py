@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from ledger import geo
+from ledger.ingest.places import NO_PLACE_ZH
 from ledger.reference import spring_festivals
 from queries import ALL, Door, Filters, Scope
 from queries.slices import SliceFilters
@@ -237,7 +238,7 @@ def test_place_unknown_is_a_filter_value_and_counted_on_the_overview(door, items
     queue = door.q("triage_queue", ALL, limit=None)
     assert queue.height == queue["total_n"][0] == expected.filter(c("status").is_in(["pending", "verifying"])).height
     assert queue["captured_at"].to_list() == sorted(queue["captured_at"].to_list())
-    assert set(queue["place_reason"]) == {"标题和描述中未提到地点"}
+    assert set(queue["place_reason"]) == {NO_PLACE_ZH}
     waiting = door.q("verification_queue", ALL, now=now, soon_hours=4, limit=100_000, units=None, industries=None)
     assert not set(waiting["item_id"]) & set(queue["item_id"])  # no unit's queue holds them
 

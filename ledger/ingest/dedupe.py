@@ -26,10 +26,12 @@ import duckdb
 from rapidfuzz import fuzz
 
 from ..changes import FIXED_COLUMNS, Change
+from ..grade_review import REVIEW_COLUMNS, after_regrade
 from ..sqlfiles import sql
 from ..store import Snapshot
 from .. import geo, reference
 from ..schema import COLUMNS, Problem, validate_row
+from .places import PENDING_PLACE_ZH
 from .rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
 
 DUPLICATE_DAYS = 3
@@ -165,7 +167,7 @@ DETAIL_FATE = {c.name: "quarantine" if c.name in FATAL_COLUMNS else "set_aside" 
 
 def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
     """What `row` changes in `item`: only values it states that differ, in columns it may change."""
-    allowed = set(item) - FIXED_COLUMNS if fmt == "ledger" else set(UPDATABLE)
+    allowed = (set(item) - FIXED_COLUMNS if fmt == "ledger" else set(UPDATABLE)) - set(REVIEW_COLUMNS)
     stated = {k: v for k, v in row.fields.items() if k in allowed and v is not None}
     status = derive_status(stated, item["status"])
     if status:
@@ -173,6 +175,8 @@ def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
     after = {k: v for k, v in stated.items() if not _same_value(item.get(k), v)}
     if not after:
         return None
+    if "grade" in after:  # a new grade is confirmed afresh in Sentinel, never by a file (ledger/grade_review.py)
+        after.update(after_regrade(after["grade"]))
     where = f"{row.file}{'!' + row.sheet if row.sheet else ''} 第 {row.row} 行"
     return Change(item["item_id"], {k: item.get(k) for k in after}, after, note=where)
 
@@ -277,7 +281,7 @@ def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Ou
             out.quarantined.append((row, reasons))
             continue
         if row.place_problem and not row.fields.get("unit_code"):
-            row.warn("unit_code", f"属地待定：{row.place_problem[0]}", f"place to be determined: {row.place_problem[1]}")
+            row.warn("unit_code", PENDING_PLACE_ZH.format(row.place_problem[0]), f"place to be determined: {row.place_problem[1]}")
         item, reasons = settle(row, lambda: new_item(row, fmt, now))
         if reasons:
             out.quarantined.append((row, reasons))

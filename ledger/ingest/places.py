@@ -30,6 +30,9 @@ from rapidfuzz import fuzz, process
 from .. import geo
 from ..config import read_reference_csv
 
+NO_PLACE_ZH = "标题和描述中没有可识别的广东省地名"  # why an item is 属地待定 when no text names a place
+PENDING_PLACE_ZH = "属地待定：{}"  # the warning such an item carries, with that reason
+
 FUZZY_CUTOFF = 88  # rapidfuzz ratio (0-100) for a spelling variant of a Latin place name
 FUZZY_MIN_LETTERS = 5
 SHUNDE, FOSHAN = "440606", "440600"
@@ -194,7 +197,7 @@ class Gazetteer:
             if outside:
                 return Resolved(outside="、".join(dict.fromkeys(outside)))
             return Resolved(problem=(f"无法识别地点“{shown}”（不是广东省的地名）" if shown else
-                                     "标题和描述中没有可识别的广东省地名",
+                                     NO_PLACE_ZH,
                                      f"no Guangdong place recognised in {shown or 'the title or description'}"))
         return self._decide(mentions, note)  # a Guangdong place named wins over other provinces
 

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from .. import geo, reference
 from ..deadlines import configured_rules
 from ..export import FORMULA_START
-from ..grade_review import initial_review
+from ..grade_review import REVIEW_COLUMNS, initial_review
 from ..schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
 from .cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
 from .dates import DateError, has_year, parse_datetime, year_from_title
@@ -528,13 +528,14 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
     if fmt != "ledger":
         item["status"] = derive_status(item, None) or "pending"
         item["grade"] = item["grade"] or (reference.grade_for(low) if item["is_collective"] else None)
-        item["grade_review"] = initial_review(item["grade"])
         if item["unit_code"]:
             item["assigned_unit"] = item["assigned_unit"] or item["unit_code"]
             item["assigned_at"] = item["assigned_at"] or item["captured_at"]
         else:  # 属地待定: no assignment and no deadline until the province assigns it (triage)
             item["assigned_unit"] = item["assigned_at"] = item["verify_due_at"] = None
         item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
+    # A confirmation is made in Sentinel by the province, never read from a file, our export's included.
+    item.update(dict.fromkeys(REVIEW_COLUMNS), grade_review=initial_review(item["grade"]))
     item["place_precision"] = item["place_precision"] or place_precision(item)
     if not item["unit_code"] and row.place_problem:
         item["place_reason"] = item["place_reason"] or row.place_problem[0]

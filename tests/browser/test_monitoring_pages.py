@@ -52,11 +52,11 @@ def test_map_choropleth_focused_on_a_city(server, page):
     assert page.outside_requests == [], page.outside_requests
 
 
-def test_verification_page_draws_eleven_gauges(server, page):
+def test_verification_page_draws_the_delta_units_and_the_other_regions(server, page):
     text = open_page(page, server + "/verification", ".js-plotly-plot .indicatorlayer")
     assert t("verify.units") in text
     page.wait_for_selector(".js-plotly-plot .indicatorlayer .trace", timeout=30_000)
-    assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 11  # ten units and the total
+    assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 14  # the total, the delta's ten units, 粤东, 粤西 and 粤北
     assert "广州市" in page.locator(".js-plotly-plot").nth(1).inner_text()
     page.screenshot(path=str(ARTIFACTS / "verification.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
