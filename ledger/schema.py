@@ -16,7 +16,8 @@ from datetime import date, datetime
 import pyarrow as pa
 
 SCHEMA_VERSION = 3  # 2: items gained duplicate_of and disposition; 3: the whole province, place_precision,
-                    # place_reason and warnings (location_approx folded into place_precision)
+                    # place_reason, warnings and grade confirmation (location_approx folded into place_precision;
+                    # older journal batches are read through ledger/migrate.py)
 
 # Rough box around Guangdong; a coordinate outside it is a data error, not a place.
 GUANGDONG_LON = (109.6, 117.4)

@@ -12,6 +12,7 @@ reconciliation).
 
 Layout under the data directory:
     journal/<batch_id>/batch.json, part-00000.parquet …, raw/<original files>, <side table>.parquet
+    journal/.conformed/v<schema>/<batch_id>/part-… (older items batches as read now; ledger/migrate.py)
     snapshots/<snapshot_id>/manifest.json, items.parquet, verifications.parquet, units.parquet …
 
 Batches of kind "items" hold item versions (the newest version of an item wins); batches of kind
@@ -41,6 +42,7 @@ import pyarrow.parquet as pq
 
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from .config import REFERENCE_DIR, Settings
+from .migrate import upgrade_items
 from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from .sqlfiles import sql
 
@@ -211,6 +213,30 @@ class Journal:
 REFERENCE_TABLES = ("units", "counties", "industries", "grades")
 
 
+CONFORMED_DIR = ".conformed"  # in the journal: older items batches as the current schema (ledger/migrate.py)
+
+
+def _items_parts(batch: Batch) -> list[Path]:
+    """An items batch's part files as the current schema: its own when it was written under it,
+    else conformed copies, made once under journal/.conformed/v<schema>/<batch_id>/ (never the
+    batch itself: the journal is not rewritten). Called under the build lock."""
+    version = batch.meta.get("schema_version", 1)
+    if version == SCHEMA_VERSION:
+        return batch.part_files
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"日志批次 {batch.batch_id} 由较新版本的哨岗写入（数据结构第 {version} 版），"
+                         f"本程序只认识到第 {SCHEMA_VERSION} 版：请先升级哨岗再生成快照。")
+    folder = batch.path.parent / CONFORMED_DIR / f"v{SCHEMA_VERSION}" / batch.batch_id
+    if not folder.exists():
+        temp = folder.with_name(f".incoming-{batch.batch_id}")
+        shutil.rmtree(temp, ignore_errors=True)
+        temp.mkdir(parents=True)
+        for part in batch.part_files:
+            pq.write_table(upgrade_items(pq.read_table(part), version), temp / part.name, compression="zstd")
+        _publish_folder(temp, folder)
+    return sorted(folder.glob("part-*.parquet"))
+
+
 @dataclass(frozen=True)
 class JournalFiles:
     """The journal files a snapshot is built from."""
@@ -219,7 +245,7 @@ class JournalFiles:
 
     @property
     def items(self) -> list[str]:
-        return [str(p) for b in self.batches if b.kind == "items" for p in b.part_files]
+        return [str(p) for b in self.batches if b.kind == "items" for p in _items_parts(b)]
 
     @property
     def changes(self) -> list[str]:
@@ -442,7 +468,8 @@ def fresh_snapshot(settings: Settings) -> Snapshot | None:
     if not any(b.kind == "items" for b in batches):
         return None
     current = current_snapshot(settings)
-    if current is None or current.manifest["source_batches"] != [b.batch_id for b in batches] or "item_origins" not in current.manifest["tables"]:
+    if (current is None or current.manifest["source_batches"] != [b.batch_id for b in batches]
+            or "item_origins" not in current.manifest["tables"] or current.manifest.get("schema_version") != SCHEMA_VERSION):
         return build_snapshot(settings)
     return current
 
