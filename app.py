@@ -24,6 +24,7 @@ PAGES = [
     ("app_pages/map.py", "page.map", ":material/map:", "map"),
     ("app_pages/verification.py", "page.verification", ":material/task_alt:", "verification"),
     ("app_pages/verify.py", "page.verify", ":material/fact_check:", "verify"),
+    ("app_pages/triage.py", "page.triage", ":material/move_location:", "triage"),
     ("app_pages/reconcile.py", "page.reconcile", ":material/rule:", "reconcile"),
     ("app_pages/scores.py", "page.scores", ":material/leaderboard:", "scores"),
     ("app_pages/grades.py", "page.grades", ":material/verified:", "grades"),

@@ -55,10 +55,12 @@ MONITORING = frozenset({"overview", "map", "verification", "trends", "explorer",
 ROLES: dict[str, Role] = {r.code: r for r in (
     Role("wall", "指挥大屏", "Wall screen", frozenset({"wall"}), download=False, personal=False, all_units=True),
     Role("leader", "领导", "Leader", MONITORING | {"reconcile", "scores", "grades"}, download=False, personal=False, all_units=True),
-    Role("analyst", "分析员", "Analyst", MONITORING | {"import", "reconcile", "scores"}, download=True, personal=False, all_units=True),
+    Role("analyst", "分析员", "Analyst", MONITORING | {"import", "triage", "reconcile", "scores"}, download=True, personal=False,
+         all_units=True),
     Role("officer", "地市信息员", "City officer", MONITORING | {"verify", "reconcile", "scores"}, download=True, personal=True,
          all_units=False, verify=True),
-    Role("admin", "管理员", "Administrator", MONITORING | {"import", "verify", "reconcile", "scores", "grades", "admin"},
+    Role("admin", "管理员", "Administrator", MONITORING | {"import", "verify", "triage", "reconcile", "scores", "grades",
+                                                          "admin"},
          download=True, personal=True, all_units=True, verify=True, admin=True),
 )}
 

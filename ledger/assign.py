@@ -7,8 +7,8 @@ reminder round, so nothing waits unassigned and therefore unreminded.
 
 An item whose place could not be read (属地待定: no unit, place_precision 'unknown', the reason in
 place_reason) belongs to no unit, so `assign_new` leaves it alone and no officer sees it. It waits
-in the province's triage queue (`pending`; `python -m ledger assign --pending`; the section of
-核实办理 for administrators) until someone gives it its unit, and county if known (`assign_place`).
+in the province's triage queue (`pending`; `python -m ledger assign --pending`; the 属地分派
+page for the province's analysts and administrators) until someone gives it its unit, and county if known (`assign_place`).
 That is a journalled change like a verification: who and when are in the item's history, and its
 deadline starts from then, not from when it was captured.
 """
@@ -23,6 +23,7 @@ from queries import ALL, Door
 
 from . import audit, geo
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
+from .access import User
 from .config import Settings
 from .deadlines import configured_rules
 from .sqlfiles import sql
@@ -30,6 +31,7 @@ from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 from .verify import VERIFY_LOCK_FILE, VerificationError, load_item
 
 ASSIGNER = "sentinel"  # recorded as the author of automatic assignments
+TRIAGE_ROLES = ("analyst", "admin")  # the province's monitoring staff give 属地待定 items their unit
 
 
 class AssignmentError(ValueError):
@@ -81,6 +83,18 @@ def place_values(unit_code: str, county_code: str | None) -> dict:
     precision = "city" if place is unit else "town" if len(county_code) > 6 else "county"
     return {"unit_code": unit_code, "county_code": county_code or None, "lon": place.lon, "lat": place.lat,
             "place_precision": precision, "place_reason": None}
+
+
+def can_triage(user: User) -> bool:
+    return user.role.code in TRIAGE_ROLES
+
+
+def assign_place_as(settings: Settings, user: User, item_id: str, unit_code: str,
+                    county_code: str | None = None) -> Change:
+    """`assign_place` on behalf of a signed-in `user`, who must be of the province's triage roles."""
+    if not can_triage(user):
+        raise AssignmentError(f"“{user.role.zh}”角色不能分派属地，须由省级分析员或管理员分派。")
+    return assign_place(settings, item_id, unit_code, county_code, by=user.name or user.username)
 
 
 def assign_place(settings: Settings, item_id: str, unit_code: str, county_code: str | None = None,

@@ -57,6 +57,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "grades.save": ("提交", "Submit"),
     "grades.saved": ("已{decision}：{item}", "{decision}: {item}"),
     "grades.read_only": ("您的角色可以查看，确认须由省级领导或管理员进行。", "You may read this; leaders and administrators decide."),
+    # 属地分派 Triage of items whose place is unknown (ledger/assign.py)
+    "page.triage": ("属地分派", "Place triage"),
+    "triage.heading": ("属地分派", "Place triage"),
+    "triage.caption": ("标题和描述中读不出属地（或提到两个地市）的舆情先入台账、标为属地待定，由省总分派到地市后才开始计算核实时限。"
+                       "待分派 {n} 条。",
+                       "Items whose place could not be read (or that name two cities) enter the ledger as 'place to "
+                       "be determined'; the province assigns them to a city, and their verification deadline starts "
+                       "then. {n} waiting."),
+    "triage.none": ("目前没有属地待定的舆情。", "No item is waiting for its place."),
+    "triage.pick": ("选择要分派的条目", "Item to assign"),
+    "triage.unit": ("分派到地市（报送单位）", "Assign to (reporting unit)"),
+    "triage.county": ("区县/镇街（可不填）", "County or town (optional)"),
+    "triage.county_none": ("仅知地市", "City only"),
+    "triage.save": ("分派", "Assign"),
+    "triage.saved": ("已将 {item} 分派到{unit}，核实时限自现在起计算。", "{item} assigned to {unit}; its deadline starts now."),
+    "triage.read_only": ("您的角色可以查看，分派须由省级分析员或管理员进行。", "You may read this; analysts and administrators assign."),
+    "triage.shown": ("仅列出最早的 {n} 条。", "Only the {n} oldest are listed."),
+    "col.place_reason": ("属地待定原因", "Why the place is unknown"),
     "col.item_id": ("编号", "Item ID"),
     "col.waiting_days": ("已等待（天）", "Waiting (days)"),
     "col.review_note": ("确认意见", "Note"),

@@ -5,7 +5,7 @@
 -- `total_n` counts the whole queue; at most $limit rows (null: all of them).
 -- $limit: how many of the oldest items to return, or null for all
 with waiting as (
-    select item_id, source, title, summary, captured_at, place_reason, grade, status
+    select item_id, source, title, summary, captured_at, place_reason, grade, grade_review, status
     from items
     where unit_code is null
       and status in ('pending', 'verifying')
