@@ -2,7 +2,7 @@
 sparkline of its cell's recent weeks against the expected band and the ledger items behind it;
 replay any past week ("as of", no peeking at later data); export the selected findings as an
 early-warning brief (Word or HTML). Methods and their measured accuracy: docs/hazards.md."""
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -76,6 +76,11 @@ day = st.date_input(t("hazards.as_of", lang), key="hazards_as_of", max_value=ctx
 keep_in_url(asof=None if day == ctx.now.date() else day.isoformat())
 week = screen_week(day)
 st.caption(t("hazards.caption", lang, week=week.isoformat()))
+start = datetime.combine(week, time())
+left_out = q("hazard_coverage", ctx.scope, week_start=start, week_end=start + timedelta(days=7)).row(0, named=True)
+if left_out["no_county_n"] or left_out["no_industry_n"]:
+    st.caption(t("hazards.coverage", lang, total=left_out["total_n"], no_county=left_out["no_county_n"],
+                 no_industry=left_out["no_industry_n"], no_unit=left_out["no_unit_n"]))
 
 flags = visible(flags_for(ctx.snapshot.snapshot_id, day))
 if not flags:

@@ -10,6 +10,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+import polars as pl
 import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
@@ -163,3 +164,9 @@ def test_the_page_shows_flags_sparklines_and_brief_downloads(sentinel_env):
     assert at.subheader[0].value.startswith("共 ")
     assert len(at.get("download_button")) == 2 and at.get("deck_gl_json_chart")
     assert len(at.get("plotly_chart")) >= 3
+    # What the cells leave out is said, counted on the same ledger as the screen counts.
+    items = pl.read_parquet(current_snapshot(sentinel_env).table("items")).filter(
+        pl.col("is_collective") & pl.col("captured_at").is_between(datetime(2026, 1, 19), datetime(2026, 1, 26), closed="left"))
+    said = next(c.value for c in at.caption if c.value.startswith("本周共"))
+    assert said.startswith(f"本周共 {items.height} 起群体性纠纷：其中 {items['county_code'].null_count()} 起没有区县")
+    assert f"{items.filter(pl.col('unit_code').is_null()).height} 起属地待定" in said
