@@ -72,7 +72,7 @@ else:
     navigation = st.navigation([
         st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
         for i, (path, title_key, icon, url) in enumerate(allowed)
-    ])
+    ], expanded=True)  # every page listed: folded, Streamlit adds an English "View N more"
     auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang) is not None:
         run_guarded(navigation)

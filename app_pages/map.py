@@ -41,7 +41,7 @@ area = area_box.segmented_control(t("mappage.area", lang), map_layers.EXTENTS, k
 focus_default = url_value("focus", codes_among(unit_codes), [])
 focus = focus_box.selectbox(t("mappage.focus", lang), [None, *unit_codes], key="map_focus",
                             index=1 + unit_codes.index(focus_default[0]) if focus_default else 0,
-                            format_func=lambda c: t(f"mappage.area.{area}", lang) if c is None else geo.unit_name(c, lang))
+                            format_func=lambda c: t("mappage.focus.none", lang) if c is None else geo.unit_name(c, lang))
 keep_in_url(view=None if mode == "points" else mode, area=None if area == "delta" else area, focus=focus)
 
 disputes = q("active_disputes_on_map", ctx.scope, limit=MAX_POINTS, **params)

@@ -68,10 +68,12 @@ with summary_column:
     for column, key in zip(st.columns(4), ("due_n", "on_time_n", "late_n", "overdue_n")):
         column.metric(t(f"verify.{key}", lang), total[key], border=True)
 
-st.subheader(t("verify.units", lang))
-gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]} for row in gauge_rows.iter_rows(named=True)]
-st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
-                config={"displayModeBar": False}, key="gauge_units")
+if gauge_rows.height > 1:  # one unit in view: the gauge above is its own
+    st.subheader(t("verify.units", lang))
+    gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]}
+              for row in gauge_rows.iter_rows(named=True)]
+    st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
+                    config={"displayModeBar": False}, key="gauge_units")
 
 overdue = q("overdue_items", ctx.scope, limit=OVERDUE_SHOWN, **params)
 st.subheader(t("verify.overdue_list", lang, n=total["overdue_n"]))

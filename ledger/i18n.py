@@ -113,6 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mappage.area": ("地图范围", "Map area"),
     "mappage.area.delta": ("珠三角", "Pearl River Delta"),
     "mappage.area.province": ("全省", "Whole province"),
+    "mappage.focus.none": ("不聚焦单个地市", "No single city"),  # a label that does not depend on the area (kept by the widget)
     "mappage.area.chosen": ("所选地市", "the chosen cities"),
     "mappage.unplaced": ("另有 {n} 起属地待定，未上图（待省级分派属地）。", "{n} more have no place yet (属地待定) and are not on the map (awaiting the province's assignment)."),
     "mappage.list": ("{place}活跃纠纷 {n} 起", "{n} active disputes in {place}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 
@@ -36,11 +37,26 @@ def canvas_is_drawn(page, selector: str) -> bool:
     }""", selector)
 
 
-def test_map_page_draws_an_offline_map(server, page):
+def listed_disputes(page, place: str) -> int:
+    """The count in the map's list heading, "{place}活跃纠纷 N 起"."""
+    heading = page.locator('[data-testid="stMain"] h3', has_text=f"{place}活跃纠纷").first
+    heading.wait_for(timeout=60_000)
+    return int(re.search(r"活跃纠纷 (\d+) 起", heading.inner_text()).group(1))
+
+
+def test_map_page_draws_an_offline_map_and_widens_to_the_whole_province(server, page):
     text = open_page(page, server + "/map", '[data-testid="stDeckGlJsonChart"] canvas')
     assert t("mappage.heading") in text and "活跃纠纷" in text
     assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
     page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+    delta = listed_disputes(page, "珠三角")
+    # A click on 全省, as a user would: the whole province's disputes, the view kept in the link.
+    page.get_by_role("radio", name="全省").click()
+    province = listed_disputes(page, "全省")
+    assert province > delta > 0 and "area=province" in page.url
+    page.wait_for_timeout(3000)
+    assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
+    page.screenshot(path=str(ARTIFACTS / "map-province.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
 
 
@@ -59,6 +75,16 @@ def test_verification_page_draws_the_delta_units_and_the_other_regions(server, p
     assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 14  # the total, the delta's ten units, 粤东, 粤西 and 粤北
     assert "广州市" in page.locator(".js-plotly-plot").nth(1).inner_text()
     page.screenshot(path=str(ARTIFACTS / "verification.png"), full_page=True)
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_verification_page_for_a_city_outside_the_delta(server, page):
+    open_page(page, server + "/verification?unit=440500", ".js-plotly-plot .indicatorlayer")  # 汕头市, 粤东
+    page.wait_for_selector(".js-plotly-plot .indicatorlayer .trace", timeout=30_000)
+    gauges = page.locator(".js-plotly-plot").first.inner_text()
+    assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 1 and "汕头市" in gauges  # no grid of one
+    assert "合计" not in gauges and "广州市" not in page.locator('[data-testid="stMain"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / "verification-shantou.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
 
 
