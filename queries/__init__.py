@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-from duckdb.sqltypes import VARCHAR
 import polars as pl
 
 from ledger.config import Settings, load_settings
@@ -168,7 +167,6 @@ class Door:
                    if "event_reports" in snapshot.manifest["tables"]
                    else con.from_arrow(EVENT_REPORTS_SCHEMA.empty_table()))
         reports.filter(_SCOPE_FILTER).create_view("event_reports")
-        con.create_function("mask_text", mask, [VARCHAR], VARCHAR, side_effects=False)  # for finds(): a search sees what the caller may read
         con.execute(query_file(SHARED_MACROS).text)
         return con
 
@@ -217,7 +215,6 @@ class Door:
             try:
                 cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
                 cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
-                cursor.execute("set variable scope_personal = $personal", {"personal": scope.personal})
                 result = cursor.sql(query.text, params=params).pl()
             finally:
                 cursor.close()

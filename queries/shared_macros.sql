@@ -40,11 +40,3 @@ create or replace macro map_place(unit_code, county_code, place_precision, lon) 
             then if(length(county_code) = 9, 'town', 'county')
         else 'city'
     end;
-
--- finds(text, keyword): `keyword` occurs in `text` (case-insensitive) as the caller may read it:
---   for a scope without personal data, in the masked text (mask_text, ledger/masking.py, a
---   function the door registers), so that a search cannot recover a masked mobile digit by digit
---   or confirm a masked name. The plain test comes first, so masking runs only on candidates.
-create or replace macro finds(text, keyword) as
-    contains(lower(text), lower(keyword))
-    and (getvariable('scope_personal') or contains(lower(mask_text(text)), lower(keyword)));
