@@ -20,6 +20,7 @@ SHOWN = 500
 ctx = context()
 lang = ctx.lang
 user = current_user()
+settings = load_settings()
 
 st.title(t("triage.heading", lang))
 queue = q("triage_queue", ctx.scope, limit=SHOWN)
@@ -58,10 +59,10 @@ county_code = right.selectbox(t("triage.county", lang), [None, *counties],
                               format_func=lambda c: counties[c].name(lang) if c else t("triage.county_none", lang))
 if st.button(t("triage.save", lang), type="primary", icon=":material/move_location:"):
     try:
-        assign.assign_place_as(load_settings(), user, item_id, unit_code, county_code)
+        assign.assign_place_as(settings, user, item_id, unit_code, county_code)
     except assign.AssignmentError as error:
         st.error(plain(str(error)), icon=":material/error:")
     else:
-        rebuild_soon(load_settings())
+        rebuild_soon(settings)
         st.success(t("triage.saved", lang, item=plain(item_id), unit=units[unit_code].name(lang)),
                    icon=":material/check_circle:")

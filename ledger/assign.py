@@ -8,7 +8,8 @@ reminder round, so nothing waits unassigned and therefore unreminded.
 An item whose place could not be read (属地待定: no unit, place_precision 'unknown', the reason in
 place_reason) belongs to no unit, so `assign_new` leaves it alone and no officer sees it. It waits
 in the province's triage queue (`pending`; `python -m ledger assign --pending`; the 属地分派
-page for the province's analysts and administrators) until someone gives it its unit, and county if known (`assign_place`).
+page for the province's analysts and administrators) until someone gives it its unit, and county
+if known (`assign_place`).
 That is a journalled change like a verification: who and when are in the item's history, and its
 deadline starts from then, not from when it was captured.
 """
