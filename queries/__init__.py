@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+from duckdb.sqltypes import VARCHAR
 import polars as pl
 
 from ledger.config import Settings, load_settings
@@ -38,6 +39,14 @@ SHARED_MACROS = "shared_macros"  # created on every connection; not a query of i
 # `items` is scoped; the reference tables hold no ledger rows and are shared by everyone.
 _SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
                  "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
+# finds(text, keyword): `keyword` occurs in `text` (case-insensitive) as the caller may read it.
+# For a scope without personal data the keyword must be in the masked text too (mask_text, the
+# one masking function that also masks results), so a search cannot recover a masked mobile digit
+# by digit or confirm a masked name. The plain test comes first, so masking runs only on the few
+# candidate rows. Defined here, beside the scope filter, because only the door reads the scope.
+_FINDS_MACRO = ("create or replace macro finds(text, keyword) as contains(lower(text), lower(keyword)) "
+                "and (coalesce(getvariable('scope_personal'), false) "
+                "or contains(lower(mask_text(text)), lower(keyword)))")
 _REFERENCE_VIEWS = ("units", "counties", "industries", "grades")
 _SCOPED_PLACES = ("units", "counties")
 _NO_HISTORY = ("select null::varchar as item_id, null::varchar as field, null::varchar as before, "
@@ -168,6 +177,8 @@ class Door:
                    else con.from_arrow(EVENT_REPORTS_SCHEMA.empty_table()))
         reports.filter(_SCOPE_FILTER).create_view("event_reports")
         con.execute(query_file(SHARED_MACROS).text)
+        con.create_function("mask_text", mask, [VARCHAR], VARCHAR, side_effects=False)
+        con.execute(_FINDS_MACRO)
         return con
 
     def _acquire(self, snapshot: Snapshot) -> _Connection:
@@ -215,6 +226,7 @@ class Door:
             try:
                 cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
                 cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
+                cursor.execute("set variable scope_personal = $personal", {"personal": scope.personal})
                 result = cursor.sql(query.text, params=params).pl()
             finally:
                 cursor.close()

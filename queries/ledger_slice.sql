@@ -24,7 +24,8 @@
 -- $collective_only: true to keep only collective disputes
 -- $overdue_only: true to keep only items overdue at t
 -- $proactive_only: true to keep only items a unit reported proactively
--- $keyword: text to find in the title, summary or enterprise (case-insensitive), or null
+-- $keyword: text to find in the title, summary or enterprise (case-insensitive; in the masked text
+--   for a scope without personal data), or null
 -- $sort: 'captured_at', 'participants', 'grade' or 'verify_due_at'
 -- $descending: true for the largest / newest / most serious first
 -- $limit: how many rows to return, or null for all
@@ -69,7 +70,7 @@ matching as (
            or (verify_due_at < as_of.t and not is_verified_by(verified_at, verification_result, as_of.t)))
       and (not $proactive_only or proactive)
       and ($keyword is null
-           or contains(lower(concat_ws(' ', title, summary, enterprise)), lower($keyword)))
+           or finds(concat_ws(' ', title, summary, enterprise), $keyword))
 ),
 
 page as (

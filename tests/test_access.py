@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import timedelta
 
+import polars as pl
 import pytest
 from argon2 import PasswordHasher
 
@@ -109,14 +110,21 @@ def test_scope_masks_personal_data_in_the_query_layer(demo_settings, tmp_path):
     add_dispute(settings, title="深圳某厂工人聚集，联系人陈先生13812345678", unit_code="440300")
     door = Door(settings)
     now = now_shanghai()
-    params = {**Filters.last_days(3, now.date()).params(), **SliceFilters(keyword="联系人").params(), "now": now,
-              "sort": "captured_at", "descending": True, "limit": None, "offset": 0}
-    officer = door.q("ledger_slice", Scope.only("440300", personal=True), **params)
-    analyst = door.q("ledger_slice", Scope(personal=False), **params)
-    assert officer["title"][0] == "深圳某厂工人聚集，联系人陈先生13812345678"
-    assert analyst["title"][0] == "深圳某厂工人聚集，联***先生138****5678"
-    other_unit = door.q("ledger_slice", Scope.only("441900"), **params)
-    assert other_unit.height == 0
+    def search(keyword: str, scope: Scope) -> pl.DataFrame:
+        return door.q("ledger_slice", scope, **{
+            **Filters.last_days(3, now.date()).params(), **SliceFilters(keyword=keyword).params(), "now": now,
+            "sort": "captured_at", "descending": True, "limit": None, "offset": 0})
+
+    officer, analyst = Scope.only("440300", personal=True), Scope(personal=False)
+    assert search("某厂工人聚集", officer)["title"][0] == "深圳某厂工人聚集，联系人陈先生13812345678"
+    assert search("某厂工人聚集", analyst)["title"][0] == "深圳某厂工人聚集，联***先生138****5678"
+    assert search("某厂工人聚集", Scope.only("441900")).height == 0
+    # A search finds what its caller may read: masked digits and names cannot be probed for.
+    for probe in ("1381", "13812", "13812345678", "陈先生", "系人陈"):
+        assert search(probe, analyst).height == 0, probe
+        assert search(probe, officer).height == 1, probe
+    for shown in ("138", "5678", "先生"):
+        assert search(shown, analyst).height == 1, shown
 
 
 def test_audit_log_is_append_only_lines_read_newest_first(tmp_path):
