@@ -59,7 +59,7 @@ def save(file_report) -> None:
             build = rebuild_soon(settings)
             build.join(timeout=REBUILD_WAIT_SECONDS)
     except EventError as refused:
-        st.error(t("events.refused", lang, reason=refused.text(lang)), icon=":material/block:")
+        st.error(t("events.refused", lang, reason=plain(refused.text(lang))), icon=":material/block:")
         return
     saved = t("events.saved", lang, stage=EVENT_STAGE.label(stage, lang), event_id=event_id)
     st.session_state["events_toast"] = saved + (t("events.shows_soon", lang) if build.is_alive() else "")

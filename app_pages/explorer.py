@@ -15,6 +15,7 @@ from queries import q
 from ui.shell import context, current_user, keep_in_url, scope_label, url_value
 from ui.slice_form import describe, slice_form
 from ui.tables import enum_label, grade_label, item_timeline, place_label, suffix
+from ui.plain_text import plain
 
 PAGE_SIZE = 50
 
@@ -97,7 +98,7 @@ if not selected:
     st.caption(t("explorer.select_hint", lang))
 else:
     item = rows.row(selected[0], named=True)
-    st.subheader(t("explorer.detail", lang, item_id=item["item_id"]))
+    st.subheader(t("explorer.detail", lang, item_id=plain(item["item_id"])))
     if user.role.verify and "events" in user.role.pages:  # a large or complex dispute: report it in stages
         st.page_link("app_pages/events.py", label=t("events.open_from_item", lang), icon=":material/campaign:",
                      query_params={"new": item["item_id"]})

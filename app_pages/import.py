@@ -13,6 +13,7 @@ from ledger import audit
 from ledger.ingest import FORMATS, ReadError, ingest_files, preview
 from ledger.ingest.headers import field_label
 from ui.shell import context, current_user
+from ui.plain_text import plain
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt", "json", "jsonl", "ndjson"]
 
@@ -39,12 +40,12 @@ for upload in uploads:
     try:
         seen = preview(path, fmt)
     except ReadError as error:
-        st.error(t("import.unreadable", lang, name=upload.name, reason=error))
+        st.error(t("import.unreadable", lang, name=plain(upload.name), reason=plain(str(error))))
         continue
-    with st.expander(t("import.preview", lang, name=upload.name, format=t(f"import.format.{seen.format}", lang),
+    with st.expander(t("import.preview", lang, name=plain(upload.name), format=t(f"import.format.{seen.format}", lang),
                        encoding=seen.encoding or "Excel"), expanded=len(uploads) == 1):
         for table in seen.tables:
-            st.caption(t("import.preview.table", lang, sheet=table.sheet.name or upload.name,
+            st.caption(t("import.preview.table", lang, sheet=plain(table.sheet.name or upload.name),
                          row=table.header_row_number, n=len(table.fields)))
             st.dataframe(pl.DataFrame({t("import.col.header", lang): list(table.mapping()),
                                        t("import.col.field", lang): [field_label(f, lang) for f in table.mapping().values()]}),
@@ -70,7 +71,7 @@ if report is not None:
         column.metric(t(f"import.{name}", lang), getattr(report, name), border=True)
     (st.success if report.balanced else st.error)(report.summary(lang))
     for failed in report.unreadable:
-        st.error(t("import.unreadable", lang, name=failed.name, reason=failed.error))
+        st.error(t("import.unreadable", lang, name=plain(failed.name), reason=plain(str(failed.error))))
     if report.dry_run:
         st.info(t("import.dry_run_done", lang))
     elif report.snapshot_id:

@@ -18,6 +18,7 @@ from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.ingest import ReadError
 from queries import q
+from ui.plain_text import plain
 from ui.shell import context, current_user, keep_in_url, url_value
 from ui.tables import suffix
 
@@ -84,7 +85,7 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
         try:
             result = reconcile.reconcile(ctx.snapshot, unit, month, path)
         except (reconcile.ReconcileError, ReadError, ValueError) as error:  # ReadError names the file and the limit
-            st.error(t("rec.unreadable", lang, detail=str(error)), icon=":material/error:")
+            st.error(t("rec.unreadable", lang, detail=plain(str(error))), icon=":material/error:")
             st.stop()
     reconcile.record_run(settings, result, user.username)
     st.session_state["rec_result"] = result

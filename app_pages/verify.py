@@ -18,6 +18,7 @@ from ledger.verify import ConflictError, Verification, VerificationError, load_i
 from queries import q
 from ui.shell import context, current_user, keep_in_url, scope_label
 from ui.tables import grade_label, item_timeline, place_label
+from ui.plain_text import plain
 
 QUEUE_SHOWN = 300
 SOON_HOURS = 4  # "due soon" on this page and in the reminders' first stage (ledger/remind.py)
@@ -49,7 +50,7 @@ if saved:
 def time_left(hours: float | None) -> str:
     if hours is None:
         return t("work.unassigned", lang)
-    if hours < 0:
+    if hours <= 0:  # due now counts as overdue, as the queue's state says (never "剩 -0 小时")
         return t("work.overdue_by", lang, days=f"{-hours / 24:.0f}") if hours <= -24 else t("work.overdue_by_hours", lang, hours=f"{-hours:.0f}")
     return t("work.left", lang, hours=f"{hours:.0f}")
 
@@ -83,7 +84,7 @@ with form_column:
         st.stop()
     found = q("items_by_id", ctx.scope, ids=[picked_id])
     if found.is_empty():  # not in this officer's scope, or a stale link
-        st.warning(t("work.not_found", lang, item_id=picked_id), icon=":material/search_off:")
+        st.warning(t("work.not_found", lang, item_id=plain(picked_id)), icon=":material/search_off:")
         st.stop()
     keep_in_url(item=picked_id)
     base_key = f"verify_base_{picked_id}"
@@ -92,8 +93,8 @@ with form_column:
     base = st.session_state[base_key]
     item = base.item
 
-    st.subheader(item["title"], anchor=False)
-    st.caption(t("work.item_meta", lang, item_id=item["item_id"], captured=f"{item['captured_at']:%Y-%m-%d %H:%M}",
+    st.subheader(plain(item["title"]), anchor=False)
+    st.caption(t("work.item_meta", lang, item_id=plain(item["item_id"]), captured=f"{item['captured_at']:%Y-%m-%d %H:%M}",
                  due=f"{item['verify_due_at']:%Y-%m-%d %H:%M}" if item["verify_due_at"] else "—"))
     if item["summary"]:
         st.text(item["summary"])
@@ -141,7 +142,7 @@ with form_column:
         try:
             change = save(settings, base, verification, user)
         except VerificationError as error:
-            st.error(error.text(lang), icon=":material/error:")
+            st.error(plain(error.text(lang)), icon=":material/error:")  # it may quote what was typed
         except ConflictError as conflict:
             st.session_state["verify_conflict"] = (picked_id, conflict.others)
         else:
@@ -151,7 +152,7 @@ with form_column:
                 rebuild_soon(settings)
                 saved[picked_id] = ctx.now
                 del st.session_state[base_key]
-                st.toast(t("work.saved", lang, item_id=picked_id), icon=":material/check_circle:")
+                st.toast(t("work.saved", lang, item_id=plain(picked_id)), icon=":material/check_circle:")
                 st.query_params.pop("item", None)
                 st.rerun()
 

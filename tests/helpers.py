@@ -17,9 +17,11 @@ def build_demo(data_dir, n_items: int = DEMO_ITEMS, seed: int = DEMO_SEED) -> Se
     return settings
 
 
-def add_dispute(settings: Settings, *, title: str, grade: str = "I", captured_at=None, unit_code: str = "441900") -> str:
+def add_dispute(settings: Settings, *, title: str, grade: str = "I", captured_at=None, unit_code: str = "441900",
+                item_id: str | None = None, source: str = "test") -> str:
     """Journal one new, open collective dispute (a copy of an existing item with a new id, title,
-    grade and time) and build a snapshot, as an ingest would; return its item id."""
+    grade and time) and build a snapshot, as an ingest would; return its item id. Journalled with
+    source="demo", the ledger stays a demo (no sign-in needed)."""
     import polars as pl
 
     from ledger.store import current_snapshot, now_shanghai
@@ -28,13 +30,13 @@ def add_dispute(settings: Settings, *, title: str, grade: str = "I", captured_at
     when = captured_at or now_shanghai()
     items = pl.read_parquet(current_snapshot(settings).table("items"))
     template = items.filter(pl.col("is_collective") & (pl.col("unit_code") == unit_code)).head(1)
-    item_id = f"T{when:%Y%m%d%H%M%S%f}"
+    item_id = item_id or f"T{when:%Y%m%d%H%M%S%f}"
     row = template.with_columns(
         item_id=pl.lit(item_id), title=pl.lit(title), grade=pl.lit(grade), captured_at=pl.lit(when),
         occurred_on=pl.lit(when.date()), status=pl.lit("pending"), closed_at=pl.lit(None, pl.Datetime("us")),
         verified_at=pl.lit(None, pl.Datetime("us")), verification_result=pl.lit(None, pl.String),
         assigned_at=pl.lit(when), verify_due_at=pl.lit(when), updated_at=pl.lit(when),
         participants_low=pl.lit(1200, pl.Int32), participants_high=pl.lit(1500, pl.Int32))
-    Journal(settings.journal_dir).append("items", [row.to_arrow().cast(ITEMS_SCHEMA)], source="test")
+    Journal(settings.journal_dir).append("items", [row.to_arrow().cast(ITEMS_SCHEMA)], source=source)
     build_snapshot(settings)
     return item_id

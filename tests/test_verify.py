@@ -293,3 +293,22 @@ def test_the_page_shows_a_conflict_and_keeps_what_was_typed(ledger):
     at.button[1].click().run()  # 载入最新内容, then save again on top of it
     at.button[0].click().run()
     assert not at.error and "已保存" in at.toast[0].value
+
+
+def test_markdown_in_a_link_or_a_title_stays_text_on_the_verify_page(ledger):
+    """?item=![x](http://…) and a title holding a Markdown image or link are shown as written,
+    escaped: the browser is never told to fetch an address from a link or from ledger text."""
+    lure = "[会话已过期，请点击此处重新登录](http://127.0.0.1:9/login) ![x](http://127.0.0.1:9/p.png)"
+    at = open_verify_page({"item": lure})
+    warning = at.warning[0].value
+    assert "](http" not in warning.replace("\\]\\(http", "") and "\\!\\[x\\]" in warning
+    item = pending(ledger)
+    hostile = items(ledger).filter(pl.col("item_id") == item["item_id"]).with_columns(
+        title=pl.lit("![x](http://127.0.0.1:9/p.png) 工人聚集 [点此](http://127.0.0.1:9/)"), updated_at=pl.lit(now_shanghai()))
+    # Journalled as the demo's, so that the ledger stays the demo and the page needs no sign-in.
+    Journal(ledger.journal_dir).append("items", [hostile.to_arrow().cast(ITEMS_SCHEMA)], source="demo")
+    build_snapshot(ledger)
+    at = open_verify_page({"item": item["item_id"]})
+    assert not at.exception
+    heading = next(h.value for h in at.subheader if "工人聚集" in h.value)
+    assert heading.startswith("\\!\\[x\\]\\(http") and "](http" not in heading

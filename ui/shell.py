@@ -21,6 +21,7 @@ from ledger.i18n import t
 from ledger.store import Snapshot, now_shanghai
 from ledger.access import User
 from queries import Filters, NoSnapshot, Scope, snapshot
+from ui.plain_text import plain
 
 log = logging.getLogger("sentinel")
 _CONTEXT_KEY = "_sentinel_context"
@@ -49,7 +50,7 @@ def url_value(key: str, parse, fallback):
         try:
             initial[key] = fallback if raw is None else parse(raw)
         except ValueError:  # said once, in the sidebar, in the language the link asks for
-            st.sidebar.warning(t("app.bad_link", language_from_url(), detail=f"{key}={raw}"))
+            st.sidebar.warning(t("app.bad_link", language_from_url(), detail=plain(f"{key}={raw}")))
             initial[key] = fallback
     return initial[key]
 
