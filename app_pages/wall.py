@@ -20,7 +20,7 @@ from ledger.i18n import t
 from ledger.schema import PLACE_PRECISION
 from ledger.store import now_shanghai
 from queries import Filters, NoSnapshot, q, snapshot
-from ui import charts, map_layers, regions
+from ui import auth, charts, map_layers, regions
 from ui.plain_text import plain
 from ui.shell import current_scope, language_from_url, log, url_value
 from ui.tables import suffix
@@ -161,6 +161,8 @@ def rotating(window: Filters, now: datetime) -> None:
 
 @st.fragment(run_every=timedelta(seconds=refresh))
 def wall() -> None:
+    if auth.wall_token_revoked():  # a full rerun, where the sign-in check refuses the token
+        st.rerun(scope="app")
     now = now_shanghai()
     try:
         current = snapshot()

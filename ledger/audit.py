@@ -15,7 +15,7 @@ from .config import Settings
 from .store import now_shanghai
 
 _lock = threading.Lock()
-EVENTS = ("sign_in", "sign_in_failed", "locked_out", "sign_out", "download", "verification_edit", "reconciliation",
+EVENTS = ("sign_in", "sign_in_failed", "locked_out", "sign_out", "session_ended", "download", "verification_edit", "reconciliation",
           "import", "config_change", "access_denied", "assignment", "grade_review")
 
 

@@ -278,6 +278,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.address_locked": ("此地址登录失败次数过多，已暂停登录至 {until}，请稍后再试或联系管理员。",
                             "Too many failed sign-ins from this address: sign-in is paused until {until}. Try later or ask the administrator."),
     "auth.expired": ("登录已过期，请重新登录。", "Your session has expired; please sign in again."),
+    "auth.revoked": ("您的账号已被管理员删除或更改，请重新登录。",
+                     "Your account was removed or changed by the administrator; please sign in again."),
     "auth.bad_token": ("大屏令牌无效或已被撤销，请联系管理员重新生成。", "This wall-screen token is invalid or revoked; ask the administrator for a new one."),
     "auth.refuse_real_ledger": (
         "本系统载有正式台账，但尚未配置用户文件，因此拒绝提供服务。请管理员用 `python -m ledger users add` 创建用户；"
@@ -330,6 +332,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.sign_in_failed": ("登录失败", "Failed sign-in"),
     "audit.locked_out": ("账号锁定", "Locked out"),
     "audit.sign_out": ("退出", "Signed out"),
+    "audit.session_ended": ("会话终止（账号已删除或更改）", "Session ended (account removed or changed)"),
     "audit.download": ("下载", "Download"),
     "audit.verification_edit": ("核实编辑", "Verification edit"),
     "audit.reconciliation": ("月度对账", "Reconciliation"),

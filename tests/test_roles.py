@@ -141,3 +141,16 @@ def test_a_real_ledger_without_users_is_refused_unless_the_network_is_closed(sen
     monkeypatch.setenv("SENTINEL_CONFIG", str(config))
     closed = AppTest.from_file(APP, default_timeout=120).run()
     assert any(t("auth.closed_network") in w.value for w in closed.warning) and closed.metric
+
+
+def test_a_session_ends_when_its_user_is_given_another_unit(users, monkeypatch):
+    directory, _ = users
+    at = run_as("chen", directory, page="app_pages/explorer.py")
+    assert not at.exception and at.dataframe
+    path = access.users_file(load_settings())
+    entries, tokens = access.raw_entries(path)
+    access.save_directory(path, [{**e, "unit": "440100"} if e["username"] == "chen" else e for e in entries], tokens)
+    at.run()  # the officer's next click
+    assert any(t("auth.revoked") in i.value for i in at.info)
+    assert at.title[0].value == t("auth.heading") and not at.dataframe
+    assert audit.read(load_settings(), event="session_ended")[0]["user"] == "chen"

@@ -14,7 +14,7 @@ from datetime import timedelta
 import streamlit as st
 
 from ledger import audit
-from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, UNKNOWN_ADDRESS, AccessError, SignInGuard, User,
+from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, UNKNOWN_ADDRESS, AccessError, Directory, SignInGuard, User,
                            client_address, is_demo_ledger, is_loopback, load_directory, trusted_networks)
 from ledger.config import load_settings
 from ledger.i18n import t
@@ -60,7 +60,9 @@ def _identity_provider_configured() -> bool:
         return False
 
 
-def _from_session(settings) -> User | None:
+def _from_session(settings, directory: Directory) -> User | None:
+    """The signed-in user, checked against the users file on every run: a user removed, or given
+    another role or unit, is signed out on their next click rather than when the session expires."""
     signed = st.session_state.get(_SESSION_KEY)
     if signed is None:
         return None
@@ -69,7 +71,21 @@ def _from_session(settings) -> User | None:
         del st.session_state[_SESSION_KEY]
         st.info(t("auth.expired", "zh"), icon=":material/schedule:")
         return None
-    return user
+    now = directory.find(user.username)
+    if now is None or (now.role, now.unit_code) != (user.role, user.unit_code):
+        del st.session_state[_SESSION_KEY]
+        audit.record(settings, "session_ended", user.username, ip=client_ip(), reason="account removed or changed")
+        st.info(t("auth.revoked", "zh"), icon=":material/person_off:")
+        return None
+    return now  # with the name and e-mail as the file has them now
+
+
+def wall_token_revoked() -> bool:
+    """True when this session came in with a wall token that the users file no longer holds.
+    The wall redraws itself in a fragment, which never reruns `current_user`: it asks this on
+    every refresh, so a revoked token stops the screen within one refresh."""
+    token = st.query_params.get("token")
+    return bool(token) and load_directory(load_settings()).wall_user(token) is None
 
 
 def sign_in_form(lang: str) -> None:
@@ -136,7 +152,7 @@ def current_user(lang: str) -> User | None:
         if user is None:
             _stop(t("auth.oidc_unknown", lang))
         return user
-    return _from_session(settings)
+    return _from_session(settings, directory)
 
 
 def sign_out_button(user: User, lang: str) -> None:

@@ -124,3 +124,32 @@ def test_html_in_ledger_text_stays_text(secured, page):
     banner = page.locator('[data-testid="stAlertContainer"]').first.inner_text()
     assert "<img" in banner and "<script>" in banner
     assert page.evaluate("window.__pwned") is None and dialogs == []
+
+
+def test_revocation_ends_open_sessions_within_one_refresh(secured, browser):
+    """An administrator revokes a wall token and removes a user while both are on screen: the
+    wall stops at its next refresh, the user is signed out at their next click."""
+    url, settings, _ = secured
+    users_path = settings.data_dir.parent / "users.toml"  # the server's SENTINEL_USERS (the fixture's)
+    users, tokens = access.raw_entries(users_path)
+    token, digest = access.new_wall_token()
+    leaving = {"username": "leaving", "role": "analyst", "password_hash": access.hash_password(PASSWORD)}
+    access.save_directory(users_path, [*users, leaving], [*tokens, {"sha256": digest, "note": "临时", "revoked": False}])
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    wall, analyst = context.new_page(), context.new_page()
+    try:
+        wall.goto(f"{url}/?mode=wall&token={token}&refresh=5")
+        wall.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=90_000)
+        sign_in(analyst, url, "leaving", path="/explorer")
+        analyst.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        access.save_directory(users_path, users, [*tokens, {"sha256": digest, "note": "临时", "revoked": True}])
+        wall.wait_for_selector(f"text={t('auth.bad_token')}", timeout=30_000)  # refresh=5: within one refresh
+        assert wall.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
+        analyst.get_by_role("link", name=t("page.overview")).click()  # the next click, same session
+        analyst.wait_for_selector(f"text={t('auth.revoked')}", timeout=30_000)
+        assert analyst.locator(f"text={t('auth.heading')}").count() == 1
+        assert analyst.locator('[data-testid="stMetric"]').count() == 0
+        assert any(e["event"] == "session_ended" and e["user"] == "leaving" for e in audit.read(settings))
+    finally:
+        context.close()
+        access.save_directory(users_path, users, tokens)
