@@ -11,6 +11,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from ledger.access import CLOSED_NETWORK_USER
+from ledger.config import load_settings
+from ledger.store import remove_leftovers
 from ledger.i18n import t
 from ui import auth, shell
 
@@ -46,6 +48,16 @@ def run_guarded(navigation) -> None:
         shell.show_error(shell.language_from_url(), error)
 
 
+@st.cache_resource(show_spinner=False)
+def clean_leftovers(data_dir: str) -> int:
+    """Once per server and data folder: remove what a killed ingest, build or upload left."""
+    removed = remove_leftovers(load_settings(data_dir))
+    if removed:
+        shell.log.info("removed %d leftover temporary files and folders", len(removed))
+    return len(removed)
+
+
+clean_leftovers(str(load_settings().data_dir))
 lang = shell.language_from_url()
 user = auth.current_user(lang)
 if user is None:

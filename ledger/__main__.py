@@ -26,7 +26,7 @@ from .group_robots import RobotError
 from .officers import OfficersError
 from .periods import BRIEF_KINDS, Period
 from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
-from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai
+from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai, remove_leftovers
 from .verify import Verification
 
 
@@ -675,6 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(args.data_dir)
     handler = SUBCOMMANDS[args.command][0]
+    remove_leftovers(settings)  # what a killed run left behind
     try:
         return handler(settings, args)
     except (CliError, StoreError, ReadError, ValueError) as e:  # ReadError: a file refused, named with its limit

@@ -301,7 +301,7 @@ def save_directory(path: Path, users: list[dict], wall_tokens: list[dict]) -> No
         lines += [f"{key} = {str(value).lower() if isinstance(value, bool) else _toml_string(str(value))}"
                   for key, value in entry.items()]
         lines.append("")
-    temp = path.with_suffix(".tmp")
+    temp = path.with_name(f".{path.name}.tmp")  # a killed write's leftover is cleaned (store.remove_leftovers)
     temp.write_text("\n".join(lines), encoding="utf-8")
     os.chmod(temp, 0o600)
     os.replace(temp, path)

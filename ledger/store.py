@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +50,7 @@ from .sqlfiles import sql
 SHANGHAI = timezone(timedelta(hours=8))
 SNAPSHOT_KINDS = ("items", CHANGES_KIND, EVENT_REPORTS_KIND)  # the batch kinds a snapshot is built from
 STALE_TEMP_SECONDS = 3600  # a temp folder this old belongs to a writer that died
+BUILDING_PREFIX = ".building-"  # a snapshot being built, under snapshots/
 Progress = Callable[[str, float], None]  # (step description, fraction done 0..1)
 
 
@@ -96,11 +98,23 @@ def _publish_folder(temp_dir: Path, final_dir: Path) -> None:
     _fsync_path(final_dir.parent)
 
 
-def _remove_stale_temps(folder: Path, prefix: str) -> None:
+def _remove_stale_temps(folder: Path, pattern: str) -> list[Path]:
+    """Remove what matches `pattern` under `folder` and is older than STALE_TEMP_SECONDS (younger
+    ones may belong to a writer still at work); return what was removed."""
     cutoff = time.time() - STALE_TEMP_SECONDS
-    for temp in folder.glob(f"{prefix}*"):
-        if temp.stat().st_mtime < cutoff:
-            shutil.rmtree(temp, ignore_errors=True)
+    removed = []
+    for temp in folder.glob(pattern):
+        try:
+            if temp.lstat().st_mtime >= cutoff:
+                continue
+            if temp.is_dir() and not temp.is_symlink():
+                shutil.rmtree(temp)
+            else:
+                temp.unlink()
+        except OSError:  # gone already (another process cleaned it), or not ours to remove
+            continue
+        removed.append(temp)
+    return removed
 
 
 # ---- journal ----------------------------------------------------------------------------------
@@ -145,7 +159,7 @@ class Journal:
     def __init__(self, journal_dir: Path):
         self.dir = journal_dir
         self.dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temps(self.dir, self.TEMP_PREFIX)
+        _remove_stale_temps(self.dir, f"{self.TEMP_PREFIX}*")
 
     def append(self, kind: str, chunks: Iterable[pa.Table], *, source: str, note: str = "",
                raw_files: Iterable[Path] = (), schema: pa.Schema = ITEMS_SCHEMA,
@@ -228,13 +242,36 @@ def _items_parts(batch: Batch) -> list[Path]:
                          f"本程序只认识到第 {SCHEMA_VERSION} 版：请先升级哨岗再生成快照。")
     folder = batch.path.parent / CONFORMED_DIR / f"v{SCHEMA_VERSION}" / batch.batch_id
     if not folder.exists():
-        temp = folder.with_name(f".incoming-{batch.batch_id}")
+        temp = folder.with_name(f"{Journal.TEMP_PREFIX}{batch.batch_id}")
         shutil.rmtree(temp, ignore_errors=True)
         temp.mkdir(parents=True)
         for part in batch.part_files:
             pq.write_table(upgrade_items(pq.read_table(part), version), temp / part.name, compression="zstd")
         _publish_folder(temp, folder)
     return sorted(folder.glob("part-*.parquet"))
+
+
+# What writers leave behind when killed: half-written journal batches and their conformed copies,
+# half-built snapshots, the temp files of atomic replacements (write_json_durably, CURRENT,
+# users.toml, ingest reports), and the import page's and briefs' folders in the system temp.
+_LEFTOVERS: tuple[tuple[Callable[[Settings], Path], str], ...] = (
+    (lambda s: s.journal_dir, f"{Journal.TEMP_PREFIX}*"),
+    (lambda s: s.journal_dir / CONFORMED_DIR, f"v*/{Journal.TEMP_PREFIX}*"),
+    (lambda s: s.snapshots_dir, f"{BUILDING_PREFIX}*"),
+    (lambda s: s.data_dir, "**/.*.tmp"),
+    (lambda s: Path(tempfile.gettempdir()), "sentinel-import-*"),
+    (lambda s: Path(tempfile.gettempdir()), "sentinel-brief-*"),
+)
+
+
+def remove_leftovers(settings: Settings) -> list[Path]:
+    """Clean what a killed ingest, build or upload left, at the start of the app or a command;
+    return what was removed (a fresh temp of a writer at work in another process is kept)."""
+    removed = []
+    for folder_of, pattern in _LEFTOVERS:
+        if folder_of(settings).is_dir():
+            removed += _remove_stale_temps(folder_of(settings), pattern)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -306,7 +343,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
     snapshots_dir = settings.snapshots_dir
     snapshots_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(snapshots_dir / ".build.lock"):  # one build at a time per data folder
-        _remove_stale_temps(snapshots_dir, ".building-")
+        _remove_stale_temps(snapshots_dir, f"{BUILDING_PREFIX}*")
         batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in SNAPSHOT_KINDS]
         files = JournalFiles(batches)
         if not files.items:
@@ -315,7 +352,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
         created = now_shanghai()
         # Sortable to the millisecond (builds are serialised by the lock), unique by the suffix.
         snapshot_id = f"{created:%Y%m%d-%H%M%S}-{created.microsecond // 1000:03d}-{uuid.uuid4().hex[:4]}"
-        temp = snapshots_dir / f".building-{snapshot_id}"
+        temp = snapshots_dir / f"{BUILDING_PREFIX}{snapshot_id}"
         temp.mkdir()
         try:
             tables = _write_snapshot_tables(settings, temp, files, report, base)

@@ -3,19 +3,24 @@ that see a whole snapshot while another process builds the next one."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from ledger import demo
-from ledger.config import load_settings
+from ledger.__main__ import main
+from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
-from ledger.store import (Journal, StoreError, build_snapshot, current_snapshot, list_snapshots,
-                          prune_snapshots, sha256_of)
+from ledger.store import (STALE_TEMP_SECONDS, Journal, StoreError, build_snapshot, current_snapshot,
+                          list_snapshots, prune_snapshots, sha256_of)
+from tests.helpers import build_demo
 
 
 def small_chunks(n=300, seed=1):
@@ -165,3 +170,43 @@ def test_reader_sees_whole_snapshots_while_another_process_builds(tmp_path):
     assert reads > 10
     assert len(seen_counts) >= 2, "the reader should have seen the snapshot change under it"
     assert max(seen_counts) == 5000
+
+
+def test_what_killed_writers_left_is_cleaned_when_the_app_or_a_command_starts(tmp_path, monkeypatch):
+    """A batch cut off mid-write, a half-built snapshot, the temp files of atomic replacements and
+    an upload's folder, all older than an hour, are gone once the app starts; a writer's fresh temp
+    (another process at work) is kept. A command cleans the same way."""
+    settings = build_demo(tmp_path / "data", n_items=200, seed=3)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-tmp"))
+    (tmp_path / "system-tmp").mkdir()
+
+    def crashing():
+        yield next(iter(small_chunks()))
+        raise RuntimeError("kill -9")
+
+    with pytest.raises(RuntimeError):
+        Journal(settings.journal_dir).append("items", crashing(), source="test")
+    half_build = settings.snapshots_dir / ".building-20260101-000000-x"
+    upload = tmp_path / "system-tmp" / "sentinel-import-abc"
+    for folder in (half_build, upload):
+        folder.mkdir()
+        (folder / "part.parquet").write_bytes(b"half")
+    temp_files = [settings.snapshots_dir / ".CURRENT.abc.tmp", settings.data_dir / "auth" / ".failures.json.abc.tmp"]
+    for path in temp_files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half")
+    stale = [*settings.journal_dir.glob(".incoming-*"), half_build, upload, *temp_files]
+    assert len(stale) == 5
+    an_hour_ago = time.time() - STALE_TEMP_SECONDS - 60
+    for path in stale:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    fresh = settings.snapshots_dir / ".building-20261203-000000-y"
+    fresh.mkdir()
+    monkeypatch.setenv("SENTINEL_DATA_DIR", str(settings.data_dir))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert [p for p in stale if p.exists()] == [] and fresh.exists()
+    assert current_snapshot(settings) is not None  # readers never saw any of it
+    os.utime(fresh, (an_hour_ago, an_hour_ago))
+    assert main(["--data-dir", str(settings.data_dir), "info"]) == 0
+    assert not fresh.exists()
