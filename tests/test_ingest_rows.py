@@ -231,3 +231,26 @@ def test_real_clb_exports(tmp_path, name):
     assert f.accepted + f.duplicates >= 0.99 * guangdong, report.summary()  # a repeated incident is merged
     print(f"{name}: {f.rows_read} rows, {guangdong} in Guangdong, {f.accepted} accepted, {f.duplicates} merged, "
           f"{f.quarantined} quarantined, {f.outside} 非本省")
+
+
+def test_near_duplicates_are_looked_for_on_the_days_around_in_the_rows_unit_and_where_the_unit_is_unknown():
+    """The blocked near-duplicate search (day × unit) finds what the whole-week scan found where
+    the place agrees or is not known, and never pairs two places that disagree."""
+    from ledger.ingest.dedupe import LedgerState
+    from ledger.ingest.rows import Row
+
+    when = datetime(2026, 3, 5, 9, 0)
+    state = LedgerState()
+    for item_id, unit, title in (("A", "441900", "东莞长安五金厂数百工人停工讨薪"), ("B", None, "佛山某陶瓷厂工人聚集要求补缴社保")):
+        state.remember({"item_id": item_id, "unit_code": unit, "title": title, "enterprise": "恒达五金制品有限公司",
+                        "captured_at": when, "url": None})
+
+    def row(title: str, unit: str | None, days: int = 1) -> Row:
+        return Row("f.csv", None, 2, {}, fields={"title": title, "unit_code": unit, "enterprise": "东莞恒达五金制品有限公司",
+                                               "captured_at": when + timedelta(days=days)})
+
+    assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", "441900")) == "A"
+    assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", None)) == "A"  # unit unknown: any unit's
+    assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", "440300")) is None  # another unit
+    assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", "441900", days=4)) is None  # beyond 3 days
+    assert state.same_dispute(row("佛山某陶瓷厂工人聚集要求补缴社保！", "440600", days=-2)) == "B"  # item's unit unknown

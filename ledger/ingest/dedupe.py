@@ -4,8 +4,8 @@ or quarantine with a reason. Every row goes to exactly one of these.
 
 A row is the same item as one in the ledger when it states that item's id, has the key an
 earlier ingest gave the same row, or has its URL. It is the same dispute reported by another
-platform when, within DUPLICATE_DAYS of an item, its title is near-identical and its enterprise
-the same: it is then linked to that item (the link and the row's own cells are kept in the
+platform when, within DUPLICATE_DAYS of an item of the same unit (or where either unit is not
+known), its title is near-identical and its enterprise the same: it is then linked to that item (the link and the row's own cells are kept in the
 item's origins) instead of counted twice. A row matching an item changes it only where it
 states a different value in a column it may change (UPDATABLE; our own export may correct
 any column), and the change is recorded with its before and after values.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import duckdb
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..changes import FIXED_COLUMNS, Change
 from ..grade_review import REVIEW_COLUMNS, after_regrade
@@ -81,13 +81,27 @@ def _days_around(moment: datetime) -> list[date]:
 
 
 @dataclass
+class _Block:
+    """The items of one day and one unit that a row may be the same dispute as: their titles as
+    compared (normalised once) beside the items, so rapidfuzz scans a block in C."""
+
+    titles: list[str] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class LedgerState:
-    """The part of the ledger incoming rows can match, kept up to date as rows are taken in."""
+    """The part of the ledger incoming rows can match, kept up to date as rows are taken in.
+
+    Near-duplicates are looked for in blocks of one day and one unit: a row is compared with the
+    items of its unit (and those whose unit is not known) on the days around it; a row whose unit
+    is not known, with every unit's. Comparing every row with every item of a week made 200,000
+    rows with enterprise names take 752 s; blocked, they take well under a minute (make bench)."""
 
     items: dict[str, dict] = field(default_factory=dict)  # full rows, by item id
     known_rows: dict[str, str] = field(default_factory=dict)  # row key -> item id
     by_url: dict[str, str] = field(default_factory=dict)
-    by_day: dict[date, list[dict]] = field(default_factory=dict)  # slim rows for near-duplicates
+    blocks: dict[date, dict[str | None, _Block]] = field(default_factory=dict)  # day -> unit -> block
 
     def extend(self, snapshot: Snapshot | None, rows: list[Row]) -> None:
         """Add what `snapshot` holds that `rows` may match. Items this run already took in or
@@ -111,7 +125,7 @@ class LedgerState:
                     self.remember(item)
             for item in con.sql(sql("ingest_neighbours"), params={"items_file": items_file,
                                                                     "days": days}).pl().iter_rows(named=True):
-                self.by_day.setdefault(item["captured_at"].date(), []).append(item)
+                self._add_neighbour(item)
         finally:
             con.close()
 
@@ -122,7 +136,12 @@ class LedgerState:
         if row_key:
             self.known_rows[row_key] = item["item_id"]
         if item.get("title") and item.get("enterprise") and item.get("captured_at"):
-            self.by_day.setdefault(item["captured_at"].date(), []).append(item)
+            self._add_neighbour(item)
+
+    def _add_neighbour(self, item: dict) -> None:
+        block = self.blocks.setdefault(item["captured_at"].date(), {}).setdefault(item.get("unit_code"), _Block())
+        block.titles.append(_plain(item["title"]))
+        block.items.append(item)
 
     def same_item(self, row: Row) -> str | None:
         """The id of the ledger item this row is (by id, earlier key or URL), if any."""
@@ -138,12 +157,18 @@ class LedgerState:
         captured, title = row.fields.get("captured_at"), _plain(row.fields.get("title"))
         if not (captured and title and row.fields.get("enterprise")):
             return None
+        unit = row.fields.get("unit_code")
         for day in _days_around(captured):
-            for item in self.by_day.get(day, []):
-                if (abs(item["captured_at"] - captured) <= timedelta(days=DUPLICATE_DAYS)
-                        and fuzz.ratio(_plain(item["title"]), title) >= TITLE_SIMILARITY
-                        and _same_enterprise(item["enterprise"], row.fields["enterprise"])):
-                    return item["item_id"]
+            units = self.blocks.get(day, {})
+            for block in ([units.get(unit), units.get(None)] if unit else units.values()):
+                if block is None:
+                    continue
+                for _, _, index in process.extract(title, block.titles, scorer=fuzz.ratio, processor=None,
+                                                    score_cutoff=TITLE_SIMILARITY, limit=None):
+                    item = block.items[index]
+                    if (abs(item["captured_at"] - captured) <= timedelta(days=DUPLICATE_DAYS)
+                            and _same_enterprise(item["enterprise"], row.fields["enterprise"])):
+                        return item["item_id"]
         return None
 
 
