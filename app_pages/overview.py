@@ -1,12 +1,13 @@
-"""总览 Overview: a leader's quick look. Four headline figures with their change, a warning
-when anything is overdue, and the five most serious open disputes; beside the title, the
-daily, weekly or monthly brief to download."""
+"""总览 Overview: a leader's quick look. Four headline figures with their change, 今日要务 (what
+needs action today, ranked, each line a link to the page that acts on it: ui/today.py), and the
+five most serious open disputes; beside the title, the daily, weekly or monthly brief to download."""
 import streamlit as st
 
 from ledger.i18n import t
 from queries import q
 from ui.brief_button import brief_popover
-from ui.shell import context, scope_label
+from ui.shell import context, current_user, scope_label
+from ui.today import draw_actions, todays_actions
 from ui.tables import show_disputes
 
 ctx = context()
@@ -20,7 +21,9 @@ with brief_column:
 st.caption(t("overview.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx)))
 
 k = q("overview_kpis", ctx.scope, **params).row(0, named=True)
-active, new, on_time, overdue = st.columns(4)
+# A row that wraps (two by two on a phone) rather than columns, which a phone stacks one per line.
+row = st.container(horizontal=True)
+active = new = on_time = overdue = row
 active.metric(t("overview.active", lang), k["active_n"], delta=k["active_n"] - k["active_week_ago_n"],
               delta_color="inverse", help=t("overview.active.help", lang), border=True)
 new.metric(t("overview.new_7d", lang), k["new_7d_n"], delta=k["new_7d_n"] - k["new_prev_7d_n"],
@@ -33,15 +36,12 @@ on_time.metric(t("overview.on_time", lang), "—" if k["on_time_pct"] is None el
 overdue.metric(t("overview.overdue", lang), k["overdue_n"], delta=k["overdue_n"] - k["overdue_week_ago_n"],
                delta_color="inverse", help=t("overview.overdue.help", lang), border=True)
 
-if k["overdue_n"]:
-    st.warning(t("overview.overdue.alert", lang, n=k["overdue_n"]), icon=":material/schedule:")
-else:
-    st.success(t("overview.all_verified", lang), icon=":material/check_circle:")
+draw_actions(todays_actions(ctx, current_user().role), lang)
 
 st.subheader(t("overview.serious", lang))
 serious = q("active_disputes_on_map", ctx.scope, limit=5, **params)
 if serious.is_empty():
     st.info(t("overview.serious.empty", lang))
 else:
-    show_disputes(serious, lang, ["title", "place", "enterprise", "industry", "grade", "participants", "status",
+    show_disputes(serious, lang, ["title", "place", "industry", "grade", "participants", "status",
                                   "days_open"])

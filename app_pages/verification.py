@@ -8,7 +8,8 @@ from ledger import geo
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import q
-from ui import charts
+from ui import charts, map_layers
+from ui.plain_text import plain
 from ui.shell import context, scope_label
 from ui.tables import enum_label, grade_label, place_label, suffix
 
@@ -65,15 +66,23 @@ with summary_column:
                  icon=":material/notification_important:")
     else:
         st.success(t("verify.all_verified", lang), icon=":material/check_circle:")
-    for column, key in zip(st.columns(4), ("due_n", "on_time_n", "late_n", "overdue_n")):
-        column.metric(t(f"verify.{key}", lang), total[key], border=True)
+    figures = st.container(horizontal=True)  # wraps on a phone instead of stacking one per line
+    for key in ("due_n", "on_time_n", "late_n", "overdue_n"):
+        figures.metric(t(f"verify.{key}", lang), total[key], border=True)
 
 if gauge_rows.height > 1:  # one unit in view: the gauge above is its own
     st.subheader(t("verify.units", lang))
-    gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]}
-              for row in gauge_rows.iter_rows(named=True)]
-    st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
-                    config={"displayModeBar": False}, key="gauge_units")
+    if map_layers.screen_class(st.context.headers) == "phone":  # five gauges a row cannot be read at 390 px
+        for row in gauge_rows.iter_rows(named=True):
+            band = charts.band_name(row["rate_pct"], green, amber)
+            rate = "—" if row["rate_pct"] is None else f"{row['rate_pct']:.1f}%"
+            st.progress(min(1.0, (row["rate_pct"] or 0) / 100),
+                        text=f"**{plain(row[name])}** :{band}[**{rate}**] · {plain(count_label(row))}")
+    else:
+        gauges = [{"title": f"{row[name]} {count_label(row)}", "rate_pct": row["rate_pct"]}
+                  for row in gauge_rows.iter_rows(named=True)]
+        st.plotly_chart(charts.gauge_grid(gauges, green, amber, columns=5),
+                        config={"displayModeBar": False}, key="gauge_units")
 
 overdue = q("overdue_items", ctx.scope, limit=OVERDUE_SHOWN, **params)
 st.subheader(t("verify.overdue_list", lang, n=total["overdue_n"]))
@@ -89,18 +98,19 @@ if not overdue.is_empty():
         enum_label("status", "status", lang).alias(t("col.status", lang)),
         pl.col("verify_due_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("col.due_at", lang)),
         pl.col("days_overdue").alias(t("col.days_overdue", lang)),
-    ), hide_index=True, width="stretch", height=min(420, 38 + 35 * overdue.height))
+    ), hide_index=True, width="stretch", height=min(420, 38 + 35 * overdue.height),
+        column_config={t("col.days_overdue", lang): st.column_config.NumberColumn(format="%.1f")})
     if total["overdue_n"] > overdue.height:
         list_column.caption(t("verify.overdue_shown", lang, shown=overdue.height))
 
-hours_column, monthly_column = st.columns(2, gap="large")
-with hours_column:
-    st.subheader(t("verify.hours", lang))
+days_column, monthly_column = st.columns(2, gap="large")
+with days_column:  # durations in days, one decimal, as everywhere a person reads them
+    st.subheader(t("verify.days", lang))
     st.plotly_chart(charts.horizontal_bars(
         per_unit[name].to_list(),
-        {t("verify.hours.median", lang): per_unit["median_hours"].to_list(),
-         t("verify.hours.p90", lang): per_unit["p90_hours"].to_list()},
-        x_title=t("verify.hours", lang)), config={"displayModeBar": False}, key="hours")
+        {t("verify.days.median", lang): (per_unit["median_hours"] / 24).round(1).to_list(),
+         t("verify.days.p90", lang): (per_unit["p90_hours"] / 24).round(1).to_list()},
+        x_title=t("verify.days", lang)), config={"displayModeBar": False}, key="days")
 with monthly_column:
     st.subheader(t("verify.monthly", lang))
     monthly = q("verification_rate_by_month", ctx.scope, **params).join(

@@ -13,20 +13,23 @@ import streamlit as st
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.rebuild import rebuild_soon
+from ledger.remind import due_soon_hours
 from ledger.schema import COLUMN_BY_NAME, GRADE, OWNERSHIP, VERIFICATION_RESULT, column_label
 from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
 from queries import q
+from ui import map_layers
 from ui.shell import context, current_user, keep_in_url, scope_label
 from ui.tables import grade_label, item_timeline, place_label
 from ui.plain_text import plain
 
 QUEUE_SHOWN = 300
-SOON_HOURS = 4  # "due soon" on this page and in the reminders' first stage (ledger/remind.py)
 
 ctx = context()
 lang = ctx.lang
 user = current_user()
 settings = load_settings()
+SOON_HOURS = due_soon_hours(settings)  # "due soon" here and in the reminders' first stage
+phone = map_layers.screen_class(st.context.headers) == "phone"
 # Items saved in this session whose change the current snapshot does not show yet: kept out of
 # the queue (and counted in a note) until the rebuild started at saving has landed.
 saved = {item_id: when for item_id, when in st.session_state.get("verify_saved", {}).items()
@@ -41,8 +44,9 @@ queue = q("verification_queue", ctx.scope, now=ctx.now, soon_hours=SOON_HOURS, l
           units=filters["units"], industries=filters["industries"])
 queue = queue.filter(~pl.col("item_id").is_in(list(saved)))
 counts = queue.row(0, named=True) if queue.height else {"n_overdue": 0, "n_due_soon": 0, "n_new": 0}
-for column, state in zip(st.columns(3), ("overdue", "due_soon", "new")):
-    column.metric(t(f"work.state.{state}", lang), counts[f"n_{state}"], border=True)
+figures = st.container(horizontal=True)  # wraps on a phone instead of stacking one per line
+for state in ("overdue", "due_soon", "new"):
+    figures.metric(t(f"work.state.{state}", lang), counts[f"n_{state}"], border=True)
 if saved:
     st.info(t("work.saved_pending", lang, n=len(saved)), icon=":material/hourglass_top:")
 
@@ -52,7 +56,7 @@ def time_left(hours: float | None) -> str:
         return t("work.unassigned", lang)
     if hours <= 0:  # due now counts as overdue, as the queue's state says (never "剩 -0 小时")
         return t("work.overdue_by", lang, days=f"{-hours / 24:.0f}") if hours <= -24 else t("work.overdue_by_hours", lang, hours=f"{-hours:.0f}")
-    return t("work.left", lang, hours=f"{hours:.0f}")
+    return t("work.left", lang, hours=f"{hours:.0f}") if hours >= 1 else t("work.left_under_hour", lang)
 
 
 queue_column, form_column = st.columns([6, 5], gap="large")
@@ -69,12 +73,21 @@ with queue_column:
             pl.col("title").alias(t("col.title", lang)),
             grade_label(lang).alias(t("col.grade", lang)),
         )
-        picked = st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * queue.height),
-                              on_select="rerun", selection_mode="single-row", key=f"verify_queue_{len(saved)}",
-                              column_config={t("col.title", lang): st.column_config.Column(width=300),
-                                             t("work.col.state", lang): st.column_config.Column(width=70)})
-        rows = picked.selection.rows
-        picked_id = queue["item_id"][rows[0]] if rows else st.query_params.get("item")
+        if phone:  # a table four columns wide hides the titles at 390 px; a list to pick from, searchable
+            labels = dict(zip(queue["item_id"], [" · ".join(r) for r in shown.select(
+                shown.columns[0], shown.columns[1], shown.columns[3], shown.columns[2]).iter_rows()]))
+            linked = st.query_params.get("item")
+            picked_id = st.selectbox(t("work.pick", lang), list(labels), format_func=labels.get,
+                                     index=list(labels).index(linked) if linked in labels else None,
+                                     placeholder=t("work.pick_placeholder", lang), key=f"verify_pick_{len(saved)}")
+            picked_id = picked_id or linked
+        else:
+            picked = st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * queue.height),
+                                  on_select="rerun", selection_mode="single-row", key=f"verify_queue_{len(saved)}",
+                                  column_config={t("col.title", lang): st.column_config.Column(width=300),
+                                                 t("work.col.state", lang): st.column_config.Column(width=70)})
+            rows = picked.selection.rows
+            picked_id = queue["item_id"][rows[0]] if rows else st.query_params.get("item")
         if queue.height == QUEUE_SHOWN:
             st.caption(t("work.queue_shown", lang, n=QUEUE_SHOWN))
 

@@ -49,6 +49,12 @@ STAGE_WORDS = {"due_soon": "即将到期", "overdue": "已超期", "escalated": 
 DEFAULTS = {"due_soon_hours": 4, "escalate_after_days": 2, "lookback_days": 60, "app_url": ""}
 
 
+def due_soon_hours(settings) -> int:
+    """Hours before a deadline that an item counts as due soon: the reminders' first stage and
+    核实办理's 即将到期, from one setting ([reminders] due_soon_hours)."""
+    return int({**DEFAULTS, **settings.reminder_config}["due_soon_hours"])
+
+
 class ReminderError(RuntimeError):
     """A reminder round that cannot run as configured; the message says what to fix."""
 

@@ -237,8 +237,8 @@ def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, 
         late_n=(pl.col("timeliness") == "late").sum(),
         unverified_n=(pl.col("timeliness") == "unverified").sum(),
         time_unknown_n=(pl.col("timeliness") == "time_unknown").sum(),
-        median_hours_late=pl.col("hours_late").median().round(1),
-        max_hours_late=pl.col("hours_late").max().round(1),
+        median_days_late=(pl.col("hours_late").median() / 24).round(1),  # days, as people read durations
+        max_days_late=(pl.col("hours_late").max() / 24).round(1),
         timeliness_rate=pl.col("timeliness_credit").mean(),
         completeness_rate=pl.col("completeness_credit").mean(),
         proactive_n=pl.col("is_proactive").sum(),
@@ -288,7 +288,7 @@ def score(snapshot: Snapshot, settings: Settings, period: Period, units: list[st
 
 # ---- tables and exports ----------------------------------------------------------------------
 
-SHOWN = ("rank", "name", "due_n", "on_time_n", "late_n", "median_hours_late", "max_hours_late", "unverified_n",
+SHOWN = ("rank", "name", "due_n", "on_time_n", "late_n", "median_days_late", "max_days_late", "unverified_n",
          "time_unknown_n",
          "timeliness_points", "completeness_pct", "completeness_points", "discrepancies_n", "accuracy_points",
          "proactive_n", "bonus_points", "total", "previous_total", "change", "commended")

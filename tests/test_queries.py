@@ -49,13 +49,16 @@ def test_kpis_agree_with_an_independent_polars_computation(door, items, now):
     t = min(now, datetime.combine(f.until + timedelta(days=1), datetime.min.time()))
     start = datetime.combine(f.since, datetime.min.time())
     c = pl.col
-    in_window = c("captured_at").is_between(start, t)
-    open_at = lambda moment: c("closed_at").is_null() | (c("closed_at") > moment)  # noqa: E731
-    active = items.filter(c("is_collective") & in_window & open_at(t)).height
+    # active: not closed at t, captured by t, and occurred, captured or updated in the window
+    active = items.filter(c("is_collective") & (c("captured_at") <= t)
+                          & (c("closed_at").is_null() | (c("closed_at") > t))
+                          & ((c("captured_at") >= start) | (c("occurred_on") >= start.date())
+                             | c("updated_at").is_between(start, t))).height
     due = items.filter(c("verify_due_at").is_between(start, t))
     on_time = due.filter(c("verified_at") <= c("verify_due_at")).height
-    overdue = items.filter(in_window & (c("verify_due_at") < t)
-                           & (c("verified_at").is_null() | (c("verified_at") > t))).height
+    # overdue: due in the window, not verified at t (a result without a time counts as verified)
+    overdue = due.filter((c("verified_at").is_null() | (c("verified_at") > t))
+                         & ~(c("verified_at").is_null() & c("verification_result").is_not_null())).height
     new_7d = items.filter(c("is_collective") & (c("captured_at") > t - timedelta(days=7))
                           & (c("captured_at") <= t)).height
     assert k["active_n"] == active > 0
@@ -64,6 +67,23 @@ def test_kpis_agree_with_an_independent_polars_computation(door, items, now):
     assert k["on_time_pct"] == pytest.approx(round(100 * on_time / due.height, 1))
     assert k["overdue_n"] == overdue
     assert k["new_7d_n"] == new_7d
+
+
+def test_one_number_one_definition_across_the_overview_the_map_the_wall_and_the_gauges(door, now):
+    """Open disputes and overdue items are counted once: the overview's figures equal the map's
+    and the wall's (active_disputes_on_map, active_disputes_by_place) and the gauges' and the
+    overdue list's (verification_rate_by_unit, overdue_items) at the same snapshot and moment."""
+    for f in (window(now), window(now, days=30), Filters(date(2026, 1, 1), date(2026, 3, 31))):
+        k = door.q("overview_kpis", ALL, now=now, **f.params()).row(0, named=True)
+        on_map = door.q("active_disputes_on_map", ALL, now=now, limit=1_000_000, **f.params())
+        by_place = door.q("active_disputes_by_place", ALL, now=now, **f.params())
+        rates = door.q("verification_rate_by_unit", ALL, now=now, **f.params())
+        overdue = door.q("overdue_items", ALL, now=now, limit=5, **f.params())
+        placed = by_place.filter(pl.col("level").is_in(["unit", "unplaced"]))["active_n"].sum()
+        assert k["active_n"] == on_map.height == placed > 0, f
+        total = rates.filter(pl.col("level") == "total").row(0, named=True)
+        assert k["overdue_n"] == total["overdue_n"] == (overdue["total_n"][0] if overdue.height else 0), f
+        assert k["due_n"] == total["due_n"] and k["on_time_n"] == total["on_time_n"], f
 
 
 def test_the_most_serious_active_disputes_come_first(door, now):

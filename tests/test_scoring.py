@@ -123,7 +123,7 @@ def test_an_assessment_covers_a_month_a_quarter_or_a_year():
 def test_guangzhou_scored_by_hand(ranking):
     a = row(ranking, GUANGZHOU)
     assert (a["due_n"], a["on_time_n"], a["late_n"], a["unverified_n"]) == (5, 2, 2, 1)  # A6 is Q4, A7 Q2
-    assert (a["median_hours_late"], a["max_hours_late"]) == (30.0, 48.0)  # 12 h and 48 h
+    assert (a["median_days_late"], a["max_days_late"]) == (1.2, 2.0)  # 12 h and 48 h: median 30 h
     assert a["timeliness_points"] == 27.0  # (1 + 0.5 + 0.2 + 0 + 1) / 5 = 0.54; × 50
     assert a["completeness_points"] == 21.0  # (1 + 0.5 + 1 + 0 + 1) / 5 = 0.7; × 30
     assert a["discrepancies_n"] == 3  # August: differs A2, only_province A3 (not "unverified"); September: 1
@@ -158,7 +158,7 @@ def test_the_bonus_is_capped_and_units_without_items_are_not_ranked(ranking):
 def test_a_verification_without_its_time_earns_the_configured_share(ranking):
     d = row(ranking, SHANTOU)
     assert (d["due_n"], d["on_time_n"], d["late_n"], d["unverified_n"], d["time_unknown_n"]) == (2, 0, 0, 1, 1)
-    assert d["median_hours_late"] is None  # never counted as late
+    assert d["median_days_late"] is None  # never counted as late
     assert d["timeliness_points"] == 12.5  # (0.5 + 0) / 2 × 50
     assert d["completeness_points"] == 15.0  # (1 + 0) / 2 × 30: its record counts like any verified one
     assert d["total"] == 47.5  # 12.5 + 15 + 20

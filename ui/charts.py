@@ -30,6 +30,13 @@ def band_colour(rate_pct: float | None, green_pct: float, amber_pct: float) -> s
     return GREEN if rate_pct >= green_pct else AMBER if rate_pct >= amber_pct else RED
 
 
+def band_name(rate_pct: float | None, green_pct: float, amber_pct: float) -> str:
+    """The band as a Streamlit Markdown colour (:green[…]), for text beside a bar."""
+    if rate_pct is None:
+        return "gray"
+    return "green" if rate_pct >= green_pct else "orange" if rate_pct >= amber_pct else "red"
+
+
 def _gauge(rate_pct: float | None, green_pct: float, amber_pct: float, big: bool) -> go.Indicator:
     return go.Indicator(
         mode="gauge+number", value=rate_pct if rate_pct is not None else 0,
@@ -98,10 +105,11 @@ def horizontal_bars(labels: list[str], values: dict[str, list[float]], x_title: 
     figure = go.Figure()
     for name, numbers in values.items():
         figure.add_trace(go.Bar(y=labels, x=numbers, name=name, orientation="h"))
-    figure.update_layout(barmode="group", hovermode="y unified")
     figure.update_yaxes(autorange="reversed", rangemode="normal")
     figure.update_xaxes(title_text=x_title)
-    return styled(figure, height)
+    # The legend above the bars: below, it sat on the axis title.
+    return styled(figure, height).update_layout(barmode="group", hovermode="y unified",
+                                                legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
 
 
 def for_wall(figure: go.Figure, font_size: int = 20) -> go.Figure:

@@ -25,6 +25,7 @@ from ui.plain_text import plain
 
 log = logging.getLogger("sentinel")
 _CONTEXT_KEY = "_sentinel_context"
+_URL_WRITTEN = "_url_written"  # the URL's values as this session last wrote or read them
 _USER_KEY = "_sentinel_user"
 
 
@@ -45,13 +46,20 @@ def url_value(key: str, parse, fallback):
     reruns so that the user's later choices are kept.
     """
     initial = st.session_state.setdefault("_initial_from_url", {})
-    if key not in initial:
-        raw = st.query_params.get(key)
+    written = st.session_state.setdefault(_URL_WRITTEN, {})
+    raw = st.query_params.get(key)
+    # A link inside the app (st.page_link with query_params, e.g. 今日要务's) changes the URL
+    # without the app having written it: its value then wins over the session's earlier one.
+    linked = key in initial and raw is not None and raw != written.get(key)
+    if key not in initial or linked:
         try:
             initial[key] = fallback if raw is None else parse(raw)
         except ValueError:  # said once, in the sidebar, in the language the link asks for
             st.sidebar.warning(t("app.bad_link", language_from_url(), detail=plain(f"{key}={raw}")))
             initial[key] = fallback
+        if linked:
+            st.session_state.pop(key, None)  # the widget (keyed like the URL) starts from the link's value
+        written[key] = raw
     return initial[key]
 
 
@@ -121,7 +129,9 @@ def _write_url(lang: str, filters: Filters, today: date) -> None:
 
 def keep_in_url(**values: str | None) -> None:
     """Write a page's own choices into the URL (None removes a key), beside the global filters."""
+    written = st.session_state.setdefault(_URL_WRITTEN, {})
     for key, value in values.items():
+        written[key] = value
         if value is None:
             st.query_params.pop(key, None)
         elif st.query_params.get(key) != value:

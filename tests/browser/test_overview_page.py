@@ -55,3 +55,32 @@ def test_choices_made_on_the_page_go_into_the_url(server, page):
     page.goto(shared)
     wait_for_overview(page)
     assert "东莞市" in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+
+
+def test_todays_actions_fit_the_first_screen_and_lead_to_the_page_that_acts(server, browser):
+    """今日要务 at 1440×900: in the first screen, every line a link; the unit with the most overdue
+    items opens 核实督办 on that unit, with the count the line gave."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        block = page.locator(".st-key-todays_actions")
+        block.wait_for(timeout=90_000)
+        page.wait_for_timeout(2000)
+        assert t("today.heading") in block.inner_text()
+        box = block.bounding_box()
+        assert box["y"] + box["height"] <= 900, box  # one screen, beside the headline figures
+        links = block.locator('[data-testid="stPageLink"] a')
+        assert links.count() >= 3
+        unit_line = block.locator('[data-testid="stPageLink"] a', has_text="逾期未核实").first
+        words = unit_line.inner_text().split("\n")[-1]  # after the icon's name
+        city, count = words.split("：")[0].strip(), int(words.split("：")[1].split(" 条")[0])
+        unit_line.click()
+        page.wait_for_selector('.js-plotly-plot .indicatorlayer .trace', timeout=90_000)
+        page.wait_for_timeout(2000)
+        assert "unit=" in page.url
+        heading = page.locator('[data-testid="stMain"]').inner_text()
+        assert city in heading and f"超期{count}" in heading.replace(" ", "")
+        page.screenshot(path=str(ARTIFACTS / "overview-1440.png"))
+    finally:
+        context.close()

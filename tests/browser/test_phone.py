@@ -1,0 +1,88 @@
+"""Phones are first-class (issue 21 point 2): at 390×844, as an iPhone's browser identifies itself,
+总览, 核实督办, 态势地图 and 核实办理 draw with no overlapping text and no sideways scrolling, the
+gauges become a list of bars, and an officer finds an item and saves its verification."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ledger.config import load_settings
+from ledger.i18n import t
+from ledger.store import current_snapshot
+from ledger.verify import load_item
+from tests.browser.conftest import ARTIFACTS, start_server
+from tests.browser.measure import document_width, overlapping_text
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+def phone(browser):
+    return browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                               has_touch=True, device_scale_factor=2, user_agent=IPHONE)
+
+
+def settle(page, url: str, ready: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=90_000)
+    page.wait_for_timeout(3000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("path,ready", [("/", '[data-testid="stMetric"]'),
+                                        ("/verification", '[data-testid="stProgress"]'),
+                                        ("/map", '[data-testid="stDeckGlJsonChart"] canvas'),
+                                        ("/verify", '[data-testid="stSelectbox"]')])
+def test_the_pages_an_officer_opens_in_the_field_fit_a_phone(server, browser, path, ready):
+    context = phone(browser)
+    page = context.new_page()
+    try:
+        settle(page, server + path, ready)
+        assert document_width(page) == 390
+        assert overlapping_text(page) == []
+        page.screenshot(path=str(ARTIFACTS / f"phone-{path.strip('/') or 'overview'}.png"))
+        if path == "/verification":  # every unit a readable bar, not five gauges a row
+            assert page.locator('[data-testid="stProgress"]').count() >= 10
+            assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 1  # the province's own gauge only
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def own_server(demo_settings, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_settings.data_dir, data)
+    process, url = start_server(data, tmp_path / "streamlit.log")
+    yield url, load_settings(data)
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_an_officer_finds_an_item_and_saves_its_verification_on_a_phone(own_server, browser):
+    url, settings = own_server
+    context = phone(browser)
+    page = context.new_page()
+    try:
+        settle(page, url + "/verify", '[data-testid="stSelectbox"]')
+        page.locator('[data-testid="stSelectbox"]').click()
+        options = page.get_by_role("option")
+        options.first.wait_for(timeout=30_000)
+        first = options.first.inner_text()
+        title_words = first.split(" · ")[2][:6]
+        page.keyboard.type(title_words)  # find it by a few words of its title
+        page.get_by_role("option").first.click()
+        page.locator('[data-testid="stForm"]').wait_for(timeout=60_000)
+        item_id = page.url.split("item=")[1].split("&")[0]
+        page.get_by_text("属实", exact=True).first.click()
+        page.get_by_label(t("work.notes")).fill("手机上核实：现场已了解，属实。")
+        page.get_by_role("button", name=t("work.save")).click()
+        page.wait_for_selector('[data-testid="stToast"]', timeout=60_000)
+        assert "已保存" in page.locator('[data-testid="stToast"]').inner_text()
+        assert document_width(page) == 390
+        page.screenshot(path=str(ARTIFACTS / "phone-verify-saved.png"))
+    finally:
+        context.close()
+    saved = load_item(settings, item_id).item
+    assert saved["verification_result"] == "true" and "手机上核实" in saved["verification_notes"]
+    assert current_snapshot(settings) is not None
