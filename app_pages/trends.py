@@ -7,6 +7,7 @@ import streamlit as st
 
 from ledger import reference, summaries
 from ledger.i18n import t
+from ledger.periods import under_way
 from ledger.schema import ENUMS
 from queries import q
 from ui import charts
@@ -48,8 +49,11 @@ else:
                .group_by("period", name).agg(pl.col("n").sum()).sort("period", name))
     x_format = "%Y-%m" if grain == "month" else "%m-%d"
     bars_column, lines_column = st.columns([3, 2], gap="large")
+    partial = under_way(grain, ctx.filters.as_of(ctx.now))
+    partial_label = t("chart.under_way", lang, days=partial[1]) if partial else ""
     bars = charts.stacked_bars(stacked, "period", "n", name, t("trends.count_axis", lang))
     bars.update_xaxes(tickformat=x_format, hoverformat=x_format)
+    charts.mark_under_way(bars, partial, partial_label)
     bars_column.plotly_chart(bars, config=chart_config, key="industry_bars")
     totals = by_period.group_by("period").agg(pl.col("n").sum(), pl.col("n_last_year").sum()).sort("period")
     versus = pl.concat([
@@ -57,10 +61,13 @@ else:
         totals.select("period", pl.col("n_last_year").alias("count"), pl.lit(t("trends.last_year", lang)).alias("series")),
     ])
     lines_column.markdown(f"**{t('trends.total_vs_last_year', lang)}**")
-    lines_column.plotly_chart(charts.lines(versus, "period", "count", "series", t("trends.count_axis", lang),
-                                           emphasised=t("trends.this_year", lang), x_format=x_format,
-                                           dash={t("trends.last_year", lang): "dash"}),
-                              config=chart_config, key="versus_last_year")
+    versus_chart = charts.lines(versus, "period", "count", "series", t("trends.count_axis", lang),
+                                emphasised=t("trends.this_year", lang), x_format=x_format,
+                                dash={t("trends.last_year", lang): "dash"})
+    lines_column.plotly_chart(charts.mark_under_way(versus_chart, partial, partial_label), config=chart_config,
+                              key="versus_last_year")
+    if partial:  # last year's figure for it counts the same days, so the two compare like with like
+        lines_column.caption(t("trends.under_way_note", lang, days=partial[1]))
 
 # --- around the Spring Festival ------------------------------------------------------------
 st.subheader(t("trends.festival", lang))

@@ -7,6 +7,7 @@ import streamlit as st
 from ledger import geo
 from ledger.config import load_settings
 from ledger.i18n import t
+from ledger.periods import under_way
 from queries import q
 from ui import charts, map_layers
 from ui.plain_text import plain
@@ -118,6 +119,8 @@ with monthly_column:
     ).with_columns(pl.col(name).fill_null(total_name))
     if per_unit.height == 1:  # the one unit's line is the total's, under the same name: draw it once
         monthly = monthly.filter(pl.col("unit_code").is_null())
-    st.plotly_chart(charts.lines(monthly.sort(pl.col("unit_code").is_not_null(), "month"), "month", "rate_pct", name,
-                                 t("verify.rate_axis", lang), emphasised=total_name, x_format="%Y-%m"),
+    partial = under_way("month", ctx.filters.as_of(ctx.now))  # a month two days old: few items due yet
+    monthly_chart = charts.lines(monthly.sort(pl.col("unit_code").is_not_null(), "month"), "month", "rate_pct", name,
+                                 t("verify.rate_axis", lang), emphasised=total_name, x_format="%Y-%m")
+    st.plotly_chart(charts.mark_under_way(monthly_chart, partial, t("chart.under_way", lang, days=partial[1]) if partial else ""),
                     config={"displayModeBar": False}, key="monthly")

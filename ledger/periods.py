@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 KINDS = ("day", "week", "month", "quarter", "year")
 # The briefs' names for their periods (日报、周报、月报), here so the CLI can offer them without
@@ -97,6 +97,17 @@ class Period:
         return {"day": f"{first:%-d %B %Y}",
                 "week": f"Week {first.isocalendar()[1]} of {first.isocalendar()[0]} ({first:%-d %b} – {last:%-d %b})",
                 "month": f"{first:%B %Y}", "quarter": f"Q{self.quarter} {first.year}", "year": f"{first.year}"}[self.kind]
+
+
+def under_way(kind: str, as_of: datetime) -> tuple[Period, int] | None:
+    """The period of `kind` that `as_of` falls inside before its end, with the days of it seen so
+    far (2 on 2 December for a month); None when `as_of` is the very end of a period. A chart
+    marks that period, so that a month two days old is not read as a fall."""
+    day = (as_of - timedelta(microseconds=1)).date()  # midnight closes the day before
+    period = Period.containing(kind, day)
+    if as_of >= datetime.combine(period.last + timedelta(days=1), datetime.min.time()):
+        return None
+    return period, (day - period.first).days + 1
 
 
 def recent(kind: str, today: date, n: int) -> list[Period]:

@@ -20,7 +20,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -94,6 +94,11 @@ class Filters:
     def params(self) -> dict:
         return {"since": self.since, "until": self.until,
                 "units": list(self.units) or None, "industries": list(self.industries) or None}
+
+    def as_of(self, now: datetime) -> datetime:
+        """The moment the panels are computed at: the earlier of `now` and the end of the last
+        day (the as_of macro of shared_macros.sql)."""
+        return min(now, datetime.combine(self.until + timedelta(days=1), datetime.min.time()))
 
     @classmethod
     def last_days(cls, days: int, until: date) -> Filters:

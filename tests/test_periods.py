@@ -2,6 +2,7 @@
 period before, the months they touch, how they are written and labelled."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -58,3 +59,35 @@ def test_bad_periods_and_the_recent_ones():
         Period.containing("fortnight", date(2026, 1, 1))
     assert [str(p) for p in recent("month", date(2026, 1, 15), 3)] == ["2026-01", "2025-12", "2025-11"]
     assert [str(p) for p in recent("week", date(2026, 1, 1), 2)] == ["2026-W01", "2025-W52"]
+
+
+def test_the_period_under_way_is_the_one_a_chart_marks():
+    from datetime import datetime
+
+    from ledger.periods import under_way
+
+    assert under_way("month", datetime(2026, 12, 2, 15, 0)) == (Period("month", date(2026, 12, 1)), 2)
+    assert under_way("month", datetime(2026, 12, 1, 0, 0)) is None  # midnight: November is whole
+    assert under_way("month", datetime(2026, 11, 30, 23, 59)) == (Period("month", date(2026, 11, 1)), 30)
+    assert under_way("week", datetime(2026, 12, 2, 9, 0)) == (Period("week", date(2026, 11, 30)), 3)
+    assert under_way("week", datetime(2026, 12, 7, 0, 0)) is None
+
+
+def test_trends_and_verification_charts_shade_the_month_under_way(sentinel_env):
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.config import REPO_ROOT
+
+    for page, marked in (("app_pages/trends.py", 2), ("app_pages/verification.py", 1)):
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+        at.query_params["since"], at.query_params["until"] = "2025-12-01", "2026-03-10"  # a window ending in March
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        figures = [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+        shaded = [f for f in figures if f.get("shapes")]
+        assert len(shaded) == marked, page  # the month bars and the line against last year; the monthly rate
+        for layout in shaded:
+            (shape,) = layout["shapes"]
+            assert shape["x0"] < "2026-03-01" < shape["x1"], (page, shape)
+            assert "截至今日（10 天）" in [a["text"] for a in layout["annotations"]]

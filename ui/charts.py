@@ -5,6 +5,8 @@ Plotly's JavaScript is bundled with Streamlit, so nothing is fetched from outsid
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -120,3 +122,17 @@ def for_wall(figure: go.Figure, font_size: int = 20) -> go.Figure:
     figure.update_xaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
     figure.update_yaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
     return figure
+
+
+def mark_under_way(figure: go.Figure, under_way, label: str) -> go.Figure:
+    """Shade the period still under way (ledger.periods.under_way: the period and its days so far)
+    and say so above it, so that its smaller bar or lower rate is not read as a fall. Bars and
+    points of a period are drawn at its first day: the shading spans half a period either side."""
+    if under_way is None:
+        return figure
+    period, _ = under_way
+    half = (period.last - period.first + timedelta(days=1)) / 2
+    first = datetime.combine(period.first, datetime.min.time())
+    return figure.add_vrect(x0=first - half, x1=first + half, fillcolor="#9e9e9e", opacity=0.15, line_width=0,
+                            layer="below", annotation_text=label, annotation_position="top",
+                            annotation_font=dict(size=13, color="#555555"))
