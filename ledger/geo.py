@@ -94,6 +94,7 @@ def county_by_code() -> dict[str, Place]:
     return {c.code: c for c in counties()}
 
 
+@lru_cache(maxsize=1)
 def county_units() -> dict[str, str]:
     """County or town code -> its reporting unit's code."""
     return {c.code: c.unit_code for c in counties()}

@@ -26,6 +26,7 @@ import duckdb
 from rapidfuzz import fuzz, process
 
 from ..changes import FIXED_COLUMNS, Change
+from ..config import Settings
 from ..grade_review import REVIEW_COLUMNS, after_regrade
 from ..sqlfiles import sql
 from ..store import Snapshot
@@ -102,6 +103,7 @@ class LedgerState:
     known_rows: dict[str, str] = field(default_factory=dict)  # row key -> item id
     by_url: dict[str, str] = field(default_factory=dict)
     blocks: dict[date, dict[str | None, _Block]] = field(default_factory=dict)  # day -> unit -> block
+    settings: Settings | None = None  # read once per run (which grades the province confirms)
 
     def extend(self, snapshot: Snapshot | None, rows: list[Row]) -> None:
         """Add what `snapshot` holds that `rows` may match. Items this run already took in or
@@ -190,7 +192,7 @@ FATAL_COLUMNS = ("item_id", "title", "captured_at")
 DETAIL_FATE = {c.name: "quarantine" if c.name in FATAL_COLUMNS else "set_aside" for c in COLUMNS}
 
 
-def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
+def proposed_change(item: dict, row: Row, fmt: str, settings: Settings | None = None) -> Change | None:
     """What `row` changes in `item`: only values it states that differ, in columns it may change."""
     allowed = (set(item) - FIXED_COLUMNS if fmt == "ledger" else set(UPDATABLE)) - set(REVIEW_COLUMNS)
     stated = {k: v for k, v in row.fields.items() if k in allowed and v is not None}
@@ -201,7 +203,7 @@ def proposed_change(item: dict, row: Row, fmt: str) -> Change | None:
     if not after:
         return None
     if "grade" in after:  # a new grade is confirmed afresh in Sentinel, never by a file (ledger/grade_review.py)
-        after.update(after_regrade(after["grade"]))
+        after.update(after_regrade(after["grade"], settings))
     where = f"{row.file}{'!' + row.sheet if row.sheet else ''} 第 {row.row} 行"
     return Change(item["item_id"], {k: item.get(k) for k in after}, after, note=where)
 
@@ -268,7 +270,7 @@ def _update(out: Outcome, state: LedgerState, row: Row, item_id: str, fmt: str, 
     change: list[Change | None] = [None]
 
     def build() -> dict | None:
-        change[0] = proposed_change(item, row, fmt)
+        change[0] = proposed_change(item, row, fmt, state.settings)
         return {**item, **change[0].after, "updated_at": max(now, item["updated_at"])} if change[0] else None
 
     merged, problems = settle(row, build)
@@ -307,7 +309,7 @@ def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Ou
             continue
         if row.place_problem and not row.fields.get("unit_code"):
             row.warn("unit_code", PENDING_PLACE_ZH.format(row.place_problem[0]), f"place to be determined: {row.place_problem[1]}")
-        item, reasons = settle(row, lambda: new_item(row, fmt, now))
+        item, reasons = settle(row, lambda: new_item(row, fmt, now, state.settings))
         if reasons:
             out.quarantined.append((row, reasons))
             continue

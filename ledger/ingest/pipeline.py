@@ -168,7 +168,7 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
     with exclusive_lock(settings.data_dir / ".ingest.lock"):
         # One view of the ledger for the whole run: the snapshot as of the start, plus what each
         # file adds, so that later files are checked against earlier ones without a rebuild.
-        snapshot, state = fresh_snapshot(settings), LedgerState()
+        snapshot, state = fresh_snapshot(settings), LedgerState(settings=settings)
         for n, path in enumerate(paths):
             file_report = FileReport(path.name)
             report.files.append(file_report)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .. import geo, reference
+from ..config import Settings
 from ..deadlines import configured_rules
 from ..export import FORMULA_START
 from ..grade_review import REVIEW_COLUMNS, initial_review
@@ -509,7 +510,7 @@ def verify_due_at(assigned_at: datetime | None, grade: str | None, source: str |
     return configured_rules().due_at(assigned_at, grade, source) if assigned_at else None
 
 
-def new_item(row: Row, fmt: str, now: datetime) -> dict:
+def new_item(row: Row, fmt: str, now: datetime, settings: Settings | None = None) -> dict:
     """The full ledger item a row becomes when it is not in the ledger yet.
 
     Our own export is taken as written (only required columns are filled in); other formats get
@@ -535,7 +536,7 @@ def new_item(row: Row, fmt: str, now: datetime) -> dict:
             item["assigned_unit"] = item["assigned_at"] = item["verify_due_at"] = None
         item["verify_due_at"] = item["verify_due_at"] or verify_due_at(item["assigned_at"], item["grade"], item["source"])
     # A confirmation is made in Sentinel by the province, never read from a file, our export's included.
-    item.update(dict.fromkeys(REVIEW_COLUMNS), grade_review=initial_review(item["grade"]))
+    item.update(dict.fromkeys(REVIEW_COLUMNS), grade_review=initial_review(item["grade"], settings))
     item["place_precision"] = item["place_precision"] or place_precision(item)
     if not item["unit_code"] and row.place_problem:
         item["place_reason"] = item["place_reason"] or row.place_problem[0]
