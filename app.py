@@ -39,6 +39,12 @@ PAGES = [
 ]
 
 
+# The sidebar's filters each page honours; the others draw none (their choices are kept).
+PAGE_FILTERS = {"overview": shell.GLOBAL_FILTERS, "map": shell.GLOBAL_FILTERS, "verification": shell.GLOBAL_FILTERS,
+                "trends": shell.GLOBAL_FILTERS, "explorer": shell.GLOBAL_FILTERS,
+                "verify": frozenset({"units", "industries"}), "events": frozenset({"units"})}
+
+
 def run_guarded(navigation) -> None:
     try:
         navigation.run()
@@ -81,10 +87,10 @@ if WALL or user.role.code == "wall":
 else:
     lang = shell.language()
     allowed = [page for page in PAGES if page[3] in user.role.pages]
-    navigation = st.navigation([
-        st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title_key, icon, url) in enumerate(allowed)
-    ], expanded=True)  # every page listed: folded, Streamlit adds an English "View N more"
+    pages = {url: st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
+             for i, (path, title_key, icon, url) in enumerate(allowed)}
+    navigation = st.navigation(list(pages.values()), expanded=True)  # folded, Streamlit adds an English "View N more"
+    chosen = next(url for url, page in pages.items() if page is navigation)  # the default page's url_path is ""
     auth.sign_out_button(user, lang)
-    if shell.render_sidebar(lang) is not None:
+    if shell.render_sidebar(lang, PAGE_FILTERS.get(chosen, frozenset())) is not None:
         run_guarded(navigation)

@@ -7,7 +7,7 @@ import math
 import polars as pl
 import streamlit as st
 
-from ledger import audit, export, geo
+from ledger import audit, export
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.schema import column_label
@@ -68,7 +68,9 @@ meta = {**describe(ctx.filters, filters, lang),
         t("explorer.meta.rows", lang): str(total),
         t("explorer.meta.snapshot", lang): ctx.snapshot.snapshot_id,
         t("explorer.meta.exported_at", lang): ctx.now.strftime("%Y-%m-%d %H:%M:%S")}
-places = "-".join(geo.unit_by_code()[code].short_zh for code in ctx.filters.units) or "全部"
+# The file's name says every filter in force (the window as dates at its end), so two downloads of
+# different slices never look alike in a folder.
+chosen = [value for key, value in describe(ctx.filters, filters, lang).items() if key != t("app.window", lang)]
 
 
 def download(fmt: str) -> bytes:
@@ -86,7 +88,8 @@ if user.role.download:
     for column, fmt in zip(st.columns(3), export.FORMATS):
         column.download_button(
             t(f"explorer.download.{fmt}", lang), data=lambda fmt=fmt: download(fmt),
-            file_name=export.export_file_name("台账", places, ctx.filters.since, ctx.filters.until, fmt=fmt),
+            file_name=export.export_file_name(t("explorer.file", lang), *chosen, ctx.filters.since, ctx.filters.until,
+                                              fmt=fmt),
             mime=export.MIME[fmt], key=f"download_{fmt}", icon=":material/download:", width="stretch",
             on_click="ignore")
 else:

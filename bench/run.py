@@ -29,6 +29,7 @@ from ledger.store import current_snapshot, now_shanghai
 from queries import Door
 
 from . import pandas_panels
+from .ingest_one import write_export
 from .panels import panel_params
 
 BENCH_DIR = REPO_ROOT / "bench"
@@ -63,7 +64,11 @@ def build(folder: Path, items: int, reuse: bool, previous: dict) -> dict:
 def ingest(folder: Path, rows: int) -> dict:
     """A monitoring export of `rows` disputes, all with enterprise names, ingested in a fresh
     process (its time and peak memory its own; bench/ingest_one.py)."""
-    out = subprocess.run([sys.executable, "-m", "bench.ingest_one", str(folder), str(rows)], cwd=REPO_ROOT,
+    folder.mkdir(parents=True, exist_ok=True)
+    export = folder / f"platform-{rows}.csv"
+    if not export.exists():
+        write_export(export, rows)
+    out = subprocess.run([sys.executable, "-m", "bench.ingest_one", str(export), str(folder / "data")], cwd=REPO_ROOT,
                          check=True, capture_output=True, text=True)
     return {**json.loads(out.stdout.strip().splitlines()[-1]),
             "measured_at": now_shanghai().isoformat(timespec="seconds")}

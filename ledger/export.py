@@ -199,6 +199,20 @@ def _provenance(meta: dict[str, str] | None, rows: int, lang: str) -> dict[str, 
     return {**(meta or {}), rows_key: str(rows), time_key: now_shanghai().strftime(TIME_FORMAT)}
 
 
+def _write_csv(frame: pl.DataFrame, target: Path | BinaryIO, provenance: dict[str, str]) -> None:
+    """The table under one line saying what it is: the filters, the snapshot, the rows and the
+    export time, in the first cell, where a spreadsheet user sees it. Ingest reads the file back
+    as it reads an office's file with a title row: the header is the row naming known columns,
+    the line above it is the title."""
+    line = " · ".join(f"{key}：{value}" for key, value in provenance.items())
+    body = frame.write_csv()
+    data = ("\ufeff" + pl.DataFrame({"a": [line]}).write_csv(include_header=False) + body).encode("utf-8")
+    if isinstance(target, Path):
+        target.write_bytes(data)
+    else:
+        target.write(data)
+
+
 def _write(frame: pl.DataFrame, target: Path | BinaryIO, fmt: str, meta: dict[str, str] | None,
            lang: str, columns: list[str] | None) -> int:
     if fmt not in FORMATS:
@@ -211,7 +225,7 @@ def _write(frame: pl.DataFrame, target: Path | BinaryIO, fmt: str, meta: dict[st
         table = table.replace_schema_metadata({"sentinel": json.dumps(provenance, ensure_ascii=False)})
         pq.write_table(table, target if not isinstance(target, Path) else str(target), compression="zstd")
     elif fmt == "csv":
-        readable_frame(frame, lang, columns).write_csv(target, include_bom=True)
+        _write_csv(readable_frame(frame, lang, columns), target, provenance)
     else:
         _write_xlsx(readable_frame(frame, lang, columns, times_as_text=False), target,
                     "台账" if lang == "zh" else "Ledger", META_SHEET[lang], provenance)
@@ -262,8 +276,13 @@ def export_snapshot(snapshot: Snapshot, path: Path, since: date | None = None, u
     return write_items(frame, Path(path), meta=meta, lang=lang)
 
 
+FILE_NAME_PART = 24  # characters of one part of a file name (a long keyword or list of cities)
+
+
 def export_file_name(*parts: str | date | None, fmt: str) -> str:
-    """A file name from its parts, e.g. ("台账", "深圳市", date) → "台账_深圳市_2026-05-01.xlsx"."""
+    """A file name from its parts, e.g. ("台账", "深圳市", date) → "台账_深圳市_2026-05-01.xlsx";
+    a part longer than FILE_NAME_PART characters is cut with "…"."""
     words = [p.isoformat() if isinstance(p, date) else str(p) for p in parts if p]
     safe = [re.sub(r'[\\/:*?"<>|\s]+', "-", w).strip("-") for w in words]
-    return "_".join(w for w in safe if w) + f".{fmt}"
+    cut = [w if len(w) <= FILE_NAME_PART else w[:FILE_NAME_PART - 1] + "…" for w in safe]
+    return "_".join(w for w in cut if w) + f".{fmt}"

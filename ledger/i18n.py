@@ -193,6 +193,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.heading": ("台账查询", "Ledger explorer"),
     "explorer.caption": ("按发现时间 {since} 至 {until} · {scope} · 链接即可复现同一查询结果",
                          "Captured {since} – {until} · {scope} · the link reproduces this slice"),
+    "explorer.file": ("台账", "ledger"),
     "explorer.keyword": ("关键词（标题、摘要、企业）", "Keyword (title, summary, enterprise)"),
     "explorer.keyword.placeholder": ("例如：欠薪、搬迁、某某电子厂", "e.g. wage arrears, relocation, an enterprise"),
     "explorer.sort": ("排序", "Sort by"),

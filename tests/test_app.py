@@ -8,6 +8,7 @@ the same AppTest, so clicking through widgets is tested in the browser tests ins
 from __future__ import annotations
 
 import json
+from datetime import date
 import re
 
 import pytest
@@ -244,3 +245,20 @@ def test_wall_mode_without_a_snapshot_is_calm(tmp_path, monkeypatch):
     at = run_app({"mode": "wall"})
     assert not at.exception and not at.error
     assert any(t("wall.no_data") in i.value for i in at.info)
+
+
+def test_filters_appear_only_where_they_apply_and_are_kept_across_pages_that_ignore_them(sentinel_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["since"], at.query_params["until"] = "2026-01-01", "2026-03-31"
+    at.run()
+    at.sidebar.multiselect(key="unit").set_value(["440100"]).run()
+    for page in ("app_pages/scores.py", "app_pages/reconcile.py", "app_pages/import.py", "app_pages/admin.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.sidebar.multiselect and not at.sidebar.date_input and not at.sidebar.header, page
+        assert at.query_params["unit"] == "440100" and at.query_params["since"] == "2026-01-01", page
+    at.switch_page("app_pages/verify.py").run()  # the city and the industry, no window: its queue has none
+    assert at.sidebar.multiselect(key="unit").value == ["440100"] and not at.sidebar.date_input
+    at.switch_page("app_pages/verification.py").run()
+    assert at.sidebar.multiselect(key="unit").value == ["440100"]
+    assert at.sidebar.date_input(key="window").value == (date(2026, 1, 1), date(2026, 3, 31))

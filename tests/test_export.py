@@ -65,10 +65,12 @@ def test_xlsx_has_headers_rows_freeze_filter_and_provenance(items, tmp_path):
 
 def test_csv_is_utf8_with_bom_labels_and_guarded_text(items, tmp_path):
     path = tmp_path / "items.csv"
-    write_items(items, path)
+    write_items(items, path, meta={"快照": "20261203-x", "地市": "深圳市"})
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with open(path, encoding="utf-8-sig", newline="") as f:
+        about = f.readline()  # what the file is, in the cell a spreadsheet opens at
         rows = list(csv.DictReader(f))
+    assert "快照：20261203-x" in about and "地市：深圳市" in about and f"行数：{items.height}" in about
     assert len(rows) == items.height
     assert rows[0]["标题"].startswith("'=")
     source = items.row(2, named=True)
@@ -84,7 +86,7 @@ def test_csv_is_utf8_with_bom_labels_and_guarded_text(items, tmp_path):
 
 def test_english_headers_and_labels(items):
     data = to_bytes(items, "csv", lang="en").decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(data)))
+    rows = list(csv.DictReader(io.StringIO(data.split("\n", 1)[1])))  # under the line saying what it is
     assert "Title" in rows[0] and "City" in rows[0]
     assert {r["Status"] for r in rows} <= {"Awaiting verification", "Being verified", "Verified", "Closed"}
 
@@ -102,7 +104,8 @@ def test_parquet_keeps_codes_types_and_provenance(items, tmp_path):
 def test_bytes_match_the_file_and_formats_are_checked(items, tmp_path):
     for fmt in FORMATS:
         assert len(to_bytes(items, fmt)) > 100
-    assert to_bytes(items, "csv") == (write_items(items, tmp_path / "a.csv") and (tmp_path / "a.csv").read_bytes())
+    body = to_bytes(items, "csv").split(b"\n", 1)[1]  # the first line carries the export time
+    assert body == (write_items(items, tmp_path / "a.csv") and (tmp_path / "a.csv").read_bytes().split(b"\n", 1)[1])
     with pytest.raises(ValueError):
         write_items(items, tmp_path / "a.docx")
 

@@ -26,6 +26,7 @@ from ui.plain_text import plain
 log = logging.getLogger("sentinel")
 _CONTEXT_KEY = "_sentinel_context"
 _URL_WRITTEN = "_url_written"  # the URL's values as this session last wrote or read them
+GLOBAL_FILTERS = frozenset({"window", "units", "industries"})
 _USER_KEY = "_sentinel_user"
 
 
@@ -38,7 +39,7 @@ class PageContext:
     snapshot: Snapshot
 
 
-def url_value(key: str, parse, fallback):
+def url_value(key: str, parse, fallback, widget: str | None = None):
     """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`
 (and a warning that the link was wrong).
 
@@ -57,10 +58,16 @@ def url_value(key: str, parse, fallback):
         except ValueError:  # said once, in the sidebar, in the language the link asks for
             st.sidebar.warning(t("app.bad_link", language_from_url(), detail=plain(f"{key}={raw}")))
             initial[key] = fallback
-        if linked:
-            st.session_state.pop(key, None)  # the widget (keyed like the URL) starts from the link's value
+        if linked:  # the widget (keyed like the URL unless `widget` names it) starts from the link's value
+            st.session_state.pop(widget or key, None)
         written[key] = raw
     return initial[key]
+
+
+def remember(key: str, value) -> None:
+    """Keep `value` as this session's value for `key`, so that a page that does not draw the
+    filter (its widget then forgets its state) still has it, and draws it again from it."""
+    st.session_state.setdefault("_initial_from_url", {})[key] = value
 
 
 def codes_among(allowed):
@@ -99,17 +106,19 @@ def _default_window(today: date) -> tuple[date, date]:
     return today - timedelta(days=load_settings().default_window_days - 1), today
 
 
-def _window(lang: str, today: date) -> tuple[date, date]:
+def _window(lang: str, today: date, drawn: bool) -> tuple[date, date]:
     default = _default_window(today)
-    since = url_value("since", date.fromisoformat, default[0])
-    until = url_value("until", date.fromisoformat, default[1])
-    picked = st.sidebar.date_input(t("app.window", lang), value=(since, until), key="window", format="YYYY-MM-DD")
-    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-        return since, until  # the user is half-way through picking a range
-    since, until = picked
-    if since > until:
-        st.sidebar.caption(t("app.window_reversed", lang))
-        since, until = until, since
+    since = url_value("since", date.fromisoformat, default[0], widget="window")
+    until = url_value("until", date.fromisoformat, default[1], widget="window")
+    picked = (st.sidebar.date_input(t("app.window", lang), value=(since, until), key="window", format="YYYY-MM-DD")
+              if drawn else None)
+    if isinstance(picked, (tuple, list)) and len(picked) == 2:  # else not drawn, or half-way through a range
+        since, until = picked
+        if since > until:
+            st.sidebar.caption(t("app.window_reversed", lang))
+            since, until = until, since
+    remember("since", since)
+    remember("until", until)
     return since, until
 
 
@@ -138,25 +147,33 @@ def keep_in_url(**values: str | None) -> None:
             st.query_params[key] = value
 
 
-def render_sidebar(lang: str) -> PageContext | None:
-    """Draw the global filters and the data stamp; None (with a message) when there is no data."""
+def render_sidebar(lang: str, uses: frozenset[str] = GLOBAL_FILTERS) -> PageContext | None:
+    """Draw the global filters the page `uses` (of GLOBAL_FILTERS) and the data stamp; None (with
+    a message) when there is no data. Filters a page ignores are not drawn but kept, in the
+    context and the URL, for the next page that uses them."""
     try:
         current = snapshot()
     except NoSnapshot:
         st.info(f"**{t('app.no_snapshot.title', lang)}**\n\n{t('app.no_snapshot.body', lang)}", icon=":material/info:")
         return None
     now = now_shanghai()
-    st.sidebar.header(t("app.filters", lang))
-    since, until = _window(lang, now.date())
+    if uses:
+        st.sidebar.header(t("app.filters", lang))
+    since, until = _window(lang, now.date(), drawn="window" in uses)
     scope = current_scope()
     unit_names = {u.code: u.name(lang) for u in geo.units() if scope.units is None or u.code in scope.units}
-    units = st.sidebar.multiselect(t("app.units", lang), options=list(unit_names), key="unit",
-                                   default=url_value("unit", codes_among(unit_names), []),
-                                   format_func=unit_names.get, placeholder=t("app.units_all", lang))
+    units = url_value("unit", codes_among(unit_names), [])
+    if "units" in uses:
+        units = st.sidebar.multiselect(t("app.units", lang), options=list(unit_names), key="unit", default=units,
+                                       format_func=unit_names.get, placeholder=t("app.units_all", lang))
     section_names = {s.code: f"{s.code} {s.name(lang)}" for s in reference.sections()}
-    industries = st.sidebar.multiselect(t("app.industries", lang), options=list(section_names), key="ind",
-                                        default=url_value("ind", codes_among(section_names), []),
-                                        format_func=section_names.get, placeholder=t("app.industries_all", lang))
+    industries = url_value("ind", codes_among(section_names), [])
+    if "industries" in uses:
+        industries = st.sidebar.multiselect(t("app.industries", lang), options=list(section_names), key="ind",
+                                            default=industries, format_func=section_names.get,
+                                            placeholder=t("app.industries_all", lang))
+    remember("unit", units)
+    remember("ind", industries)
     st.sidebar.caption(t("app.as_of", lang, created=current.manifest["created_at"].replace("T", " "),
                          snapshot=current.snapshot_id))
     filters = Filters(since=since, until=until, units=tuple(units), industries=tuple(industries))

@@ -315,6 +315,7 @@ def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Ou
             continue
         out.accepted.append((row, item))
         state.remember(item, row.row_key)
+        row.fields = {}  # the item holds them now; what the report needs of the row is its cells and notes
         if key := repeat_key(item):
             repeats.setdefault(key, item["item_id"])
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..export import name_column_labels
 from ..schema import COLUMNS
@@ -122,6 +123,11 @@ class Table:
     def mapping(self) -> dict[str, str]:
         """Header as written -> field, for showing a person what was understood."""
         return {self.keys[i]: f for i, f in self.fields.items()}
+
+    @cached_property
+    def header_of(self) -> dict[str, str]:
+        """Field -> header as written: one dict that every row of the table shares."""
+        return {f: self.keys[i] for i, f in self.fields.items()}
 
 
 def find_table(sheet: Sheet) -> Table | None:

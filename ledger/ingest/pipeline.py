@@ -180,6 +180,7 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
                 changed |= _ingest_one(settings, path, fmt, source, dry_run, snapshot, state, file_report, scaled)
             except (ReadError, StoreError) as e:
                 file_report.error = str(e)
+        del state  # the run's view of the ledger: a large file's items, no longer needed by the build
         if changed:
             report_progress("生成快照", 0.95)
             report.snapshot_id = build_snapshot(settings).snapshot_id

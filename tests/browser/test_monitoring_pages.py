@@ -104,7 +104,8 @@ def test_explorer_downloads_exactly_the_filtered_slice(server, page):
     assert shown > 0
     with page.expect_download() as xlsx_download:
         page.get_by_text(t("explorer.download.xlsx")).click()
-    assert xlsx_download.value.suggested_filename.startswith("台账_深圳_")
+    name = xlsx_download.value.suggested_filename  # every filter in force, then the window
+    assert name.startswith("台账_深圳市_全部行业_欠薪_") and name.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
     items = book.worksheets[0]
     assert items.max_row - 1 == shown
@@ -116,6 +117,9 @@ def test_explorer_downloads_exactly_the_filtered_slice(server, page):
     raw = open(csv_download.value.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) - 1 == shown and rows[0][3] == "标题"
+    about, header, data = rows[0][0], rows[1], rows[2:]  # the first line says what the file holds
+    assert "地市：深圳市" in about and "诉求：欠薪" in about and f"行数：{shown}" in about and "快照：" in about
+    assert len(data) == shown and header[3] == "标题"
+    assert csv_download.value.suggested_filename == name.removesuffix(".xlsx") + ".csv"
     page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests
