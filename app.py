@@ -39,6 +39,18 @@ PAGES = [
 ]
 
 
+def to_first_page(pages: list[st.Page]):
+    """The app's root address ("/") as a hidden default page that opens the first listed page,
+    keeping the link's filters.
+
+    Streamlit serves its default page at "/" only: marked default, the overview would answer
+    "Page not found" at /overview, the address its own menu entry, a bookmark or a pasted link
+    uses. So no listed page is the default, and every page keeps its own address."""
+    def home() -> None:
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
+    return st.Page(home, url_path="home", default=True, visibility="hidden")
+
+
 def run_guarded(navigation) -> None:
     try:
         navigation.run()
@@ -63,8 +75,8 @@ user = auth.current_user(lang)
 if user is None:
     # Register the pages before the form draws: the browser then knows the link's page when the
     # form is sent. Sent before that, the sign-in would open the default page instead.
-    st.navigation([st.Page(path, url_path=url, default=(i == 0)) for i, (path, _, _, url) in enumerate(PAGES)],
-                  position="hidden")
+    pages = [st.Page(path, url_path=url) for path, _, _, url in PAGES]
+    st.navigation([to_first_page(pages), *pages], position="hidden")
     auth.sign_in_form(lang)
     st.stop()
 shell.set_user(user)
@@ -81,10 +93,9 @@ if WALL or user.role.code == "wall":
 else:
     lang = shell.language()
     allowed = [page for page in PAGES if page[3] in user.role.pages]
-    navigation = st.navigation([
-        st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title_key, icon, url) in enumerate(allowed)
-    ], expanded=True)  # every page listed: folded, Streamlit adds an English "View N more"
+    pages = [st.Page(path, title=t(title_key, lang), icon=icon, url_path=url) for path, title_key, icon, url in allowed]
+    # every page listed: folded, Streamlit adds an English "View N more"
+    navigation = st.navigation([to_first_page(pages), *pages], expanded=True)
     auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang) is not None:
         run_guarded(navigation)
