@@ -8,7 +8,7 @@ theirs there. `?mode=wall` (or `make wall`) shows the command room's wall screen
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from ledger.access import CLOSED_NETWORK_USER
 from ledger.config import load_settings
@@ -51,13 +51,17 @@ def to_first_page(pages: list[st.Page]):
     return st.Page(home, url_path="home", default=True, visibility="hidden")
 
 
-def run_guarded(navigation) -> None:
+def run_guarded(navigation, warnings_at=None) -> None:
     try:
         navigation.run()
-    except ScriptControlException:
-        raise  # st.rerun / st.stop are control flow, not failures
+    except RerunException:
+        raise  # st.rerun / st.switch_page are control flow, not failures; the next run says the rest
+    except StopException:
+        shell.show_link_warnings(warnings_at)  # a page that stops early has been drawn all the same
+        raise
     except Exception as error:  # noqa: BLE001 — the guard exists to catch everything
         shell.show_error(shell.language_from_url(), error)
+    shell.show_link_warnings(warnings_at)
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,11 +95,13 @@ if WALL or user.role.code == "wall":
     run_guarded(st.navigation([st.Page("app_pages/wall.py", title=t("page.wall", lang), url_path="wall",
                                        default=True)], position="hidden"))
 else:
+    warnings_at = st.sidebar.container()  # a wrong link is said above the language switch, as it used to be
     lang = shell.language()
+    shell.streamlit_in_language(lang)
     allowed = [page for page in PAGES if page[3] in user.role.pages]
     pages = [st.Page(path, title=t(title_key, lang), icon=icon, url_path=url) for path, title_key, icon, url in allowed]
     # every page listed: folded, Streamlit adds an English "View N more"
     navigation = st.navigation([to_first_page(pages), *pages], expanded=True)
     auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang) is not None:
-        run_guarded(navigation)
+        run_guarded(navigation, warnings_at)
