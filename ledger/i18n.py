@@ -367,7 +367,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hazards.category.sporadic": ("零星", "sporadic"),
     "hazards.category.repeat": ("反复发生", "repeated"),
     "hazards.category.escalating": ("升级", "escalating"),
-    "hazards.about": ("方法说明", "How the screen works"),
+    "hazards.about": ("方法说明", "Methods"),
     "hazards.about.intro": ("排查针对所选日期之前最近一个完整的周，只用该周结束前已录入的台账；因此回放过去任一日期，看到的就是当时会得出的结果。"
                             "同一处风险被几种方法同时发现时合并为一条，按强度排序。",
                             "Each screen looks at the last complete week, using only items entered by its end, so a replay "
