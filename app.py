@@ -8,7 +8,7 @@ theirs there. `?mode=wall` (or `make wall`) shows the command room's wall screen
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from ledger.access import CLOSED_NETWORK_USER
 from ledger.config import load_settings
@@ -45,13 +45,29 @@ PAGE_FILTERS = {"overview": shell.GLOBAL_FILTERS, "map": shell.GLOBAL_FILTERS, "
                 "verify": frozenset({"units", "industries"}), "events": frozenset({"units"})}
 
 
-def run_guarded(navigation) -> None:
+def to_first_page(pages: list[st.Page]):
+    """The app's root address ("/") as a hidden default page that opens the first listed page,
+    keeping the link's filters.
+
+    Streamlit serves its default page at "/" only: marked default, the overview would answer
+    "Page not found" at /overview, the address its own menu entry, a bookmark or a pasted link
+    uses. So no listed page is the default, and every page keeps its own address."""
+    def home() -> None:
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
+    return st.Page(home, url_path="home", default=True, visibility="hidden")
+
+
+def run_guarded(navigation, warnings_at=None) -> None:
     try:
         navigation.run()
-    except ScriptControlException:
-        raise  # st.rerun / st.stop are control flow, not failures
+    except RerunException:
+        raise  # st.rerun / st.switch_page are control flow, not failures; the next run says the rest
+    except StopException:
+        shell.show_link_warnings(warnings_at)  # a page that stops early has been drawn all the same
+        raise
     except Exception as error:  # noqa: BLE001 — the guard exists to catch everything
         shell.show_error(shell.language_from_url(), error)
+    shell.show_link_warnings(warnings_at)
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,8 +85,8 @@ user = auth.current_user(lang)
 if user is None:
     # Register the pages before the form draws: the browser then knows the link's page when the
     # form is sent. Sent before that, the sign-in would open the default page instead.
-    st.navigation([st.Page(path, url_path=url, default=(i == 0)) for i, (path, _, _, url) in enumerate(PAGES)],
-                  position="hidden")
+    pages = [st.Page(path, url_path=url) for path, _, _, url in PAGES]
+    st.navigation([to_first_page(pages), *pages], position="hidden")
     auth.sign_in_form(lang)
     st.stop()
 shell.set_user(user)
@@ -85,12 +101,14 @@ if WALL or user.role.code == "wall":
     run_guarded(st.navigation([st.Page("app_pages/wall.py", title=t("page.wall", lang), url_path="wall",
                                        default=True)], position="hidden"))
 else:
+    warnings_at = st.sidebar.container()  # a wrong link is said above the language switch, as it used to be
     lang = shell.language()
+    shell.streamlit_in_language(lang)
     allowed = [page for page in PAGES if page[3] in user.role.pages]
-    pages = {url: st.Page(path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
-             for i, (path, title_key, icon, url) in enumerate(allowed)}
-    navigation = st.navigation(list(pages.values()), expanded=True)  # folded, Streamlit adds an English "View N more"
-    chosen = next(url for url, page in pages.items() if page is navigation)  # the default page's url_path is ""
+    pages = {url: st.Page(path, title=t(title_key, lang), icon=icon, url_path=url) for path, title_key, icon, url in allowed}
+    # every page listed: folded, Streamlit adds an English "View N more"
+    navigation = st.navigation([to_first_page(list(pages.values())), *pages.values()], expanded=True)
+    chosen = next((url for url, page in pages.items() if page is navigation), None)  # None: the root, which switches
     auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang, PAGE_FILTERS.get(chosen, frozenset())) is not None:
-        run_guarded(navigation)
+        run_guarded(navigation, warnings_at)

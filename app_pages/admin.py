@@ -48,7 +48,8 @@ else:
 # The work groups whose robots hear reminders and alerts: named by label, never by key or secret.
 groups = [{t("col.unit", lang): geo.unit_name(g.unit_code, lang) if g.unit_code else t("admin.groups.province", lang),
            t("admin.col.group", lang): g.label,
-           t("admin.col.topics", lang): "、".join(TOPICS[topic] for topic in TOPICS if topic in g.subscribe)}
+           t("admin.col.topics", lang): ("、" if lang == "zh" else ", ").join(
+               t(f"admin.topic.{topic}", lang) for topic in TOPICS if topic in g.subscribe)}
           for g in load_groups(settings)]
 if groups:
     st.caption(t("admin.groups", lang, n=len(groups)))

@@ -1,7 +1,8 @@
 """隐患预警 Hazard screen: the week's flags on the PRD map and as a ranked list, each with a
 sparkline of its cell's recent weeks against the expected band and the ledger items behind it;
 replay any past week ("as of", no peeking at later data); export the selected findings as an
-early-warning brief (Word or HTML). Methods and their measured accuracy: docs/hazards.md."""
+early-warning brief (Word or HTML). "方法说明" beside the title says what each method does in a
+few sentences; their measured accuracy is in docs/hazards.md, for the people who maintain them."""
 from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
@@ -9,13 +10,15 @@ import pydeck as pdk
 import streamlit as st
 
 from ledger import geo
-from ledger.hazards import Flag, screen, screen_week
+from ledger.hazards import Flag, screen_week
 from ledger.hazards.brief import brief_docx, brief_html
-from ledger.hazards.screen import CATEGORY_NAMES, METHOD_NAMES
+from ledger.hazards.screen import METHODS, category_name, method_name
 from ledger.i18n import t
 from queries import q
 from ui import charts, map_layers
+from ui.hazard_flags import flags_in_scope, week_flags
 from ui.shell import context, keep_in_url, url_value
+from ui.plain_text import plain
 from ui.tables import show_disputes
 
 SHOWN = 20
@@ -24,19 +27,6 @@ METHOD_COLOURS = {"seasonal": [200, 16, 46, 210], "ears": [242, 112, 24, 210], "
 
 ctx = context()
 lang = ctx.lang
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def flags_for(snapshot_id: str, day: date) -> list[Flag]:
-    """The screen for one week; cached by snapshot and day, so a replay or a rerun is free."""
-    return screen(ctx.snapshot, day)
-
-
-def visible(flags: list[Flag]) -> list[Flag]:
-    """A city officer sees the flags of their own unit only (the screen itself is province-wide:
-    its statistics need every cell)."""
-    units = ctx.scope.units
-    return [f for f in flags if units is None or f.unit_code in units]
 
 
 def flag_map(flags: list[Flag]) -> pdk.Deck:
@@ -70,7 +60,18 @@ def sparkline(flag: Flag) -> go.Figure:
     return figure
 
 
-st.title(t("hazards.heading", lang))
+def about_the_methods() -> None:
+    """What each method looks for, in a few sentences, where the leader reads the flags."""
+    with st.popover(t("hazards.about", lang), icon=":material/help:", width="stretch"):
+        st.markdown(t("hazards.about.intro", lang))
+        for method in METHODS:
+            st.markdown(t(f"hazards.about.{method}", lang))
+
+
+title_column, about_column = st.columns([5, 1], vertical_alignment="bottom")
+title_column.title(t("hazards.heading", lang))
+with about_column:
+    about_the_methods()
 day = st.date_input(t("hazards.as_of", lang), key="hazards_as_of", max_value=ctx.now.date(), format="YYYY-MM-DD",
                     value=url_value("asof", date.fromisoformat, ctx.now.date()))
 keep_in_url(asof=None if day == ctx.now.date() else day.isoformat())
@@ -82,7 +83,7 @@ if left_out["no_county_n"] or left_out["no_industry_n"]:
     st.caption(t("hazards.coverage", lang, total=left_out["total_n"], no_county=left_out["no_county_n"],
                  no_industry=left_out["no_industry_n"], no_unit=left_out["no_unit_n"]))
 
-flags = visible(flags_for(ctx.snapshot.snapshot_id, day))
+flags = flags_in_scope(week_flags(ctx.snapshot.snapshot_id, day, ctx.snapshot), ctx.scope)
 if not flags:
     st.success(t("hazards.none", lang), icon=":material/check_circle:")
     st.stop()
@@ -110,9 +111,8 @@ for number, flag in enumerate(flags[:SHOWN], start=1):
         text_column, spark_column = st.columns([3, 2])
         text_column.markdown(f"**{number}. {flag.place(lang)}**")
         text_column.text(flag.sentence(lang))
-        method = "+".join(METHOD_NAMES[m][0 if lang == "zh" else 1] for m in flag.method.split("+"))
-        category = CATEGORY_NAMES.get(flag.category, (flag.category,) * 2)[0 if lang == "zh" else 1]
-        text_column.caption(t("hazards.method", lang, method=method, category=category, score=flag.score))
+        text_column.caption(t("hazards.method", lang, method=plain(method_name(flag.method, lang)),
+                              category=category_name(flag.category, lang), score=flag.score))
         if flag.recent:
             spark_column.plotly_chart(sparkline(flag), config={"displayModeBar": False, "staticPlot": True},
                                       key=f"spark_{number}")

@@ -29,7 +29,7 @@ active.metric(t("overview.active", lang), k["active_n"], delta=k["active_n"] - k
 new.metric(t("overview.new_7d", lang), k["new_7d_n"], delta=k["new_7d_n"] - k["new_prev_7d_n"],
            delta_color="inverse", help=t("overview.new_7d.help", lang), border=True)
 on_time_delta = (None if k["on_time_pct"] is None or k["prev_on_time_pct"] is None
-                 else f"{k['on_time_pct'] - k['prev_on_time_pct']:+.1f} pp")
+                 else t("overview.points", lang, delta=f"{k['on_time_pct'] - k['prev_on_time_pct']:+.1f}"))
 on_time.metric(t("overview.on_time", lang), "—" if k["on_time_pct"] is None else f"{k['on_time_pct']:.1f}%",
                delta=on_time_delta, help=t("overview.on_time.help", lang, on_time=k["on_time_n"], due=k["due_n"]),
                border=True)

@@ -115,7 +115,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mappage.area.province": ("全省", "Whole province"),
     "mappage.focus.none": ("不聚焦单个地市", "No single city"),  # a label that does not depend on the area (kept by the widget)
     "mappage.area.chosen": ("所选地市", "the chosen cities"),
-    "mappage.unplaced": ("另有 {n} 起属地待定，未上图（待省级分派属地）。", "{n} more have no place yet (属地待定) and are not on the map (awaiting the province's assignment)."),
+    "mappage.unplaced": ("另有 {n} 起属地待定，未上图（待省级分派属地）。", "{n} more have no place yet and are not on the map (awaiting the province's assignment on Place triage)."),
     "mappage.list": ("{place}活跃纠纷 {n} 起", "{n} active disputes in {place}"),
     "mappage.list.empty": ("所选范围内没有活跃的群体性纠纷。", "No active collective disputes in this selection."),
     "mappage.capped": ("地图显示最严重的 {shown} 起（共 {total} 起）。", "The map shows the {shown} most serious of {total}."),
@@ -291,6 +291,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.proxy_unknown": ("反向代理传来的用户不在用户文件中，请联系管理员。", "The user named by the reverse proxy is not in the users file; ask the administrator."),
     "auth.oidc_unknown": ("该统一身份认证账号尚未在本系统登记，请联系管理员。", "This identity-provider account is not registered here; ask the administrator."),
     "auth.signed_in_as": ("当前用户：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth.demo_user": ("演示用户", "Demo user"),
+    "auth.closed_network_user": ("封闭网络", "Closed network"),
     "auth.sign_out": ("退出登录", "Sign out"),
     "auth.closed_network": ("封闭网络模式：未启用登录，任何能访问本机的人都能看到全部台账。",
                             "Closed-network mode: sign-in is off; anyone who can reach this server sees the whole ledger."),
@@ -300,8 +302,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.admin": ("系统管理", "Administration"),
     "admin.heading": ("系统管理", "Administration"),
     "admin.users": ("用户", "Users"),
-    "admin.users.caption": ("来自用户文件 {path}；用 `python -m ledger users add|remove` 修改。",
-                            "From the users file {path}; change it with `python -m ledger users add|remove`."),
+    "admin.users.caption": ("来自用户文件 `{path}`；用 `python -m ledger users add|remove` 修改。",
+                            "From the users file `{path}`; change it with `python -m ledger users add|remove`."),
     "admin.no_users": ("尚无用户文件：演示模式仅限本机访问。", "No users file yet: the demo answers on this machine only."),
     "admin.wall_tokens": ("有效的大屏令牌 {n} 个（`python -m ledger wall-token new|revoke`）。", "{n} wall-screen tokens in force (`python -m ledger wall-token new|revoke`)."),
     "admin.audit": ("审计日志", "Audit log"),
@@ -312,21 +314,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin.col.role": ("角色", "Role"),
     "admin.col.email": ("邮箱", "E-mail"),
     "admin.officers": ("信息员与催办联系人", "Officers and reminder contacts"),
-    "admin.officers.caption": ("来自 {path}（手机号码仅用于短信催办，不在页面显示）。",
-                               "From {path} (mobile numbers are used for SMS reminders only and never shown)."),
+    "admin.officers.caption": ("来自 `{path}`（手机号码仅用于短信催办，不在页面显示）。",
+                               "From `{path}` (mobile numbers are used for SMS reminders only and never shown)."),
     "admin.col.duty": ("职责", "Duty"),
-    "admin.groups": ("接收催办与预警的工作群 {n} 个（机器人密钥只在环境变量或 officers.toml 中，不在页面显示）：",
-                     "{n} work groups receive reminders and alerts (robot keys stay in the environment or officers.toml):"),
+    "admin.groups": ("接收催办与预警的工作群 {n} 个（机器人密钥只在环境变量或 `officers.toml` 中，不在页面显示）：",
+                     "{n} work groups receive reminders and alerts (robot keys stay in the environment or `officers.toml`):"),
     "admin.groups.province": ("全省", "Province"),
     "admin.col.group": ("工作群", "Work group"),
     "admin.col.topics": ("接收内容", "Receives"),
+    "admin.topic.reminders": ("核实催办", "verification reminders"),
+    "admin.topic.serious": ("重大纠纷", "serious disputes"),
+    "admin.topic.events": ("事件续报超时", "overdue event reports"),
+    "admin.topic.hazards": ("隐患预警", "hazard flags"),
     "admin.duty.head": ("负责人（接收督办）", "Head (escalations)"),
     "admin.duty.officer": ("信息员", "Officer"),
     "admin.col.mobile": ("手机", "Mobile"),
     "admin.mobile.on_file": ("已登记", "On file"),
     "admin.mobile.none": ("未登记", "None"),
-    "admin.no_officers": ("尚未登记信息员：请按 officers.example.toml 建立 officers.toml，否则无法发送催办提醒。",
-                          "No officers yet: create officers.toml from officers.example.toml, or no reminders can be sent."),
+    "admin.no_officers": ("尚未登记信息员：请按 `officers.example.toml` 建立 `officers.toml`，否则无法发送催办提醒。",
+                          "No officers yet: create `officers.toml` from `officers.example.toml`, or no reminders can be sent."),
     "admin.col.event": ("事件", "Event"),
     "admin.col.details": ("详情", "Details"),
     "audit.sign_in": ("登录", "Signed in"),
@@ -345,8 +351,52 @@ TEXT: dict[str, tuple[str, str]] = {
     # 隐患预警 hazard page
     "page.hazards": ("隐患预警", "Hazards"),
     "hazards.heading": ("隐患排查与预警", "Hazard screen and early warning"),
-    "hazards.caption": ("{week} 所在周（截至该周日）的排查结果；只使用当时已掌握的台账数据。方法与准确率见 docs/hazards.md。",
-                        "The screen for the week of {week} (to its Sunday), using only what the ledger held then. Methods and accuracy: docs/hazards.md."),
+    "hazards.caption": ("{week} 所在周（截至该周日）的排查结果；只使用当时已掌握的台账数据。",
+                        "The screen for the week of {week} (to its Sunday), using only what the ledger held then."),
+    # the screen's methods (ledger/hazards/screen.py) and what they call a rise; the brief uses the Chinese names
+    "hazards.method.seasonal": ("季节基线法", "seasonal baseline"),
+    "hazards.method.ears": ("EARS 短期突增法", "EARS short-term surge"),
+    "hazards.method.gi_star": ("热点聚集法 (Gi*)", "hot-spot clustering (Gi*)"),
+    "hazards.method.enterprise_repeat": ("同一企业反复", "repeats at one enterprise"),
+    "hazards.category.new": ("新出现", "new"),
+    "hazards.category.continuing": ("持续", "continuing"),
+    "hazards.category.rising": ("连续上升", "rising"),
+    "hazards.category.consecutive": ("连续热点", "consecutive"),
+    "hazards.category.intensifying": ("加剧", "intensifying"),
+    "hazards.category.persistent": ("持续热点", "persistent"),
+    "hazards.category.diminishing": ("减弱", "diminishing"),
+    "hazards.category.sporadic": ("零星", "sporadic"),
+    "hazards.category.repeat": ("反复发生", "repeated"),
+    "hazards.category.escalating": ("升级", "escalating"),
+    "hazards.about": ("方法说明", "Methods"),
+    "hazards.about.intro": ("排查针对所选日期之前最近一个完整的周，只用该周结束前已录入的台账；因此回放过去任一日期，看到的就是当时会得出的结果。"
+                            "同一处风险被几种方法同时发现时合并为一条，按强度排序。",
+                            "Each screen looks at the last complete week, using only items entered by its end, so a replay "
+                            "of any past day shows what the screen would have said then. A rise found by several methods "
+                            "is one flag; flags are ranked by strength."),
+    "hazards.about.seasonal": ("**季节基线法**：按“地市 × 行业”逐格统计每周纠纷数，用前三年同期（按距春节周数对齐）估计本周的正常水平，"
+                               "剔除过去的异常高峰；本周（或近两周）明显超出正常范围、且至少 2 起时预警。误报最少，通常晚一周左右发现。",
+                               "**Seasonal baseline**: weekly counts per city × industry, compared with the usual level for "
+                               "the time of year (up to three years back, aligned on the Spring Festival, past outbreaks left "
+                               "out); it flags a week, or two, well above that range with at least 2 disputes. Fewest false "
+                               "alarms; usually about a week behind."),
+    "hazards.about.ears": ("**EARS 短期突增法**：同样按“地市 × 行业”，把本周与之前 7 周的均值和波动比较（中间隔开 2 周），"
+                           "突增明显、且至少 2 起时预警。发现最快，常在突增当周报警，但误报较多，春节前尤甚。",
+                           "**EARS short-term surge**: the same cells; this week against the mean and spread of the 7 "
+                           "weeks before (with a 2-week gap), flagging a sharp jump with at least 2 disputes. The fastest, "
+                           "often in the first week, but with more false alarms, above all before the Spring Festival."),
+    "hazards.about.gi_star": ("**热点聚集法 (Gi\\*)**：按区县、镇街统计近 4 周纠纷数，看相邻区县是否一起偏高，"
+                              "找出成片的热点（至少 3 起），并按近 12 周的走势分为新出现、连续、加剧、持续、减弱或零星热点。"
+                              "只知地市、未到区县的纠纷不参与。",
+                              "**Hot-spot clustering (Gi\*)**: 4-week counts per county or town, looking for neighbouring "
+                              "counties that are high together (at least 3 disputes), then sorted by their last 12 weeks "
+                              "into new, consecutive, intensifying, persistent, diminishing or sporadic hot spots. Disputes "
+                              "known only to their city are not used."),
+    "hazards.about.enterprise_repeat": ("**同一企业反复**：同一企业 4 周内发生 2 起以上群体性纠纷即预警；"
+                                        "人数增加一半以上或等级升高的，标为“升级”。",
+                                        "**Repeats at one enterprise**: two or more collective disputes at one enterprise "
+                                        "within 4 weeks; marked escalating when the number of people grows by half or the "
+                                        "grade rises."),
     "hazards.as_of": ("排查日期（可回放任一过去日期）", "Screen as of (replay any past day)"),
     "hazards.none": ("本周未发现需要预警的风险苗头。", "Nothing to warn about this week."),
     "hazards.count": ("共 {n} 处风险苗头", "{n} flags"),
@@ -356,7 +406,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "county hot-spot analysis (city only, or place unknown); {no_industry} have no industry and "
                          "are not in the unit × industry cells; {no_unit} await their place on Place triage."),
     "hazards.items": ("相关台账记录（{n} 条）", "Ledger items behind it ({n})"),
-    "hazards.method": ("方法：{method} · 类别：{category} · 强度 {score}", "Method: {method} · {category} · score {score}"),
+    "hazards.method": ("方法：{method} · 类别：{category} · 强度 {score}", "Method: {method} · {category} · strength {score}"),
     "hazards.select": ("选入预警信息的事项", "Findings to put in the brief"),
     "hazards.brief_docx": ("下载预警信息（Word）", "Download the brief (Word)"),
     "hazards.brief_html": ("下载预警信息（网页）", "Download the brief (HTML)"),
@@ -478,6 +528,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.serious": ("最严重的在办纠纷（前五）", "Most serious open disputes (top five)"),
     "overview.serious.empty": ("时间范围内没有在办的群体性纠纷。", "No open collective disputes in this window."),
     "overview.no_prev": ("无对比数据", "nothing to compare"),
+    "overview.points": ("{delta} 个百分点", "{delta} pp"),
     # 简报 briefs (the overview's button; the briefs themselves are in Chinese)
     "brief.button": ("生成简报", "Brief"),
     "brief.period": ("简报类型", "Brief"),
@@ -511,7 +562,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.format.ledger": ("本系统导出文件", "This system's export"),
     "import.source": ("来源（文件中没有来源列时使用）", "Source (for files without a source column)"),
     "import.source.help": ("例如：南方网、人民网、东莞市总工会。也会记为报送人。",
-                           "For example 南方网 or 东莞市总工会. Also recorded as who sent the file."),
+                           "For example a news site or a city union, as it should read in the ledger. Also recorded as who sent the file."),
     "import.empty": ("请先选择要导入的文件。", "Choose the files to import first."),
     "import.preview": ("{name}：识别为{format}，编码 {encoding}", "{name}: read as {format}, encoding {encoding}"),
     "import.preview.table": ("工作表“{sheet}”第 {row} 行是表头，识别出 {n} 列：",
@@ -640,8 +691,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.commended_none": ("本期没有单位达到通报表扬条件（前 {top} 名且不低于 {min_score} 分）。",
                              "No unit meets the commendation rule this period (first {top} with at least {min_score} points)."),
     "score.rules": ("评分规则", "Scoring rules"),
-    "score.rules_source": ("规则见 data/reference/scoring.toml，可在 sentinel.toml 的 [scoring] 中逐项调整。",
-                           "The rules are in data/reference/scoring.toml; sentinel.toml's [scoring] table may change single values."),
+    "score.rules_source": ("以上规则由系统管理员在配置中设定，可逐项调整；调整后下一次计算即按新规则。",
+                           "An administrator sets these rules in the configuration and may change single values; the next calculation uses them."),
     "score.download_xlsx": ("下载考核排名（Excel）", "Download the ranking (Excel)"),
     "score.download_docx": ("下载考核通报（Word）", "Download the notice (Word)"),
     "score.col.rank": ("名次", "Rank"),

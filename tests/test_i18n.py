@@ -19,3 +19,13 @@ def test_every_entry_has_both_languages():
     for key, (zh, en) in TEXT.items():
         assert zh.strip() and en.strip(), key
         assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_keys_built_from_codes_exist():
+    """Keys the code builds from a code (t(f"hazards.method.{m}")) escape the search above."""
+    from ledger.group_robots import TOPICS
+    from ledger.hazards.screen import CATEGORIES, METHODS
+
+    built = {f"hazards.method.{m}" for m in METHODS} | {f"hazards.about.{m}" for m in METHODS} | \
+        {f"hazards.category.{c}" for c in CATEGORIES} | {f"admin.topic.{topic}" for topic in TOPICS}
+    assert built - TEXT.keys() == set()

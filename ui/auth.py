@@ -19,6 +19,7 @@ from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, UNKNOWN_ADDRESS, Acce
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.store import now_shanghai
+from ui.plain_text import plain
 
 _SESSION_KEY = "_signed_in"
 log = logging.getLogger("sentinel")
@@ -156,7 +157,10 @@ def current_user(lang: str) -> User | None:
 
 
 def sign_out_button(user: User, lang: str) -> None:
-    st.sidebar.caption(t("auth.signed_in_as", lang, name=user.name or user.username, role=user.role.label(lang)))
+    # The two built-in users are named in the page's language; a real user's name is data, shown as written.
+    name = {DEMO_USER: t("auth.demo_user", lang), CLOSED_NETWORK_USER: t("auth.closed_network_user", lang)}.get(
+        user, plain(user.name or user.username))
+    st.sidebar.caption(t("auth.signed_in_as", lang, name=name, role=user.role.label(lang)))
     if _SESSION_KEY in st.session_state and st.sidebar.button(t("auth.sign_out", lang), icon=":material/logout:"):
         audit.record(load_settings(), "sign_out", user.username)
         del st.session_state[_SESSION_KEY]

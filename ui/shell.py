@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import streamlit as st
 
@@ -28,6 +29,7 @@ _CONTEXT_KEY = "_sentinel_context"
 _URL_WRITTEN = "_url_written"  # the URL's values as this session last wrote or read them
 GLOBAL_FILTERS = frozenset({"window", "units", "industries"})
 _USER_KEY = "_sentinel_user"
+_LINK_WARNINGS = "_sentinel_link_warnings"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class PageContext:
 
 def url_value(key: str, parse, fallback, widget: str | None = None):
     """This session's starting value for widget `key`: the URL's `?key=` if valid, else `fallback`
-(and a warning that the link was wrong).
+(and, once the page is drawn, a warning that the link was wrong: show_link_warnings).
 
     Read once per session and then passed as the widget's default, which stays constant across
     reruns so that the user's later choices are kept.
@@ -55,8 +57,8 @@ def url_value(key: str, parse, fallback, widget: str | None = None):
     if key not in initial or linked:
         try:
             initial[key] = fallback if raw is None else parse(raw)
-        except ValueError:  # said once, in the sidebar, in the language the link asks for
-            st.sidebar.warning(t("app.bad_link", language_from_url(), detail=plain(f"{key}={raw}")))
+        except ValueError:
+            st.session_state.setdefault(_LINK_WARNINGS, []).append(f"{key}={raw}")
             initial[key] = fallback
         if linked:  # the widget (keyed like the URL unless `widget` names it) starts from the link's value
             st.session_state.pop(widget or key, None)
@@ -68,6 +70,15 @@ def remember(key: str, value) -> None:
     """Keep `value` as this session's value for `key`, so that a page that does not draw the
     filter (its widget then forgets its state) still has it, and draws it again from it."""
     st.session_state.setdefault("_initial_from_url", {})[key] = value
+
+
+def show_link_warnings(where=None) -> None:
+    """Say once, in the sidebar (or `where`) and in the language the link asks for, which parts of
+    the link this session was opened with were wrong. Called after the page is drawn, not while
+    reading the link: the root address first switches to the first page, and a warning drawn in
+    that run would vanish with it."""
+    for detail in st.session_state.pop(_LINK_WARNINGS, []):
+        (where or st.sidebar).warning(t("app.bad_link", language_from_url(), detail=plain(detail)))
 
 
 def codes_among(allowed):
@@ -100,6 +111,18 @@ def language() -> str:
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
     return choice or "zh"
+
+
+_STREAMLIT_ZH = Path(__file__).parent / "static" / "streamlit-zh.css"
+
+
+def streamlit_in_language(lang: str) -> None:
+    """Streamlit's own hard-coded words (the uploader's button, "Select all", the dataframe
+    toolbar's tooltips…) in Chinese for the Chinese interface, by the local stylesheet
+    ui/static/streamlit-zh.css. Called once per run; a style-only st.html takes no space, and a
+    run in English leaves it out, so switching back shows Streamlit's English again."""
+    if lang == "zh":
+        st.html(f"<style>{_STREAMLIT_ZH.read_text(encoding='utf-8')}</style>")
 
 
 def _default_window(today: date) -> tuple[date, date]:

@@ -8,7 +8,7 @@ that the block fits one screen at 1440×900 beside the headline figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import polars as pl
 import streamlit as st
@@ -16,10 +16,9 @@ import streamlit as st
 from ledger import geo
 from ledger.access import Role
 from ledger.config import load_settings
-from ledger.hazards import Flag, screen
 from ledger.i18n import t
-from ledger.store import Snapshot
-from queries import Scope, q
+from queries import q
+from ui.hazard_flags import flags_in_scope, week_flags
 from ui.plain_text import plain
 from ui.shell import PageContext
 from ui.tables import suffix
@@ -37,18 +36,6 @@ class Action:
     text: str  # plain text (escaped when drawn)
     page: str
     query: dict[str, str] = field(default_factory=dict)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def week_flags(snapshot_id: str, day: date, _snapshot: Snapshot) -> list[Flag]:
-    """The hazard screen of the week `day` falls in; cached by snapshot and day (about a second)."""
-    return screen(_snapshot, day)
-
-
-def flags_in_scope(flags: list[Flag], scope: Scope) -> list[Flag]:
-    """A city officer sees the flags of their own unit only (the screen itself is province-wide:
-    its statistics need every cell)."""
-    return [f for f in flags if scope.units is None or f.unit_code in scope.units]
 
 
 def _short(title: str | None) -> str:

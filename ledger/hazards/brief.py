@@ -11,14 +11,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from ..wordfile import save_reproducibly
-from .screen import Flag
+from .screen import Flag, method_name
 
 TITLE = "劳资纠纷隐患预警信息"
 ISSUER = "广东省总工会劳资纠纷应急处置工作组"
 
 
 def _finding(flag: Flag) -> str:
-    return f"{flag.sentence('zh')}（依据：{flag.method}；涉及 {len(flag.item_ids)} 条台账记录：{'、'.join(flag.item_ids[:8])}" \
+    return f"{flag.sentence('zh')}（依据：{method_name(flag.method)}；涉及 {len(flag.item_ids)} 条台账记录：{'、'.join(flag.item_ids[:8])}" \
            f"{'等' if len(flag.item_ids) > 8 else ''}）"
 
 

@@ -11,18 +11,23 @@ from scipy import stats
 
 from .. import geo, reference
 from ..sqlfiles import sql
+from ..i18n import t
 from ..store import Snapshot
 from . import methods
 from .series import Series, monday_of, weekly_series
 
-METHOD_NAMES = {"seasonal": ("季节模型", "seasonal model"), "ears": ("EARS", "EARS"),
-                "gi_star": ("热点分析", "hot spot"), "enterprise_repeat": ("同一企业反复", "repeat at one firm")}
-CATEGORY_NAMES = {
-    "new": ("新出现", "new"), "continuing": ("持续", "continuing"), "rising": ("连续上升", "rising"),
-    "consecutive": ("连续热点", "consecutive"), "intensifying": ("加剧", "intensifying"),
-    "persistent": ("持续热点", "persistent"), "diminishing": ("减弱", "diminishing"),
-    "sporadic": ("零星", "sporadic"), "repeat": ("反复发生", "repeated"), "escalating": ("升级", "escalating"),
-}
+METHODS = ("seasonal", "ears", "gi_star", "enterprise_repeat")
+CATEGORIES = ("new", "continuing", "rising", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",
+              "repeat", "escalating")
+
+
+def method_name(method: str, lang: str = "zh") -> str:
+    """The methods that fired ("seasonal+ears"), named for people: 季节基线法、EARS 短期突增法."""
+    return ("、" if lang == "zh" else " + ").join(t(f"hazards.method.{m}", lang) for m in method.split("+"))
+
+
+def category_name(category: str, lang: str = "zh") -> str:
+    return t(f"hazards.category.{category}", lang) if category in CATEGORIES else category
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Flag:
 
     def sentence(self, lang: str = "zh") -> str:
         """One sentence saying where, how many against how many expected, and what kind of rise."""
-        category = CATEGORY_NAMES.get(self.category, (self.category, self.category))[0 if lang == "zh" else 1]
+        category = category_name(self.category, lang)
         if self.method == "enterprise_repeat":
             if lang == "zh":
                 return f"{self.place(lang)}：{self.enterprise}近4周发生 {self.observed} 起群体性纠纷，{category}。"
