@@ -8,7 +8,7 @@ theirs there. `?mode=wall` (or `make wall`) shows the command room's wall screen
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from ledger.access import CLOSED_NETWORK_USER
 from ledger.config import load_settings
@@ -60,14 +60,11 @@ def to_first_page(pages: list[st.Page]):
 def run_guarded(navigation, warnings_at=None) -> None:
     try:
         navigation.run()
-    except RerunException:
-        raise  # st.rerun / st.switch_page are control flow, not failures; the next run says the rest
-    except StopException:
-        shell.show_link_warnings(warnings_at)  # a page that stops early has been drawn all the same
-        raise
+    except ScriptControlException:
+        raise  # st.rerun / st.stop / st.switch_page are control flow, not failures
     except Exception as error:  # noqa: BLE001 — the guard exists to catch everything
         shell.show_error(shell.language_from_url(), error)
-    shell.show_link_warnings(warnings_at)
+    shell.show_link_warnings(warnings_at)  # what the page itself read wrong from the link
 
 
 @st.cache_resource(show_spinner=False)
@@ -111,4 +108,6 @@ else:
     chosen = next((url for url, page in pages.items() if page is navigation), None)  # None: the root, which switches
     auth.sign_out_button(user, lang)
     if shell.render_sidebar(lang, PAGE_FILTERS.get(chosen, frozenset())) is not None:
+        if chosen is not None:  # the root switches pages at once: its warnings are said by the page it opens
+            shell.show_link_warnings(warnings_at)  # before the page, which may stop (st.stop draws nothing more)
         run_guarded(navigation, warnings_at)

@@ -74,9 +74,10 @@ def remember(key: str, value) -> None:
 
 def show_link_warnings(where=None) -> None:
     """Say once, in the sidebar (or `where`) and in the language the link asks for, which parts of
-    the link this session was opened with were wrong. Called after the page is drawn, not while
-    reading the link: the root address first switches to the first page, and a warning drawn in
-    that run would vanish with it."""
+    the link this session was opened with were wrong. Called by app.py before the page runs (a page
+    that calls st.stop draws nothing after it) and again after it (for what the page itself read),
+    not while reading the link: the root address first switches to the first page, and a warning
+    drawn in that run would vanish with it."""
     for detail in st.session_state.pop(_LINK_WARNINGS, []):
         (where or st.sidebar).warning(t("app.bad_link", language_from_url(), detail=plain(detail)))
 

@@ -137,7 +137,10 @@ def reveal(page, path: str):
     if path == "/?mode=wall":
         return
     multiselects = main.locator('[data-testid="stMultiSelect"] input:visible')
-    chosen = multiselects.first if multiselects.count() else page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input').first
+    in_sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input')
+    if not multiselects.count() and not in_sidebar.count():  # a page without filters (考核排名, 导入 …)
+        return
+    chosen = multiselects.first if multiselects.count() else in_sidebar.first
     chosen.click()
     page.wait_for_selector('[role="listbox"]', timeout=5_000)
     yield "multiselect"
