@@ -105,9 +105,11 @@ else:
     pages = {url: st.Page(path, title=t(title_key, lang), icon=icon, url_path=url) for path, title_key, icon, url in allowed}
     # every page listed: folded, Streamlit adds an English "View N more"
     navigation = st.navigation([to_first_page(list(pages.values())), *pages.values()], expanded=True)
-    chosen = next((url for url, page in pages.items() if page is navigation), None)  # None: the root, which switches
+    # The root draws the first page's filters, as that page will: drawn without them, the first
+    # change of a filter after opening "/" was lost (a browser test chooses a city there).
+    chosen = next((url for url, page in pages.items() if page is navigation), None)
     auth.sign_out_button(user, lang)
-    if shell.render_sidebar(lang, PAGE_FILTERS.get(chosen, frozenset())) is not None:
+    if shell.render_sidebar(lang, PAGE_FILTERS.get(chosen or next(iter(pages)), frozenset())) is not None:
         if chosen is not None:  # the root switches pages at once: its warnings are said by the page it opens
             shell.show_link_warnings(warnings_at)  # before the page, which may stop (st.stop draws nothing more)
         run_guarded(navigation, warnings_at)

@@ -388,7 +388,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hazards.about.gi_star": ("**热点聚集法 (Gi\\*)**：按区县、镇街统计近 4 周纠纷数，看相邻区县是否一起偏高，"
                               "找出成片的热点（至少 3 起），并按近 12 周的走势分为新出现、连续、加剧、持续、减弱或零星热点。"
                               "只知地市、未到区县的纠纷不参与。",
-                              "**Hot-spot clustering (Gi\*)**: 4-week counts per county or town, looking for neighbouring "
+                              "**Hot-spot clustering (Gi\\*)**: 4-week counts per county or town, looking for neighbouring "
                               "counties that are high together (at least 3 disputes), then sorted by their last 12 weeks "
                               "into new, consecutive, intensifying, persistent, diminishing or sporadic hot spots. Disputes "
                               "known only to their city are not used."),
