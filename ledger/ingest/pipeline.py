@@ -97,9 +97,12 @@ def _origins(outcome: Outcome) -> pa.Table:
                 "sheet": row.sheet, "row": row.row, "original": json.dumps(row.original, ensure_ascii=False),
                 "unmapped": json.dumps(row.unmapped, ensure_ascii=False) if row.unmapped else None}
 
-    records = [record(row, item["item_id"], "new") for row, item in outcome.accepted]
-    records += [record(row, item_id, relation) for row, item_id, relation in outcome.links]
-    return pa.Table.from_pylist(records, schema=ORIGINS_SCHEMA)
+    every = [(row, item["item_id"], "new") for row, item in outcome.accepted] + outcome.links
+    # A chunk of records at a time: the records of a large file as Python dicts at once took
+    # hundreds of megabytes that its Arrow table does not.
+    return pa.concat_tables([pa.Table.from_pylist([record(*link) for link in every[start:start + CHUNK_ROWS]],
+                                                  schema=ORIGINS_SCHEMA)
+                             for start in range(0, len(every), CHUNK_ROWS)] or [ORIGINS_SCHEMA.empty_table()])
 
 
 def _chunks(items: list[dict]) -> Iterable[pa.Table]:
