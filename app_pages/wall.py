@@ -13,6 +13,7 @@ working, a missing snapshot is retried on the next refresh, and stale data is fl
 stopped ingest is never mistaken for a quiet day. Ledger text is only ever shown escaped.
 """
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -149,13 +150,17 @@ PANELS = ("new_today", "serious", "hazards", "overdue")  # the rotating panel's 
 
 
 def rotation_position(now: datetime) -> int:
-    """Which of PANELS shows: the next one every `rotate // tick` redraws, counted in this
-    session, so each panel stays up for the configured time. The clock picks the first one, so
-    that a reload lands about where the rotation was."""
-    state = st.session_state
-    state.wall_redraws = state.get("wall_redraws", -1) + 1
-    first = state.setdefault("wall_first_panel", int(now.timestamp() // rotate))
-    return (first + state.wall_redraws // (rotate // tick)) % len(PANELS)
+    """Which of PANELS shows: the next one once a panel has been up for the rotation interval,
+    less half a redraw period, so that it moves on at every `rotate // tick`-th redraw however
+    late a redraw comes, and a redraw that catches up after a stalled browser (a slow first map
+    draw) does not move it on again at once. The clock picks the first panel, so that a reload
+    lands about where the rotation was."""
+    state, moment = st.session_state, time.monotonic()
+    if "wall_panel" not in state:
+        state.wall_panel, state.wall_panel_since = int(now.timestamp() // rotate) % len(PANELS), moment
+    elif moment - state.wall_panel_since >= rotate - tick / 2:
+        state.wall_panel, state.wall_panel_since = (state.wall_panel + 1) % len(PANELS), moment
+    return state.wall_panel
 
 
 def panel_heading(title: str, which: int) -> None:
