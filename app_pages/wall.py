@@ -230,11 +230,13 @@ def wall() -> None:
                                   bars=len(geo.focus_units()) + len(geo.REGIONS) - 1)
         with st.container(key="wall_body"):
             columns = st.columns(plan.columns, gap="small")
-        with columns[-1]:  # the rotating panel first, so that it changes on time however long the rest takes
+        figures_box = columns[1].container(key="wall_figures")
+        panel_box = columns[-1].container(key="wall_panel")  # under the figures unless it has a column
+        with panel_box:  # drawn first, so that it changes on time however long the rest takes
             panel(rotating, which, window, now, plan.panel_size, plan.list_lines, plan.bars)
         with columns[0]:
             panel(prd_map, window, now, plan.map_size)
-        with columns[1]:
+        with figures_box:
             panel(figures, window, now)
             panel(gauges, window, now, plan.gauges_size)
     except NoSnapshot:  # the snapshot vanished between two panels: say so, retry on the next refresh
