@@ -202,7 +202,8 @@ def rotating(which: int, window: Filters, now: datetime, size: tuple[int, int], 
         figure.update_layout(showlegend=False, margin=dict(l=0, t=0, b=0, r=3 * screen.font_px), bargap=0.25)
         figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)  # the bars carry their numbers
         figure.update_yaxes(dtick=1, automargin=True)  # every name, the regions' too
-        figure.update_traces(texttemplate="%{x}", textposition="outside", cliponaxis=False)
+        # constraintext: Plotly would otherwise shrink the numbers to the bars' thickness
+        figure.update_traces(texttemplate="%{x}", textposition="outside", cliponaxis=False, constraintext="none")
         st.plotly_chart(figure, config=CHART, key="wall_overdue")
 
 
