@@ -38,7 +38,10 @@ MEASURE = """() => {
     if (el instanceof SVGElement) rects = [el.getBoundingClientRect()];
     else { const range = document.createRange(); range.selectNodeContents(node); rects = [...range.getClientRects()]; }
     if (!rects.some(onScreen) || !shown(el)) continue;
-    texts.push({text: node.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize)});
+    // Plotly fits some text by scaling it (an SVG transform), which leaves the font size as it was
+    const svg = el instanceof SVGElement && el.ownerSVGElement, scale = svg
+      ? Math.abs(el.getScreenCTM().d / svg.getScreenCTM().d) : 1;
+    texts.push({text: node.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize) * scale});
   }
   texts.sort((a, b) => a.px - b.px);
   let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
@@ -160,7 +163,9 @@ def test_wall_rotates_on_time_in_a_fixed_order(server, browser):
           const panelText = () => {  // the smallest type in the panel (its bars are SVG text)
             const sizes = [...document.querySelectorAll('.st-key-wall_panel *')]
               .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-              .filter(e => e.getBoundingClientRect().width > 0).map(e => parseFloat(getComputedStyle(e).fontSize));
+              .filter(e => e.getBoundingClientRect().width > 0)
+              .map(e => parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement && e.ownerSVGElement
+                ? Math.abs(e.getScreenCTM().d / e.ownerSVGElement.getScreenCTM().d) : 1));
             return Math.min(...sizes);
           };
           const look = () => {
