@@ -29,7 +29,7 @@ demo: install
 run: demo
 	FORWARDED_ALLOW_IPS= $(BIN)/python -m streamlit run app.py --server.port $(PORT)  # X-Forwarded-For: docs/operations.md
 
-## The command room's wall screen: starts the app if needed, opens ?mode=wall full screen (SCALE=2 on a 4K screen)
+## The command room's wall screen: starts the app if needed, opens ?mode=wall full screen, sized to the screen (SCALE=2 zooms the browser)
 SCALE ?= 1
 wall: demo
 	$(BIN)/python tools/wall.py --port $(PORT) --scale $(SCALE)

@@ -4,23 +4,30 @@ regions' figures beside them, today's figures and a rotating panel, re-read ever
 `wall_refresh_seconds` so that a new snapshot shows within a minute without a reload. The delta
 is the focus; every count is the whole province's (属地待定 included).
 
+It fills whatever screen it is shown on (1080p, 4K, a 32:9 wall) by itself: ui/wall_screen.py
+derives every size from the viewport. The rotating panel moves on every `wall_rotate_seconds`, in
+a fixed order, because the page has one timer only (wall_screen.tick_seconds).
+
 It must never be stuck: each panel fails on its own with a calm sentence while the others keep
 working, a missing snapshot is retried on the next refresh, and stale data is flagged so that a
 stopped ingest is never mistaken for a quiet day. Ledger text is only ever shown escaped.
 """
+import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
+from ledger import geo
 from ledger.config import load_settings
-from ledger.hazards import screen
+from ledger.hazards import screen as hazard_screen
 from ledger.i18n import t
 from ledger.schema import PLACE_PRECISION
 from ledger.store import now_shanghai
 from queries import Filters, NoSnapshot, q, snapshot
-from ui import auth, charts, map_layers, regions
+from ui import auth, charts, map_layers, regions, wall_screen
 from ui.plain_text import plain
 from ui.shell import current_scope, language_from_url, log, url_value
 from ui.tables import suffix
@@ -29,39 +36,47 @@ settings = load_settings()
 lang = language_from_url()
 refresh = max(5, url_value("refresh", int, settings.wall_refresh_seconds))
 rotate = max(5, url_value("rotate", int, settings.wall_rotate_seconds))
+tick = wall_screen.tick_seconds(refresh, rotate)
+screen = url_value("screen", wall_screen.Screen.parse, wall_screen.Screen())
 scope = current_scope()
-st.html(f"<style>{(Path(__file__).parents[1] / 'ui' / 'static' / 'wall.css').read_text(encoding='utf-8')}</style>")
+css = (Path(__file__).parents[1] / "ui" / "static" / "wall.css").read_text(encoding="utf-8")
+st.html(f"<style>{wall_screen.css_variables()}\n{css}</style>")
+st.html(wall_screen.REPORT_SCRIPT, unsafe_allow_javascript=True)  # static: no ledger text in it
 CHART = {"displayModeBar": False, "staticPlot": True}
 
 
-def panel(draw, *args) -> None:
-    """Draw one panel; if it fails, say so calmly in its place and let the others carry on."""
+def panel(draw, *args, failed=None):
+    """Draw one panel (and return what it returns); if it fails, say so calmly in its place,
+    return `failed` and let the others carry on."""
     try:
-        draw(*args)
+        return draw(*args)
     except NoSnapshot:
         raise
     except Exception as error:  # noqa: BLE001 — a wall screen must outlive any one panel
         log.exception("wall panel failed", exc_info=error)
         st.warning(t("wall.panel_failed", lang), icon=":material/hourglass_empty:")
+        return failed
 
 
 def header(now: datetime, created: datetime | None) -> None:
-    title, stamp = st.columns([3, 1])
-    title.title(t("wall.heading", lang))
-    with stamp:
-        st.container(key="wall_clock").markdown(now.strftime("%Y-%m-%d %H:%M"))
+    with st.container(key="wall_header"):
+        title, stamp, clock = st.columns([5, 3, 1.6], vertical_alignment="center")
+        title.title(t("wall.heading", lang))
         if created is not None:
-            st.container(key="wall_stamp").markdown(t("wall.as_of", lang, created=created.strftime("%Y-%m-%d %H:%M")))
+            stamp.container(key="wall_stamp").markdown(t("wall.as_of", lang, created=created.strftime("%Y-%m-%d %H:%M")))
+        clock.container(key="wall_clock").markdown(now.strftime("%Y-%m-%d %H:%M"))
 
 
-def banner(now: datetime) -> None:
-    """New grade I/II disputes stay highlighted for wall_banner_minutes after they are captured."""
+def banner(now: datetime) -> int:
+    """New grade I/II disputes stay highlighted for wall_banner_minutes after they are captured,
+    one line each; returns how many lines it drew (the layout leaves room for them)."""
     serious = q("new_disputes_since", scope, since_time=now - timedelta(minutes=settings.wall_banner_minutes),
                 now=now, grades=["I", "II"], limit=3)
     for row in serious.iter_rows(named=True):
         place = " · ".join(p for p in (row[f"unit_name_{suffix(lang)}"], row[f"county_name_{suffix(lang)}"]) if p)
         st.error(f"**{t('wall.banner', lang)}（{row['grade']}级）** {row['captured_at']:%H:%M} {plain(place)}："
                  f"{plain(row['title'])}", icon=":material/campaign:")
+    return serious.height
 
 
 def figures(window: Filters, now: datetime) -> None:
@@ -78,23 +93,23 @@ def figures(window: Filters, now: datetime) -> None:
     cells[3].metric(t("wall.overdue", lang), total["overdue_n"])
 
 
-def gauges(window: Filters, now: datetime) -> None:
+def gauges(window: Filters, now: datetime, size: tuple[int, int]) -> None:
     """The delta's ten units as gauges, then the other regions as three compact figures."""
     rates = q("verification_rate_by_unit", scope, **window.params(), now=now)
     name = f"name_{suffix(lang)}"
-    rows = [{"title": f"{(r[name] or '').removesuffix('市')} {r['on_time_n']}/{r['due_n']}", "rate_pct": r["rate_pct"]}
-            for r in regions.focus_rows(rates).iter_rows(named=True)]
+    rows = [{"name": re.sub("[市区]$", "", r[name] or ""), "count": f"{r['on_time_n']}/{r['due_n']}",
+             "rate_pct": r["rate_pct"]} for r in regions.focus_rows(rates).iter_rows(named=True)]
     days = (window.until - window.since).days + 1
-    st.subheader(t("wall.gauges", lang, days=days))
-    figure = charts.gauge_grid(rows, settings.verification_green_pct, settings.verification_amber_pct,
-                               height_per_row=155)
-    st.plotly_chart(charts.for_wall(figure, font_size=18), config=CHART, key="wall_gauges")
+    green, amber = settings.verification_green_pct, settings.verification_amber_pct
+    st.subheader(t("wall.gauges", lang, days=days, green=f"{green:g}", amber=f"{amber:g}"))
+    figure = charts.wall_gauges(rows, green, amber, width=size[0], height=size[1], font_px=screen.font_px)
+    st.plotly_chart(charts.for_wall(figure, font_px=screen.font_px), config=CHART, key="wall_gauges")
     for cell, region in zip(st.columns(3), regions.region_rows(rates, lang).iter_rows(named=True)):
         cell.container(key=f"wall_region_{region['region']}").markdown(region_figure(region))
 
 
 def region_figure(region: dict) -> str:
-    """"粤东 41/45 · 91.1%" (on time of due), the rate coloured as the gauges colour it."""
+    """"粤东" over "41/45 · 91.1%" (on time of due), the rate coloured as the gauges colour it."""
     rate = region["rate_pct"]
     colour = "gray" if rate is None else "green" if rate >= settings.verification_green_pct else \
         "orange" if rate >= settings.verification_amber_pct else "red"
@@ -103,17 +118,18 @@ def region_figure(region: dict) -> str:
              rate=f":{colour}[{shown}]")
 
 
-def prd_map(window: Filters, now: datetime) -> None:
+def prd_map(window: Filters, now: datetime, size: tuple[int, int]) -> None:
     params = {**window.params(), "now": now}
     disputes = q("active_disputes_on_map", scope, limit=5000, **params)
     places = q("active_disputes_by_place", scope, **params)
-    layers = map_layers.for_mode("points", disputes, places, lang, None, palette=map_layers.DARK, label_size=22)
-    view = map_layers.view_for("delta", screen="wall")
-    st.pydeck_chart(map_layers.deck(layers, None, view=view, height=800), height=800, key="wall_map")
-    st.caption(map_layers.legend("points", places, lang))
+    layers = map_layers.for_mode("points", disputes, places, lang, None, palette=map_layers.DARK,
+                                 label_size=screen.font_px, ring_labels=False, scale=screen.k)
+    view = map_layers.view_for("delta", screen=size)
+    st.pydeck_chart(map_layers.deck(layers, None, view=view, height=size[1]), height=size[1], key="wall_map")
+    st.container(key="wall_legend").markdown(map_layers.wall_legend(places, lang))
 
 
-def dispute_lines(disputes: pl.DataFrame, most: int = 6) -> str:
+def dispute_lines(disputes: pl.DataFrame, most: int) -> str:
     """A list big enough to read across the room (a table's small type is not); text escaped."""
     s = suffix(lang)
     lines = []
@@ -127,43 +143,76 @@ def dispute_lines(disputes: pl.DataFrame, most: int = 6) -> str:
 @st.cache_data(max_entries=4, show_spinner=False)
 def hazard_sentences(snapshot_id: str, day, lang: str) -> list[str]:
     """This week's hazard flags as sentences, computed once per snapshot and day."""
-    return [f.sentence(lang) for f in screen(snapshot(), day)]
+    return [f.sentence(lang) for f in hazard_screen(snapshot(), day)]
 
 
-def rotating(window: Filters, now: datetime) -> None:
-    """One of four panels, chosen by the clock so that a refresh never loses its place."""
-    which = int(now.timestamp() // rotate) % 4
+PANELS = ("new_today", "serious", "hazards", "overdue")  # the rotating panel's fixed order
+
+
+def rotation_position(now: datetime) -> int:
+    """Which of PANELS shows: the next one once a panel has been up for the rotation interval,
+    less half a redraw period, so that it moves on at every `rotate // tick`-th redraw however
+    late a redraw comes, and a redraw that catches up after a stalled browser (a slow first map
+    draw) does not move it on again at once. The clock picks the first panel, so that a reload
+    lands about where the rotation was."""
+    state, moment = st.session_state, time.monotonic()
+    if "wall_panel" not in state:
+        state.wall_panel, state.wall_panel_since = int(now.timestamp() // rotate) % len(PANELS), moment
+    elif moment - state.wall_panel_since >= rotate - tick / 2:
+        state.wall_panel, state.wall_panel_since = (state.wall_panel + 1) % len(PANELS), moment
+    return state.wall_panel
+
+
+def panel_heading(title: str, which: int) -> None:
+    """The panel's heading, and where it is in the rotation: ●○○○ 1/4."""
+    with st.container(key="wall_panel_heading"):
+        text, where = st.columns([5, 1.4], vertical_alignment="center")
+        text.subheader(title)
+        dots = "".join("●" if i == which else "○" for i in range(len(PANELS)))
+        where.container(key="wall_position").markdown(t("wall.position", lang, dots=dots, i=which + 1, n=len(PANELS)))
+
+
+def rotating(which: int, window: Filters, now: datetime, size: tuple[int, int], lines: int, most_bars: int) -> None:
+    """One of the four panels, `size` px under its heading: lists of at most `lines` lines, bars
+    for at most `most_bars` places."""
     params = {**window.params(), "now": now}
-    if which == 0:
+    name = PANELS[which]
+    if name == "new_today":
         midnight = datetime.combine(now.date(), datetime.min.time())
-        today = q("new_disputes_since", scope, since_time=midnight, now=now, grades=None, limit=8)
-        st.subheader(t("wall.panel.new_today", lang, n=today["total_n"][0] if today.height else 0))
-        st.markdown(dispute_lines(today) if today.height else t("wall.nothing_today", lang))
-    elif which == 1:
-        st.subheader(t("wall.panel.serious", lang))
-        st.markdown(dispute_lines(q("active_disputes_on_map", scope, limit=6, **params)))
-    elif which == 2:
+        today = q("new_disputes_since", scope, since_time=midnight, now=now, grades=None, limit=lines)
+        panel_heading(t("wall.panel.new_today", lang, n=today["total_n"][0] if today.height else 0), which)
+        st.markdown(dispute_lines(today, lines) if today.height else t("wall.nothing_today", lang))
+    elif name == "serious":
+        panel_heading(t("wall.panel.serious", lang), which)
+        st.markdown(dispute_lines(q("active_disputes_on_map", scope, limit=lines, **params), lines))
+    elif name == "hazards":
         flags = hazard_sentences(snapshot().snapshot_id, now.date(), lang)
-        st.subheader(t("wall.panel.hazards", lang, n=len(flags)))
-        st.markdown("\n".join(f"- {plain(s)}" for s in flags[:6]) or t("hazards.none", lang))
+        panel_heading(t("wall.panel.hazards", lang, n=len(flags)), which)
+        st.markdown("\n".join(f"- {plain(s)}" for s in flags[:lines]) or t("hazards.none", lang))
     else:
-        st.subheader(t("wall.panel.overdue", lang))
+        panel_heading(t("wall.panel.overdue", lang), which)
         rates = q("verification_rate_by_unit", scope, **params)
         units, groups = regions.focus_rows(rates), regions.region_rows(rates, lang)
-        names = units[f"name_{suffix(lang)}"].to_list() + groups["name"].to_list()
-        overdue = units["overdue_n"].to_list() + groups["overdue_n"].to_list()
-        figure = charts.horizontal_bars(names, {t("wall.overdue", lang): overdue}, x_title=None, height=330)
-        figure.update_layout(showlegend=False, margin=dict(t=10, b=10))
-        figure.update_yaxes(dtick=1)  # every name, the regions' too
-        figure.update_traces(texttemplate="%{x}", textposition="outside", cliponaxis=False)
-        st.plotly_chart(charts.for_wall(figure, font_size=16), config=CHART, key="wall_overdue")
+        bars = pl.concat([units.select(name=f"name_{suffix(lang)}", n="overdue_n"), groups.select("name", n="overdue_n")])
+        if bars.height > most_bars:  # squeezed by banners: the most overdue, still in the usual order
+            bars = bars.with_row_index().top_k(most_bars, by="n").sort("index")
+        figure = charts.horizontal_bars(bars["name"].to_list(), {t("wall.overdue", lang): bars["n"].to_list()},
+                                        x_title=None, height=size[1])
+        figure = charts.for_wall(figure, font_px=screen.font_px)
+        figure.update_layout(showlegend=False, margin=dict(l=0, t=0, b=0, r=3 * screen.font_px), bargap=0.25)
+        figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)  # the bars carry their numbers
+        figure.update_yaxes(dtick=1, automargin=True)  # every name, the regions' too
+        # constraintext: Plotly would otherwise shrink the numbers to the bars' thickness
+        figure.update_traces(texttemplate="%{x}", textposition="outside", cliponaxis=False, constraintext="none")
+        st.plotly_chart(figure, config=CHART, key="wall_overdue")
 
 
-@st.fragment(run_every=timedelta(seconds=refresh))
+@st.fragment(run_every=timedelta(seconds=tick))
 def wall() -> None:
     if auth.wall_token_revoked():  # a full rerun, where the sign-in check refuses the token
         st.rerun(scope="app")
     now = now_shanghai()
+    which = rotation_position(now)
     try:
         current = snapshot()
     except NoSnapshot:
@@ -172,18 +221,25 @@ def wall() -> None:
         return
     header(now, current.created_at)
     age = now - current.created_at
-    if age > timedelta(minutes=settings.wall_stale_minutes):
+    stale = age > timedelta(minutes=settings.wall_stale_minutes)
+    if stale:
         st.warning(t("wall.stale", lang, hours=f"{age.total_seconds() / 3600:.0f}"), icon=":material/warning:")
     window = Filters.last_days(settings.default_window_days, now.date())
     try:
-        panel(banner, now)
-        left, right = st.columns([11, 9], gap="large")
-        with left:
-            panel(prd_map, window, now)
-        with right:
+        alerts = stale + panel(banner, now, failed=1)
+        plan = wall_screen.layout(screen, alerts, gauges=len(geo.focus_units()),
+                                  bars=len(geo.focus_units()) + len(geo.REGIONS) - 1)
+        with st.container(key="wall_body"):
+            columns = st.columns(plan.columns, gap="small")
+        figures_box = columns[1].container(key="wall_figures")
+        panel_box = columns[-1].container(key="wall_panel")  # under the figures unless it has a column
+        with panel_box:  # drawn first, so that it changes on time however long the rest takes
+            panel(rotating, which, window, now, plan.panel_size, plan.list_lines, plan.bars)
+        with columns[0]:
+            panel(prd_map, window, now, plan.map_size)
+        with figures_box:
             panel(figures, window, now)
-            panel(gauges, window, now)
-            panel(rotating, window, now)
+            panel(gauges, window, now, plan.gauges_size)
     except NoSnapshot:  # the snapshot vanished between two panels: say so, retry on the next refresh
         st.info(t("wall.no_data", lang), icon=":material/sync:")
 

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from ledger.config import REPO_ROOT
 from ledger.i18n import t
 from queries import QUERY_DIR
+from ui import wall_screen
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -238,6 +239,21 @@ def test_wall_mode_draws_without_sidebar(sentinel_env):
     assert not at.sidebar.multiselect  # no filters, no menus on the wall
     assert {m.label for m in at.metric} == {t(k) for k in ("wall.new_today", "wall.active", "wall.serious", "wall.overdue")}
     assert at.get("deck_gl_json_chart")
+
+
+@pytest.mark.parametrize("screen,wide", [("3840x2160", False), ("3840x1080", True)])
+def test_wall_mode_sizes_its_charts_from_the_screen(sentinel_env, screen, wide):
+    """The size the page reports (?screen=) gives the charts their px heights and type sizes, and
+    a 32:9 wall three columns, in English too; a bad value is ignored."""
+    at = run_app({"mode": "wall", "lang": "en", "screen": screen})
+    assert_clean(at)
+    plan = wall_screen.layout(wall_screen.Screen.parse(screen))
+    assert plan.wide is wide
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    gauges = next(f["layout"] for f in figures if f["data"][0]["type"] == "indicator")
+    assert gauges["height"] == plan.gauges_size[1] and gauges["font"]["size"] == plan.screen.font_px
+    assert all(a["font"]["size"] >= plan.screen.font_px for a in gauges["annotations"])
+    assert not run_app({"mode": "wall", "screen": "9x9"}).exception
 
 
 def test_wall_mode_without_a_snapshot_is_calm(tmp_path, monkeypatch):

@@ -2,8 +2,9 @@
 
     .venv/bin/python tools/wall.py [--port 8501] [--scale 2]
 
---scale is the screen's device scale factor: 2 for a 3840×2160 screen, so the 1920×1080 layout is
-drawn twice as sharp. Without Chromium on the machine it prints the address to open instead.
+The wall sizes itself to the screen (1080p, 4K, 32:9); --scale is an optional device scale factor
+(a browser zoom): 2 on a 3840×2160 screen draws the 1920×1080 layout twice as sharp instead. Without
+Chromium on the machine it prints the address to open instead.
 """
 from __future__ import annotations
 

@@ -114,13 +114,73 @@ def horizontal_bars(labels: list[str], values: dict[str, list[float]], x_title: 
                                                 legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
 
 
-def for_wall(figure: go.Figure, font_size: int = 20) -> go.Figure:
-    """The same figure for the dark wall screen: light text on a transparent ground, larger type."""
+_GAUGE_TITLE, _GAUGE_GAP = 2.7, 0.5  # a wall gauge's two-line title and the air around it, in font sizes
+
+
+def wall_gauges_height(n: int, width: int, font_px: int, columns: int = 5) -> int:
+    """The height at which `n` wall gauges, `columns` across `width` px, are as large as the
+    width allows (taller only adds air)."""
+    row = (width / columns - _GAUGE_GAP * font_px) / 2 + (_GAUGE_TITLE + _GAUGE_GAP) * font_px
+    return round(-(-n // columns) * row)
+
+
+def wall_gauges(rows: list[dict], green_pct: float, amber_pct: float, width: int, height: int,
+                font_px: int) -> go.Figure:
+    """The wall screen's gauges, laid out for a chart of `width`×`height` px whose smallest text is
+    `font_px`. Rows are dicts with `name`, `count` and `rate_pct`. Each cell is a two-line title
+    (the place, then on time/due: long English names get a line of their own) over its gauge.
+    The band edges are marked on the arc but not labelled: at a readable size the two labels
+    collide with each other and with the next gauge; the heading says where the bands lie.
+
+    The number of columns is the one that draws the largest gauges in this box (five across a
+    16:9 wall's column, four in the taller column of a 32:9 wall). Domains are placed by hand,
+    not by make_subplots, whose spacing is a fraction of the figure and so cannot keep a title
+    clear of the gauge above it."""
+    title_h, gap = _GAUGE_TITLE * font_px, _GAUGE_GAP * font_px
+
+    def radius(columns: int) -> float:
+        n_rows = -(-len(rows) // columns)
+        return min((width / columns - gap) / 2, height / n_rows - title_h - gap)
+
+    columns = max(range(2, 7), key=radius)
+    n_rows = -(-len(rows) // columns)
+    cell_w, cell_h = width / columns, height / n_rows
+    figure = go.Figure()
+    for i, row in enumerate(rows):
+        r, c = divmod(i, columns)
+        in_row = min(columns, len(rows) - r * columns)
+        left = (c + (columns - in_row) / 2) * cell_w  # a short last row is centred
+        top = height - r * cell_h
+        colour = band_colour(row["rate_pct"], green_pct, amber_pct)
+        figure.add_trace(go.Indicator(
+            mode="gauge+number", value=row["rate_pct"] if row["rate_pct"] is not None else 0,
+            domain=dict(x=[(left + gap / 2) / width, (left + cell_w - gap / 2) / width],
+                        y=[max(0.0, (top - cell_h + gap) / height), (top - title_h) / height]),
+            number=dict(suffix="%", valueformat=".1f", font=dict(size=max(font_px, round(0.33 * radius(columns))),
+                                                                 color=colour)),
+            gauge=dict(
+                axis=dict(range=[0, 100], tickvals=[amber_pct, green_pct], showticklabels=False, ticks="outside",
+                          ticklen=round(font_px / 3), tickwidth=3, tickcolor="#e8eef7"),
+                bar=dict(color=colour, thickness=0.35),
+                steps=[dict(range=[0, amber_pct], color="#fbe3e6"), dict(range=[amber_pct, green_pct], color="#fdf0d5"),
+                       dict(range=[green_pct, 100], color="#e3f1e4")]),
+        ))
+        figure.add_annotation(text=f"{row['name']}<br>{row['count']}", x=(left + cell_w / 2) / width, y=top / height,
+                              xref="paper", yref="paper", xanchor="center", yanchor="top", showarrow=False,
+                              font=dict(size=font_px))
+    figure.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), font=dict(family=FONT, size=font_px),
+                         showlegend=False)
+    return figure
+
+
+def for_wall(figure: go.Figure, font_px: int = 24) -> go.Figure:
+    """The same figure for the dark wall screen: light text on a transparent ground, no text
+    smaller than `font_px` (the wall derives it from the screen's size)."""
     figure.update_layout(template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                         font=dict(family=FONT, size=font_size, color="#e8eef7"))
-    figure.update_annotations(font=dict(size=font_size + 2, color="#e8eef7"))
-    figure.update_xaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
-    figure.update_yaxes(gridcolor="#26344d", tickfont=dict(size=font_size - 2))
+                         font=dict(family=FONT, size=font_px, color="#e8eef7"))
+    figure.update_annotations(font=dict(color="#e8eef7"))
+    figure.update_xaxes(gridcolor="#26344d", tickfont=dict(size=font_px))
+    figure.update_yaxes(gridcolor="#26344d", tickfont=dict(size=font_px))
     return figure
 
 

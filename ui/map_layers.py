@@ -146,13 +146,13 @@ def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
 
 
-def fit_view(bounds: tuple[float, float, float, float], screen: str = "desktop", padding: float = 0.04,
-             max_zoom: float = MAX_ZOOM) -> pdk.ViewState:
+def fit_view(bounds: tuple[float, float, float, float], screen: str | tuple[int, int] = "desktop",
+             padding: float = 0.04, max_zoom: float = MAX_ZOOM) -> pdk.ViewState:
     """The view that shows `bounds` (west, south, east, north) whole on a map of the screen
-    class's size (SCREENS), with `padding` of the map's size free on each side. deck.gl's
-    zoom 0 draws the world 512 pixels wide."""
+    class's size (SCREENS) or of (width, height) px, with `padding` of the map's size free on each
+    side. deck.gl's zoom 0 draws the world 512 pixels wide."""
     west, south, east, north = bounds
-    width, height = SCREENS[screen]
+    width, height = SCREENS[screen] if isinstance(screen, str) else screen
     span_x = max((east - west) / 360, 1e-6)
     span_y = max(_mercator_y(north) - _mercator_y(south), 1e-6)
     usable = 1 - 2 * padding
@@ -180,7 +180,8 @@ def units_bounds(unit_codes: tuple[str, ...]) -> tuple[float, float, float, floa
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def view_for(extent: str = "delta", unit_codes: tuple[str, ...] = (), screen: str = "desktop") -> pdk.ViewState:
+def view_for(extent: str = "delta", unit_codes: tuple[str, ...] = (),
+             screen: str | tuple[int, int] = "desktop") -> pdk.ViewState:
     """The view a map opens on: the chosen cities framed (a focus or the sidebar's city filter),
     else the delta's ten units or the whole province, fitted to the screen class."""
     if unit_codes:
@@ -258,18 +259,21 @@ def city_rings(disputes: pl.DataFrame, places: pl.DataFrame, lang: str) -> list[
 
 
 def _ring_layers(disputes: pl.DataFrame, places: pl.DataFrame, lang: str, palette: Palette,
-                 label_size: int) -> list[pdk.Layer]:
+                 label_size: int, labels: bool = True, scale: float = 1.0) -> list[pdk.Layer]:
     """The hollow rings of city-level items, with their count written under the city's name."""
     rings = city_rings(disputes, places, lang)
     if not rings:
         return []
-    return [
+    layers = [
         pdk.Layer("ScatterplotLayer", id="city-rings", data=rings, get_position=["lon", "lat"], get_radius="radius",
-                  radius_units=pdk.types.String("pixels"), filled=False, stroked=True, get_line_color=palette.ring,
-                  line_width_units=pdk.types.String("pixels"), get_line_width=2.5, pickable=True),
-        label_layer(pl.DataFrame(rings).select("lon", "lat", "label"), "label", round(label_size * 0.7), palette,
-                    offset_px=round(label_size * 1.2), layer_id="city-ring-labels"),
+                  radius_units=pdk.types.String("pixels"), radius_scale=scale, filled=False, stroked=True,
+                  get_line_color=palette.ring, line_width_units=pdk.types.String("pixels"), get_line_width=2.5 * scale,
+                  pickable=True),
     ]
+    if labels:
+        layers.append(label_layer(pl.DataFrame(rings).select("lon", "lat", "label"), "label", round(label_size * 0.7),
+                                  palette, offset_px=round(label_size * 1.2), layer_id="city-ring-labels"))
+    return layers
 
 
 def _unit_tips(places: pl.DataFrame, lang: str) -> dict:
@@ -324,9 +328,12 @@ def density_positions(disputes: pl.DataFrame) -> list[dict]:
 
 
 def for_mode(mode: str, disputes: pl.DataFrame, places: pl.DataFrame, lang: str,
-             focus_unit: str | None, palette: Palette = LIGHT, label_size: int = 15) -> list[pdk.Layer]:
+             focus_unit: str | None, palette: Palette = LIGHT, label_size: int = 15,
+             ring_labels: bool = True, scale: float = 1.0) -> list[pdk.Layer]:
     """The map's layers for one display mode: points, hex (density) or choropleth, with the rings
-    of city-level items in every mode and the cities' names on top."""
+    of city-level items in every mode and the cities' names on top. The wall screen leaves out the
+    rings' counts (ring_labels, readable there only at a size that covers the next city's name;
+    its legend gives the total) and enlarges the dots and rings by `scale`, its size unit."""
     layers = base_layers(focus_unit, _unit_tips(places, lang), palette)
     if mode == "choropleth":
         layers[3:3] = _choropleth(places, lang)  # under the county lines and the focus outline
@@ -337,9 +344,9 @@ def for_mode(mode: str, disputes: pl.DataFrame, places: pl.DataFrame, lang: str,
     else:
         layers.append(pdk.Layer("ScatterplotLayer", id="disputes", data=dispute_points(disputes, lang),
                                 get_position=["lon", "lat"], get_fill_color="colour", get_radius="radius",
-                                radius_units=pdk.types.String("pixels"), stroked=True,
+                                radius_units=pdk.types.String("pixels"), radius_scale=scale, stroked=True,
                                 get_line_color=palette.label_outline[:3], line_width_min_pixels=0.7, pickable=True))
-    layers += _ring_layers(disputes, places, lang, palette, label_size)
+    layers += _ring_layers(disputes, places, lang, palette, label_size, ring_labels, scale)
     units = places.filter(level="unit").with_columns(
         label=pl.col("name_zh" if lang == "zh" else "name_en").str.replace("[市区]$", ""))
     layers.append(label_layer(units, "label", label_size, palette))
@@ -357,6 +364,15 @@ def legend(mode: str, places: pl.DataFrame, lang: str) -> str:
     swatches = {"I": "red", "II": "orange", "III": "yellow", "IV": "blue"}
     chips = " ".join(f":{colour}[●] {GRADE.label(g, lang)}" for g, colour in swatches.items())
     return f"{t('map.legend.grade', lang)} {chips} :gray[●] {t('grade.none', lang)}" + rings
+
+
+def wall_legend(places: pl.DataFrame, lang: str) -> str:
+    """The points legend in one short line, for the wall screen (nothing there to hover)."""
+    swatches = {"I": "red", "II": "orange", "III": "yellow", "IV": "blue"}
+    chips = " ".join(f":{colour}[●] {g}" for g, colour in swatches.items()) + f" :gray[●] {t('grade.none', lang)}"
+    city_level = int(places.filter(level="unit")["city_level_n"].sum())
+    rings = t("wall.legend.rings", lang, n=city_level) if city_level else ""
+    return t("wall.legend", lang, chips=chips) + rings
 
 
 def unplaced_n(places: pl.DataFrame) -> int:

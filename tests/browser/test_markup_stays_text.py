@@ -17,7 +17,7 @@ from tests.helpers import add_dispute
 
 # every parameter some page or the shell reads from the link (url_value / st.query_params)
 PARAMETERS = ("area", "asof", "closed", "dim", "dir", "event", "focus", "grain", "ind", "item", "lang", "month",
-              "new", "page", "period", "pmax", "pmin", "q", "refresh", "rotate", "since", "sort", "table",
+              "new", "page", "period", "pmax", "pmin", "q", "refresh", "rotate", "screen", "since", "sort", "table",
               "union", "unit", "until", "view", "wage")
 
 
