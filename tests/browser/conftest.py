@@ -3,6 +3,7 @@ driven by Playwright. Under CI=true a missing Chromium fails the run; elsewhere 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ledger.access import SERVER_ENV
-from ledger.config import REPO_ROOT
+from ledger.config import REPO_ROOT, load_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -68,6 +69,17 @@ def start_server(data_dir: Path, log_path: Path, env: dict[str, str] | None = No
 def server(demo_settings, tmp_path_factory):
     process, url = start_server(demo_settings.data_dir, tmp_path_factory.mktemp("server") / "streamlit.log")
     yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def private_server(demo_settings, tmp_path):
+    """A server on a copy of the demo ledger that a test may change: (url, its settings)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_settings.data_dir, data_dir)
+    process, url = start_server(data_dir, tmp_path / "streamlit.log")
+    yield url, load_settings(data_dir)
     process.terminate()
     process.wait(timeout=30)
 

@@ -3,15 +3,13 @@
 gauges become a list of bars, and an officer finds an item and saves its verification."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.store import current_snapshot
 from ledger.verify import load_item
-from tests.browser.conftest import ARTIFACTS, start_server
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.measure import document_width, overlapping_text
 
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -49,18 +47,8 @@ def test_the_pages_an_officer_opens_in_the_field_fit_a_phone(server, browser, pa
         context.close()
 
 
-@pytest.fixture
-def own_server(demo_settings, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(demo_settings.data_dir, data)
-    process, url = start_server(data, tmp_path / "streamlit.log")
-    yield url, load_settings(data)
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def test_an_officer_finds_an_item_and_saves_its_verification_on_a_phone(own_server, browser):
-    url, settings = own_server
+def test_an_officer_finds_an_item_and_saves_its_verification_on_a_phone(private_server, browser):
+    url, settings = private_server
     context = phone(browser)
     page = context.new_page()
     try:
