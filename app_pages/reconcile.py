@@ -68,7 +68,8 @@ st.dataframe(view.select(
     pl.col("found").alias(t("rec.col.found", lang)),
     pl.col("resolved").alias(t("rec.col.resolved", lang)),
     pl.col("signed").alias(t("rec.col.signed", lang)),
-), hide_index=True, width="stretch")
+), hide_index=True, width="stretch", column_config={  # verified at all, not on time: said where it is read
+    t("rec.col.verified_pct", lang): st.column_config.NumberColumn(help=t("rec.col.verified_pct.help", lang))})
 
 # --- one unit's comparison ----------------------------------------------------------------------
 st.subheader(t("rec.compare", lang))

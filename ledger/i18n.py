@@ -660,7 +660,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rec.col.late": ("超时核实", "Verified late"),
     "rec.col.time_unknown": ("核实时间不详", "Verified, time not given"),
     "rec.col.open": ("未核实", "Unverified"),
-    "rec.col.verified_pct": ("核实率 %", "Verified %"),
+    "rec.col.verified_pct": ("核实率（含逾期核实）%", "Verified, late included %"),
+    "rec.col.verified_pct.help": ("对账看是否全部核实：逾期后才核实的也算已核实。核实督办的“按时核实率”只算期限内核实的，所以两者不同。",
+                                  "Reconciliation asks whether everything is verified: late verifications count. "
+                                  "The Verification page's on-time rate counts only those verified by their deadline, so the two differ."),
     "rec.col.found": ("发现差异", "Discrepancies found"),
     "rec.col.resolved": ("已解决", "Resolved"),
     "rec.col.signed": ("已确认", "Signed by"),

@@ -135,10 +135,11 @@ def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dr
     report.format, report.encoding = found.format, found.encoding
     progress("读取并识别各行", 0.1)
     rows = _read_rows(found, source, report)
+    del found  # every row holds its own cells now; a large file's sheets are hundreds of megabytes
     report.rows_read = len(rows)
     progress("与台账比对", 0.5)
     state.extend(snapshot, rows)
-    outcome = classify(rows, state, found.format, now_shanghai())
+    outcome = classify(rows, state, report.format, now_shanghai())
     report.accepted, report.duplicates, report.updated = len(outcome.accepted), len(outcome.duplicates), len(outcome.updates)
     for row, reasons in outcome.quarantined:
         report.quarantine(row, reasons)
