@@ -6,8 +6,9 @@ design times k. The CSS gets it from the viewport itself (the root font size is
 `min(100vw / 120, 100vh / 67.5)`, 16 px at 1080p, and every size in wall.css is in rem). Plotly
 and pydeck take sizes in px only, and their text sizes are set in the figure, so the server has
 to know the screen: a tiny script (REPORT_SCRIPT) puts the viewport's size into the address as
-`?screen=3840x2160` once and reloads; it does so again if the window is resized. Without it (the
-first moment, or a test without a browser) the 1080p design is drawn. `make wall SCALE=2` still
+`?screen=3840x2160` once and has this session redraw (a history change, not a reload: a new
+session would ask a signed-in user to sign in again); it does so again if the window is resized.
+Without it (the first moment, or a test without a browser) the 1080p design is drawn. `make wall SCALE=2` still
 works: it zooms the browser, whose viewport is then 1920×1080 CSS px at twice the sharpness.
 
 The heights of the fixed rows (header, metrics, headings, region boxes, alerts, the legend) are
@@ -151,8 +152,8 @@ def tick_seconds(refresh: int, rotate: int) -> int:
     return max((d for d in divisors if 5 <= d <= refresh), default=min(d for d in divisors if d >= 5))
 
 
-# Puts the viewport's size into the address (?screen=WxH) and reloads, once, and again after a
-# resize; never twice within five seconds, so a lost parameter cannot make it reload forever.
+# Puts the viewport's size into the address (?screen=WxH) and has the page redrawn, once, and again
+# after a resize; never twice within five seconds, so a lost parameter cannot make it loop.
 REPORT_SCRIPT = """<script>
 (() => {
   if (window.__wallScreen) return;
@@ -164,7 +165,10 @@ REPORT_SCRIPT = """<script>
     if (wait > 0) { setTimeout(report, wait); return; }
     window.sessionStorage.setItem("wallScreenAt", String(Date.now()));
     url.searchParams.set("screen", size);
-    window.location.replace(url.href);
+    // Not a reload: that would be a new session, and a signed-in user would meet the sign-in form
+    // again. Streamlit reruns this session with the new address on a history change.
+    window.history.replaceState(window.history.state, "", url.href);
+    window.dispatchEvent(new PopStateEvent("popstate", {state: window.history.state}));
   };
   report();
   let timer;

@@ -89,7 +89,7 @@ def wait_for_wall(page) -> None:
 
 def open_wall(browser, url: str, width: int, height: int, query: str = ""):
     """The wall as a screen opens it: `/?mode=wall` with nothing about its size, at a device scale
-    factor of 1. The page puts the viewport into the address itself (?screen=WxH, one reload)."""
+    factor of 1. The page puts the viewport into the address itself (?screen=WxH, one redraw)."""
     context, page = new_page(browser, width, height)
     page.goto(f"{url}/?mode=wall{query}")
     page.wait_for_url(re.compile(rf"[?&]screen={width}x{height}(&|$)"), timeout=60_000)
