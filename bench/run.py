@@ -277,8 +277,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    results = {"machine": machine(), "measured_at": now_shanghai().isoformat(timespec="seconds"),
-               "sizes": previous.get("sizes", {}) if args.reuse else {}}
+    results = {"machine": machine(), "sizes": previous.get("sizes", {}) if args.reuse else {},
+               # the sizes' figures keep the time they were measured at when none is measured now
+               "measured_at": now_shanghai().isoformat(timespec="seconds") if sizes or "measured_at" not in previous
+               else previous["measured_at"]}
     for size in sizes:
         folder = args.data / str(size)
         print(f"{size:,} items: building", flush=True)

@@ -21,9 +21,24 @@ LONG_TEXT = {"summary", "verification_notes", "disposition"}
 # Format characters (Unicode category Cf: soft hyphen, direction marks and overrides, zero-width
 # space, invisible operators, tags …) are invisible: all go, except the zero-width joiner and
 # non-joiner inside text, which join emoji and some scripts.
-_FORMAT = "".join(chr(c) for c in range(sys.maxunicode + 1)
-                  if unicodedata.category(chr(c)) == "Cf" and c not in (0x200C, 0x200D))
-_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{re.escape(_FORMAT)}]")
+def _ranges(codes: list[int]) -> str:
+    """Code points as a regex class body of ranges (a run of single characters is much slower)."""
+    runs, start = [], None
+    for previous, code in zip([None, *codes], codes):
+        if previous is None or code != previous + 1:
+            if start is not None:
+                runs.append((start, previous))
+            start = code
+    runs.append((start, codes[-1]))
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs)
+
+
+_FORMAT = [c for c in range(sys.maxunicode + 1)
+           if unicodedata.category(chr(c)) == "Cf" and c not in (0x200C, 0x200D)]
+# Two classes: one of the basic plane alone is matched by a bitmap (about as fast as the old list of
+# bidi characters); the other, tags and the like beyond it, is tried only on text that has any.
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_ranges([c for c in _FORMAT if c <= 0xFFFF])}]")
+_CONTROL_BEYOND = re.compile(f"[{_ranges([c for c in _FORMAT if c > 0xFFFF])}]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _EDGES = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
 _INVISIBLE_EDGE = re.compile(r"^\s*[\u200b\u200c\u200d\u2060\ufeff]|[\u200b\u200c\u200d\u2060\ufeff]\s*$")
@@ -34,10 +49,11 @@ REMOVED_EN = "invisible control characters were removed"
 def clean_text(text: str, long_text: bool = False) -> tuple[str, bool]:
     """`text` without invisible characters, and whether any were removed (tabs and line breaks
     in a one-line field become a space, which is not counted as a removal)."""
-    cleaned = _CONTROL.sub("", text)
+    beyond = bool(text) and max(text) > "\uffff" and bool(_CONTROL_BEYOND.search(text))
+    cleaned = _CONTROL.sub("", _CONTROL_BEYOND.sub("", text) if beyond else text)
     if long_text:
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     else:
         cleaned = _LINE_BREAKS.sub(" ", cleaned)
-    removed = bool(_CONTROL.search(text) or _INVISIBLE_EDGE.search(cleaned))
+    removed = bool(beyond or _CONTROL.search(text) or _INVISIBLE_EDGE.search(cleaned))
     return _EDGES.sub("", cleaned), removed
