@@ -269,8 +269,8 @@ def remove_leftovers(settings: Settings) -> list[Path]:
     return what was removed (a fresh temp of a writer at work in another process is kept)."""
     removed = []
     for folder_of, pattern in _LEFTOVERS:
-        if folder_of(settings).is_dir():
-            removed += _remove_stale_temps(folder_of(settings), pattern)
+        if (folder := folder_of(settings)).is_dir():
+            removed += _remove_stale_temps(folder, pattern)
     return removed
 
 

@@ -26,6 +26,7 @@ from ui.plain_text import plain
 
 log = logging.getLogger("sentinel")
 _CONTEXT_KEY = "_sentinel_context"
+_SESSION_VALUES = "_initial_from_url"  # key -> this session's value: from the link, then as chosen
 _URL_WRITTEN = "_url_written"  # the URL's values as this session last wrote or read them
 GLOBAL_FILTERS = frozenset({"window", "units", "industries"})
 _USER_KEY = "_sentinel_user"
@@ -48,7 +49,7 @@ def url_value(key: str, parse, fallback, widget: str | None = None):
     Read once per session and then passed as the widget's default, which stays constant across
     reruns so that the user's later choices are kept.
     """
-    initial = st.session_state.setdefault("_initial_from_url", {})
+    initial = st.session_state.setdefault(_SESSION_VALUES, {})
     written = st.session_state.setdefault(_URL_WRITTEN, {})
     raw = st.query_params.get(key)
     # A link inside the app (st.page_link with query_params, e.g. 今日要务's) changes the URL
@@ -69,7 +70,7 @@ def url_value(key: str, parse, fallback, widget: str | None = None):
 def remember(key: str, value) -> None:
     """Keep `value` as this session's value for `key`, so that a page that does not draw the
     filter (its widget then forgets its state) still has it, and draws it again from it."""
-    st.session_state.setdefault("_initial_from_url", {})[key] = value
+    st.session_state.setdefault(_SESSION_VALUES, {})[key] = value
 
 
 def show_link_warnings(where=None) -> None:

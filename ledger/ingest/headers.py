@@ -125,7 +125,7 @@ class Table:
         return {self.keys[i]: f for i, f in self.fields.items()}
 
     @cached_property
-    def header_of(self) -> dict[str, str]:
+    def headers_by_field(self) -> dict[str, str]:
         """Field -> header as written: one dict that every row of the table shares."""
         return {f: self.keys[i] for i, f in self.fields.items()}
 

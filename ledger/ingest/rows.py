@@ -221,7 +221,7 @@ def read_row(table: Table, index: int, ctx: Context) -> Row:
         if text is not None:
             original[table.keys[i]] = text
     row = Row(ctx.file, table.sheet.name, number, original,
-              columns=table.header_of)
+              columns=table.headers_by_field)
     if number in table.sheet.broken:
         row.problem(table.sheet.broken[number], "the line could not be read")
         row.row_key = f"{ctx.file}#{number}"
