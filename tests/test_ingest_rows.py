@@ -254,3 +254,23 @@ def test_near_duplicates_are_looked_for_on_the_days_around_in_the_rows_unit_and_
     assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", "440300")) is None  # another unit
     assert state.same_dispute(row("东莞长安五金厂数百名工人停工讨薪", "441900", days=4)) is None  # beyond 3 days
     assert state.same_dispute(row("佛山某陶瓷厂工人聚集要求补缴社保！", "440600", days=-2)) == "B"  # item's unit unknown
+
+
+def test_new_items_kept_as_arrow_come_back_as_they_went_in():
+    """A file's new items are kept as Arrow tables of CHUNK_ROWS as they come (memory); a later
+    row that changes one gets it back whole, from a finished table or from the pending rows."""
+    from ledger.ingest.dedupe import CHUNK_ROWS, NewItems
+    from ledger.schema import ITEMS_SCHEMA
+
+    def item(n: int) -> dict:
+        return {**dict.fromkeys(ITEMS_SCHEMA.names), "item_id": f"I{n}", "title": f"第{n}号厂欠薪",
+                "captured_at": datetime(2026, 3, 5, 9, 0) + timedelta(minutes=n), "participants_low": n,
+                "demands": ["欠薪"], "union_present": n % 2 == 0}
+
+    kept = NewItems()
+    places = [kept.add(item(n)) for n in range(CHUNK_ROWS + 7)]
+    assert places == list(range(CHUNK_ROWS + 7)) and len(kept) == CHUNK_ROWS + 7
+    for n in (0, CHUNK_ROWS - 1, CHUNK_ROWS, CHUNK_ROWS + 6):  # both sides of the first table's end
+        assert kept.get(n) == item(n)
+    tables = kept.tables()
+    assert [t.num_rows for t in tables] == [CHUNK_ROWS, 7] and all(t.schema == ITEMS_SCHEMA for t in tables)

@@ -11,6 +11,7 @@ script) and go at either end. The row is told (a warning) whenever something was
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -48,12 +49,27 @@ REMOVED_EN = "invisible control characters were removed"
 
 def clean_text(text: str, long_text: bool = False) -> tuple[str, bool]:
     """`text` without invisible characters, and whether any were removed (tabs and line breaks
-    in a one-line field become a space, which is not counted as a removal)."""
+    in a one-line field become a space, which is not counted as a removal).
+
+    Short text is cached: an export repeats its media, places, demands and forms on every row
+    (and each cell is cleaned as the original and as a field); long text, which rarely repeats,
+    is not, so the cache stays small whatever a file holds."""
+    return _clean_short(text, long_text) if len(text) <= CACHED_CHARS else _clean(text, long_text)
+
+
+CACHED_CHARS = 40
+
+
+def _clean(text: str, long_text: bool) -> tuple[str, bool]:
     beyond = bool(text) and max(text) > "\uffff" and bool(_CONTROL_BEYOND.search(text))
-    cleaned = _CONTROL.sub("", _CONTROL_BEYOND.sub("", text) if beyond else text)
+    dirty = beyond or _CONTROL.search(text) is not None
+    cleaned = _CONTROL.sub("", _CONTROL_BEYOND.sub("", text) if beyond else text) if dirty else text
     if long_text:
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     else:
         cleaned = _LINE_BREAKS.sub(" ", cleaned)
-    removed = bool(beyond or _CONTROL.search(text) or _INVISIBLE_EDGE.search(cleaned))
+    removed = dirty or bool(_INVISIBLE_EDGE.search(cleaned))
     return _EDGES.sub("", cleaned), removed
+
+
+_clean_short = functools.lru_cache(maxsize=4096)(_clean)

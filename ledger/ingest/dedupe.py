@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from ..changes import FIXED_COLUMNS, Change
@@ -31,7 +32,7 @@ from ..grade_review import REVIEW_COLUMNS, after_regrade
 from ..sqlfiles import sql
 from ..store import Snapshot
 from .. import geo, reference
-from ..schema import COLUMNS, Problem, validate_row
+from ..schema import COLUMNS, ITEMS_SCHEMA, Problem, validate_row
 from .places import PENDING_PLACE_ZH
 from .rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
 
@@ -84,10 +85,46 @@ def _days_around(moment: datetime) -> list[date]:
 @dataclass
 class _Block:
     """The items of one day and one unit that a row may be the same dispute as: their titles as
-    compared (normalised once) beside the items, so rapidfuzz scans a block in C."""
+    compared (normalised once) beside what the comparison needs of each item (id, capture time,
+    enterprise), so rapidfuzz scans a block in C and a block holds no whole item."""
 
     titles: list[str] = field(default_factory=list)
-    items: list[dict] = field(default_factory=list)
+    items: list[tuple[str, datetime, str]] = field(default_factory=list)
+
+
+CHUNK_ROWS = 5000
+
+
+class NewItems:
+    """The new items one file adds, in order, kept as Arrow tables of CHUNK_ROWS items as they
+    come: 200,000 items held as dicts of 45 fields took about 400 MB that their Arrow tables do
+    not (make bench's ingest figure). An item is turned back into a dict only when a later row of
+    the run changes it, which is rare."""
+
+    def __init__(self) -> None:
+        self._tables: list[pa.Table] = []
+        self._pending: list[dict] = []
+
+    def __len__(self) -> int:
+        return len(self._tables) * CHUNK_ROWS + len(self._pending)
+
+    def add(self, item: dict) -> int:
+        """Keep `item`; return its place, for `get`."""
+        self._pending.append(item)
+        if len(self._pending) == CHUNK_ROWS:
+            self._tables.append(pa.Table.from_pylist(self._pending, schema=ITEMS_SCHEMA))
+            self._pending = []
+        return len(self) - 1
+
+    def get(self, index: int) -> dict:
+        chunk, offset = divmod(index, CHUNK_ROWS)
+        if chunk < len(self._tables):
+            return self._tables[chunk].slice(offset, 1).to_pylist()[0]
+        return self._pending[offset]
+
+    def tables(self) -> list[pa.Table]:
+        """Every item as Arrow tables of ITEMS_SCHEMA, for the journal."""
+        return self._tables + ([pa.Table.from_pylist(self._pending, schema=ITEMS_SCHEMA)] if self._pending else [])
 
 
 @dataclass
@@ -99,10 +136,12 @@ class LedgerState:
     is not known, with every unit's. Comparing every row with every item of a week made 200,000
     rows with enterprise names take 752 s; blocked, they take well under a minute (make bench)."""
 
-    items: dict[str, dict] = field(default_factory=dict)  # full rows, by item id
+    items: dict[str, dict] = field(default_factory=dict)  # whole items from the snapshot or changed in this run, by id
+    new: dict[str, tuple[NewItems, int]] = field(default_factory=dict)  # items this run took in, by id
     known_rows: dict[str, str] = field(default_factory=dict)  # row key -> item id
     by_url: dict[str, str] = field(default_factory=dict)
     blocks: dict[date, dict[str | None, _Block]] = field(default_factory=dict)  # day -> unit -> block
+    loaded_days: set[date] = field(default_factory=set)  # days whose snapshot items are in the blocks
     settings: Settings | None = None  # read once per run (which grades the province confirms)
 
     def extend(self, snapshot: Snapshot | None, rows: list[Row]) -> None:
@@ -113,7 +152,8 @@ class LedgerState:
         keys = [r.row_key for r in rows]
         urls = sorted({k for r in rows if (k := url_key(r.fields.get("url")))})
         days = sorted({day for r in rows if isinstance(t := r.fields.get("captured_at"), datetime)
-                       for day in _days_around(t)})
+                       for day in _days_around(t)} - self.loaded_days)
+        self.loaded_days.update(days)
         con = duckdb.connect()
         try:
             items_file = str(snapshot.table("items"))
@@ -123,7 +163,7 @@ class LedgerState:
             ids = sorted({*keys, *self.known_rows.values(), *(r.fields["item_id"] for r in rows if r.fields.get("item_id"))})
             for item in con.sql(sql("ingest_matches"), params={"items_file": items_file, "ids": ids,
                                                                  "urls": urls}).pl().iter_rows(named=True):
-                if item["item_id"] not in self.items:
+                if not self.knows(item["item_id"]):
                     self.remember(item)
             for item in con.sql(sql("ingest_neighbours"), params={"items_file": items_file,
                                                                     "days": days}).pl().iter_rows(named=True):
@@ -131,8 +171,12 @@ class LedgerState:
         finally:
             con.close()
 
-    def remember(self, item: dict, row_key: str | None = None) -> None:
-        self.items[item["item_id"]] = item
+    def remember(self, item: dict, row_key: str | None = None, kept: NewItems | None = None) -> None:
+        """Learn `item`: a whole item from the snapshot, or one this run took in and `kept`."""
+        if kept is None:
+            self.items[item["item_id"]] = item
+        else:
+            self.new[item["item_id"]] = (kept, kept.add(item))
         if key := url_key(item.get("url")):
             self.by_url.setdefault(key, item["item_id"])
         if row_key:
@@ -140,16 +184,26 @@ class LedgerState:
         if item.get("title") and item.get("enterprise") and item.get("captured_at"):
             self._add_neighbour(item)
 
+    def knows(self, item_id: str) -> bool:
+        return item_id in self.items or item_id in self.new
+
+    def item(self, item_id: str) -> dict:
+        """The item as the run has it now: as changed in this run, else as taken in or loaded."""
+        if item_id in self.items:
+            return self.items[item_id]
+        kept, index = self.new[item_id]
+        return kept.get(index)
+
     def _add_neighbour(self, item: dict) -> None:
         block = self.blocks.setdefault(item["captured_at"].date(), {}).setdefault(item.get("unit_code"), _Block())
         block.titles.append(_plain(item["title"]))
-        block.items.append(item)
+        block.items.append((item["item_id"], item["captured_at"], item["enterprise"]))
 
     def same_item(self, row: Row) -> str | None:
         """The id of the ledger item this row is (by id, earlier key or URL), if any."""
         for item_id in (row.fields.get("item_id"), self.known_rows.get(row.row_key), row.row_key,
                         self.by_url.get(url_key(row.fields.get("url")) or "")):
-            if item_id and item_id in self.items:
+            if item_id and self.knows(item_id):
                 return item_id
         return None
 
@@ -167,23 +221,32 @@ class LedgerState:
                     continue
                 for _, _, index in process.extract(title, block.titles, scorer=fuzz.ratio, processor=None,
                                                     score_cutoff=TITLE_SIMILARITY, limit=None):
-                    item = block.items[index]
-                    if (abs(item["captured_at"] - captured) <= timedelta(days=DUPLICATE_DAYS)
-                            and _same_enterprise(item["enterprise"], row.fields["enterprise"])):
-                        return item["item_id"]
+                    item_id, item_captured, enterprise = block.items[index]
+                    if (abs(item_captured - captured) <= timedelta(days=DUPLICATE_DAYS)
+                            and _same_enterprise(enterprise, row.fields["enterprise"])):
+                        return item_id
         return None
 
 
 @dataclass
 class Outcome:
-    """Where every row of one file went."""
+    """Where the rows of one file went. A file is classified a chunk of rows at a time: the lists
+    hold the latest chunk's rows until `next_chunk` (the pipeline reports and journals them first,
+    so that a large file's rows are never all held at once); the new items and the repeats are
+    the whole file's."""
 
-    accepted: list[tuple[Row, dict]] = field(default_factory=list)  # new items
+    accepted: list[tuple[Row, str]] = field(default_factory=list)  # row, id of the new item it made
     duplicates: list[tuple[Row, str]] = field(default_factory=list)  # row, item merged into
     links: list[tuple[Row, str, str]] = field(default_factory=list)  # row, item, relation: kept in origins
     updates: list[tuple[Row, Change]] = field(default_factory=list)
     outside: list[tuple[Row, Reason]] = field(default_factory=list)  # 非本省: counted and listed, never corrected
     quarantined: list[tuple[Row, list[Reason]]] = field(default_factory=list)
+    new_items: NewItems = field(default_factory=NewItems)  # the file's new items, in order
+    repeats: dict[tuple, str] = field(default_factory=dict)  # repeat_key -> id, for the file's new items
+
+    def next_chunk(self) -> None:
+        for rows in (self.accepted, self.duplicates, self.links, self.updates, self.outside, self.quarantined):
+            rows.clear()
 
 
 # What a validate_row problem on a column does to a row: only a row that cannot be a dispute
@@ -266,7 +329,7 @@ def repeat_key(fields: dict) -> tuple | None:
 
 
 def _update(out: Outcome, state: LedgerState, row: Row, item_id: str, fmt: str, now: datetime) -> None:
-    item = state.items[item_id]
+    item = state.item(item_id)
     change: list[Change | None] = [None]
 
     def build() -> dict | None:
@@ -285,10 +348,11 @@ def _update(out: Outcome, state: LedgerState, row: Row, item_id: str, fmt: str, 
         state.items[item_id] = merged
 
 
-def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Outcome:
-    """Send every row to exactly one place (see module docstring); `state` learns as it goes."""
-    out = Outcome()
-    repeats: dict[tuple, str] = {}  # repeat_key -> item id, for this file's new items
+def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime, out: Outcome | None = None) -> Outcome:
+    """Send every row to exactly one place (see module docstring), into `out` when the rows are
+    the next chunk of a file; `state` learns as it goes."""
+    out = out if out is not None else Outcome()
+    repeats = out.repeats
     for row in rows:
         if row.outside:
             out.outside.append((row, row.outside))
@@ -313,8 +377,8 @@ def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime) -> Ou
         if reasons:
             out.quarantined.append((row, reasons))
             continue
-        out.accepted.append((row, item))
-        state.remember(item, row.row_key)
+        out.accepted.append((row, item["item_id"]))
+        state.remember(item, row.row_key, kept=out.new_items)
         row.fields = {}  # the item holds them now; what the report needs of the row is its cells and notes
         if key := repeat_key(item):
             repeats.setdefault(key, item["item_id"])
