@@ -44,7 +44,7 @@ bench: install-dev
 
 ## Run the whole test suite (browser tests too when Chromium is installed; required when CI=true).
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean-venv:
 	rm -rf $(VENV)

@@ -23,9 +23,12 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items):
+    """Browser tests are marked, and kept to one worker under `make test`'s two (pytest-xdist
+    --dist loadgroup): they run one after another, as their timings assume, beside the rest."""
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -34,6 +37,18 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+def open_drawn(page, url: str) -> None:
+    """Open `url` and wait until its script run has finished and drawn a heading (a fixed wait
+    is too short on a busy machine and wasted on an idle one)."""
+    page.goto(url)
+    page.wait_for_function("""() => {
+        const app = document.querySelector('[data-test-script-state]');
+        return app && app.getAttribute('data-test-script-state') === 'notRunning'
+            && document.querySelector('[data-testid="stMain"] h1, [data-testid="stMain"] h2');
+    }""", timeout=60_000)
+    page.wait_for_timeout(400)  # lazily loaded widgets (uploader, dataframe) draw after the run
 
 
 def _free_port() -> int:
@@ -49,7 +64,9 @@ def start_server(data_dir: Path, log_path: Path, env: dict[str, str] | None = No
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, **SERVER_ENV, "SENTINEL_DATA_DIR": str(data_dir), **(env or {})}, stdout=log,
+        # No users file unless the test gives one (never the project folder's, which another test may write).
+        cwd=REPO_ROOT, env={**os.environ, **SERVER_ENV, "SENTINEL_DATA_DIR": str(data_dir),
+                            "SENTINEL_USERS": str(log_path.parent / "no-users.toml"), **(env or {})}, stdout=log,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

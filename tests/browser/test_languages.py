@@ -23,6 +23,7 @@ import pytest
 
 from ledger.access import ROLES
 from ledger.store import current_snapshot
+from tests.browser.conftest import open_drawn
 
 APP_PAGES = Path(__file__).parents[2] / "app.py"
 
@@ -109,16 +110,6 @@ def pages() -> list[str]:
     return [f"/{key}" for key in in_menu] + ["/?mode=wall"]
 
 
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_function("""() => {
-        const app = document.querySelector('[data-test-script-state]');
-        return app && app.getAttribute('data-test-script-state') === 'notRunning'
-            && document.querySelector('[data-testid="stMain"] h1, [data-testid="stMain"] h2');
-    }""", timeout=60_000)
-    page.wait_for_timeout(400)  # lazily loaded widgets (uploader, dataframe) draw after the run
-
-
 def reveal(page, path: str):
     """Open what shows more of Streamlit's own words, where it costs little; yield after each so
     that its words are collected while they are on screen. The explorer, the table page, shows
@@ -198,7 +189,7 @@ def test_every_page_speaks_one_language(server, browser, ledger_text, lang):
     try:
         for path in pages():
             url = server + path + ("" if lang == "zh" else ("&" if "?" in path else "?") + "lang=en")
-            open_page(page, url)
+            open_drawn(page, url)
             assert page.locator('[data-testid="stException"]').count() == 0, path
             records = page.evaluate(COLLECT)
             for _ in reveal(page, path):

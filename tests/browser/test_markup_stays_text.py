@@ -12,7 +12,7 @@ import pytest
 
 from ledger.access import ROLES
 from ledger.config import load_settings
-from tests.browser.conftest import start_server
+from tests.browser.conftest import open_drawn, start_server
 from tests.helpers import add_dispute
 
 # every parameter some page or the shell reads from the link (url_value / st.query_params)
@@ -62,10 +62,7 @@ def lure(base: str) -> str:
 
 
 def visit(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
-    page.wait_for_selector('[data-testid="stMain"]', timeout=60_000)
-    page.wait_for_timeout(2500)
+    open_drawn(page, url)
     assert page.locator('[data-testid="stException"]').count() == 0, url
 
 
