@@ -84,7 +84,7 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            result = reconcile.reconcile(ctx.snapshot, unit, month, path)
+            result = reconcile.reconcile(ctx.snapshot, ctx.scope, unit, month, path)
         except (reconcile.ReconcileError, ReadError, ValueError) as error:  # ReadError names the file and the limit
             st.error(t("rec.unreadable", lang, detail=plain(str(error))), icon=":material/error:")
             st.stop()

@@ -38,8 +38,7 @@ period = scoring.parse_period(period_column.selectbox(
     format_func=lambda code: scoring.parse_period(code).label(lang)))
 keep_in_url(period=str(period))
 
-units = None if ctx.scope.units is None else sorted(ctx.scope.units)
-ranking = scoring.score(ctx.snapshot, settings, period, units)
+ranking = scoring.score(ctx.snapshot, settings, period, ctx.scope)
 st.caption(t("score.caption", lang, period=period.label(lang), since=period.first, until=period.last,
              snapshot=ranking.snapshot_id, as_of=f"{ranking.as_of:%Y-%m-%d %H:%M}",
              previous=period.previous().label(lang)))

@@ -102,7 +102,7 @@ with form_column:
     keep_in_url(item=picked_id)
     base_key = f"verify_base_{picked_id}"
     if base_key not in st.session_state:
-        st.session_state[base_key] = load_item(settings, picked_id)
+        st.session_state[base_key] = load_item(settings, picked_id, ctx.scope)
     base = st.session_state[base_key]
     item = base.item
 
@@ -176,6 +176,6 @@ with form_column:
                        fields="、".join(column_label(f, lang) if f in COLUMN_BY_NAME else f for f in other.fields)),
                      icon=":material/sync_problem:")
         if st.button(t("work.reload", lang), icon=":material/refresh:"):
-            st.session_state[base_key] = load_item(settings, picked_id)
+            st.session_state[base_key] = load_item(settings, picked_id, ctx.scope)
             del st.session_state["verify_conflict"]
             st.rerun()

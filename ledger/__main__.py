@@ -260,7 +260,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     if snapshot is None:
         raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `ingest` first")
     units = [_unit_code(args.city)] if args.city else None
-    rows = export_snapshot(snapshot, args.out, since=args.since, until=args.until, units=units)
+    rows = export_snapshot(snapshot, args.out, ALL, since=args.since, until=args.until, units=units)
     print(f"{rows} items from snapshot {snapshot.snapshot_id} written to {args.out}")
     return 0
 
@@ -316,7 +316,7 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
         ownership=args.ownership, union_present=args.union, participants_low=low, participants_high=high,
         grade=args.grade, disposition=args.disposition, proactive=args.proactive, close=args.close)
     try:
-        change = verify.save(settings, verify.load_item(settings, args.item_id), verification, user)
+        change = verify.save(settings, verify.load_item(settings, args.item_id, Scope.of(user)), verification, user)
     except verify.VerificationError as error:
         raise CliError(error.text()) from None
     if change is None:
@@ -389,7 +389,7 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     unit = _unit_code(args.unit)
     if not args.file.exists():
         raise CliError(f"找不到文件 {args.file}")
-    result = reconcile.reconcile(_current(settings), unit, args.month, args.file)
+    result = reconcile.reconcile(_current(settings), ALL, unit, args.month, args.file)
     reconcile.record_run(settings, result, args.by)
     if args.sign:
         reconcile.sign_off(settings, result, args.sign, args.by)
@@ -416,7 +416,7 @@ def _period(text: str) -> Period:
 
 
 def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
-    ranking = scoring.score(_current(settings), settings, args.period)
+    ranking = scoring.score(_current(settings), settings, args.period, ALL)
     if args.out:
         exports = {".xlsx": scoring.ranking_xlsx, ".docx": scoring.notice_docx}
         if args.out.suffix.lower() not in exports:

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
 import polars as pl
 
-from queries import ALL, Door
+from queries import ALL, Door, read
 
 from . import audit, geo
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .access import User
 from .config import Settings
 from .deadlines import configured_rules
-from .sqlfiles import sql
 from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 from .verify import VERIFY_LOCK_FILE, VerificationError, load_item
 
@@ -45,11 +43,7 @@ def assign_new(settings: Settings, now: datetime) -> list[Change]:
     snapshot = current_snapshot(settings)
     if snapshot is None:
         return []
-    con = duckdb.connect()
-    try:
-        waiting = con.sql(sql("unassigned_items"), params={"items_file": str(snapshot.table("items"))}).pl()
-    finally:
-        con.close()
+    waiting = read(snapshot, "unassigned_items", ALL)
     rules = configured_rules()
     changes = [
         Change(row["item_id"],
@@ -107,7 +101,7 @@ def assign_place(settings: Settings, item_id: str, unit_code: str, county_code: 
     place = place_values(unit_code, county_code)
     with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):  # no verification slips in between
         try:
-            item = load_item(settings, item_id).item
+            item = load_item(settings, item_id, ALL).item  # 属地待定 items belong to no unit yet
         except VerificationError as error:
             raise AssignmentError(f"{error.text()}，请核对编号。") from None
         if item["unit_code"] is not None:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-import duckdb
+from queries import ALL, read
 
 from . import geo
 from .config import Settings
 from .events import Report, add_report, open_event
 from .schema import ACTION_FORM, DEMAND
-from .sqlfiles import sql
 from .store import current_snapshot
 
 REPORTERS = ("陈敏", "李志强", "黄丽华", "张伟", "梁少芬")
@@ -57,10 +56,7 @@ def journal_demo_events(settings: Settings, seed: int, now: datetime) -> int:
 
 
 def _candidates(settings: Settings, before: datetime) -> list[dict]:
-    with duckdb.connect() as con:
-        return con.sql(sql("demo_event_candidates"), params={
-            "items_file": str(current_snapshot(settings).table("items")), "before": before, "limit": 50,
-        }).to_arrow_table().to_pylist()
+    return read(current_snapshot(settings), "demo_event_candidates", ALL, before=before, limit=50).to_dicts()
 
 
 def _words(item: dict) -> dict:

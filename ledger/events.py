@@ -20,14 +20,14 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from queries import ALL, read
 
 from .config import Settings
 from .geo import unit_by_code
 from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, in_guangdong
-from .sqlfiles import sql
 from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 
 FIRST, FOLLOWUP, CLOSING = EVENT_STAGE.codes
@@ -211,9 +211,7 @@ def _linked_items(settings: Settings, ids: tuple[str, ...]) -> dict[str, dict]:
     snapshot = current_snapshot(settings)
     if snapshot is None:
         return {}
-    with duckdb.connect() as con:
-        rows = con.sql(sql("event_linked_items"), params={"items_file": str(snapshot.table("items")),
-                                                         "ids": list(ids)}).to_arrow_table().to_pylist()
+    rows = read(snapshot, "event_linked_items", ALL, ids=list(ids)).to_dicts()
     return {row["item_id"]: row for row in rows}
 
 

@@ -23,14 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 import xlsxwriter
 
+from queries import Scope, read
+
 from . import geo, reference
 from .schema import COLUMNS, ITEMS_SCHEMA, column_label
-from .sqlfiles import sql
 from .store import Snapshot, now_shanghai
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -255,22 +255,18 @@ def workbook_bytes(frame: pl.DataFrame, sheet_name: str, about: dict[str, str]) 
     return buffer.getvalue()
 
 
-def snapshot_items(snapshot: Snapshot, since: date | None = None, until: date | None = None,
+def snapshot_items(snapshot: Snapshot, scope: Scope, since: date | None = None, until: date | None = None,
                    units: list[str] | None = None) -> pl.DataFrame:
-    """A snapshot's items captured from `since` to `until` (inclusive days) in `units` (None: all)."""
-    con = duckdb.connect()
-    try:
-        return con.sql(sql("export_items"), params={"items_file": str(snapshot.table("items")), "since": since,
-                                                     "until": until, "units": units}).pl()
-    finally:
-        con.close()
+    """A snapshot's items within `scope` captured from `since` to `until` (inclusive days) in
+    `units` (None: all), through the query door (not cached: a whole ledger is large)."""
+    return read(snapshot, "export_items", scope, cached=False, since=since, until=until, units=units)
 
 
-def export_snapshot(snapshot: Snapshot, path: Path, since: date | None = None, until: date | None = None,
-                    units: list[str] | None = None, lang: str = "zh") -> int:
+def export_snapshot(snapshot: Snapshot, path: Path, scope: Scope, since: date | None = None,
+                    until: date | None = None, units: list[str] | None = None, lang: str = "zh") -> int:
     """Write a snapshot's items (filtered as in snapshot_items) to `path`; return rows written.
     The filters and the snapshot id go into the file's provenance."""
-    frame = snapshot_items(snapshot, since, until, units)
+    frame = snapshot_items(snapshot, scope, since, until, units)
     meta = {"快照": snapshot.snapshot_id, "开始日期": str(since or "不限"), "结束日期": str(until or "不限"),
             "地市": "、".join(geo.unit_name(u) for u in units) if units else "全部地市"}
     return write_items(frame, Path(path), meta=meta, lang=lang)

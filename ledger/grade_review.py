@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from queries import ALL
+
 from . import audit
 from .access import User
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
@@ -59,7 +61,7 @@ def review(settings: Settings, item_id: str, decision: str, user: User, note: st
     at = at or now_shanghai()
     by = user.name or user.username
     with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):
-        item = load_item(settings, item_id).item
+        item = load_item(settings, item_id, ALL).item  # the province confirms grades of every unit
         if item.get("grade_review") != "pending":
             state = {"confirmed": "已确认", "rejected": "已退回"}.get(item.get("grade_review"), "无需确认")
             raise ReviewError(f"台账 {item_id} 的等级当前为“{state}”，不在待确认状态，无需再次处理。")

@@ -109,10 +109,11 @@ def _unit_side(path: Path) -> list[dict]:
              **{c: r.fields.get(c) for c in COMPARED}} for r in rows]
 
 
-def reconcile(snapshot: Snapshot, unit_code: str, month: str, unit_file: Path) -> Reconciliation:
-    """Compare the province's items of `unit_code` captured in `month` with `unit_file`."""
+def reconcile(snapshot: Snapshot, scope: Scope, unit_code: str, month: str, unit_file: Path) -> Reconciliation:
+    """Compare the province's items of `unit_code` captured in `month` with `unit_file`, as far
+    as `scope` may see them (a city officer reconciles their own city)."""
     first, last = month_bounds(month)
-    province = snapshot_items(snapshot, first, last, [unit_code])
+    province = snapshot_items(snapshot, scope, first, last, [unit_code])
     theirs = _unit_side(Path(unit_file))
     by_id = {r["item_id"]: r for r in theirs if r["item_id"]}
     by_url = {r["url"]: r for r in theirs if r["url"]}

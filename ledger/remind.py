@@ -34,14 +34,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-import duckdb
+from queries import ALL, read
 
 from . import alerts, jsonlog
 from .assign import assign_new
 from .config import Settings
 from .geo import unit_name
 from .officers import Officer, load_officers, responsible
-from .sqlfiles import sql
 from .store import build_snapshot, exclusive_lock, fresh_snapshot
 
 STAGES = ("due_soon", "overdue", "escalated")
@@ -218,15 +217,11 @@ def reminder_items(settings: Settings, now: datetime) -> list[dict]:
     """The items the ledger chases at `now`, each with its stages (due_soon, or overdue and maybe
     escalated), most urgent first."""
     options = {**DEFAULTS, **settings.reminder_config}
-    con = duckdb.connect()
-    try:
-        items = con.sql(sql("reminder_candidates"), params={
-            # A snapshot that includes every journalled change, so an item verified a minute ago
-            # is not chased; on an empty journal build_snapshot says there is no ledger yet.
-            "items_file": str((fresh_snapshot(settings) or build_snapshot(settings)).table("items")), "now": now,
-            "soon_hours": int(options["due_soon_hours"]), "lookback_days": int(options["lookback_days"])}).pl()
-    finally:
-        con.close()
+    # A snapshot that includes every journalled change, so an item verified a minute ago is not
+    # chased; on an empty journal build_snapshot says there is no ledger yet.
+    snapshot = fresh_snapshot(settings) or build_snapshot(settings)
+    items = read(snapshot, "reminder_candidates", ALL, cached=False, now=now,
+                 soon_hours=int(options["due_soon_hours"]), lookback_days=int(options["lookback_days"]))
     escalate = timedelta(days=float(options["escalate_after_days"]))
     chased = []
     for item in items.iter_rows(named=True):

@@ -26,21 +26,19 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import polars as pl
 import xlsxwriter
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from queries import SHARED_MACROS, query_file
+from queries import Scope, read
 
 from . import geo
 from .config import REFERENCE_DIR, Settings
 from .i18n import t
 from .periods import Period, PeriodError
 from .reconcile import discrepancy_history
-from .sqlfiles import sql
 from .store import Snapshot
 from .wordfile import save_reproducibly
 
@@ -172,17 +170,10 @@ class Ranking:
         return self.frame.filter(pl.col("commended")).sort("rank", "sort_order")
 
 
-def item_facts(snapshot: Snapshot, period: Period, units: list[str] | None = None) -> pl.DataFrame:
-    """The items due in `period` with the facts the score uses (ledger/sql/scoring_items.sql), read
-    with the query door's shared macros, so that "verified" means here what it means on the pages."""
-    con = duckdb.connect()
-    try:
-        con.read_parquet(str(snapshot.table("items"))).create_view("items")
-        con.execute(query_file(SHARED_MACROS).text)
-        return con.sql(sql("scoring_items"), params={
-            "since": period.first, "until": period.last, "as_of": snapshot.created_at, "units": units}).pl()
-    finally:
-        con.close()
+def item_facts(snapshot: Snapshot, period: Period, scope: Scope) -> pl.DataFrame:
+    """The items due in `period` with the facts the score uses (queries/scoring_items.sql), read
+    through the query door, so that "verified" means here what it means on the pages."""
+    return read(snapshot, "scoring_items", scope, since=period.first, until=period.last, as_of=snapshot.created_at)
 
 
 def _timeliness_credit(rules: ScoringRules) -> pl.Expr:
@@ -209,8 +200,8 @@ def _completeness_credit(rules: ScoringRules) -> pl.Expr:
             .otherwise(filled / applicable))
 
 
-def _unit_frame(units: list[str] | None) -> pl.DataFrame:
-    places = [u for u in geo.units() if units is None or u.code in units]
+def _unit_frame(scope: Scope) -> pl.DataFrame:
+    places = [u for u in geo.units() if scope.allows(u.code)]
     return pl.DataFrame({"unit_code": [u.code for u in places], "name_zh": [u.name_zh for u in places],
                          "name_en": [u.name_en for u in places], "sort_order": list(range(len(places)))})
 
@@ -228,8 +219,8 @@ def _discrepancies(settings: Settings, period: Period) -> pl.DataFrame:
 
 
 def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, period: Period,
-                   units: list[str] | None) -> pl.DataFrame:
-    facts = item_facts(snapshot, period, units).with_columns(
+                   scope: Scope) -> pl.DataFrame:
+    facts = item_facts(snapshot, period, scope).with_columns(
         timeliness_credit=_timeliness_credit(rules), completeness_credit=_completeness_credit(rules))
     counted = facts.group_by("unit_code").agg(
         due_n=pl.len(),
@@ -243,7 +234,7 @@ def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, 
         completeness_rate=pl.col("completeness_credit").mean(),
         proactive_n=pl.col("is_proactive").sum(),
     )
-    frame = (_unit_frame(units).join(counted, on="unit_code", how="left")
+    frame = (_unit_frame(scope).join(counted, on="unit_code", how="left")
              .join(_discrepancies(settings, period), on="unit_code", how="left")
              .with_columns(pl.col("due_n", "on_time_n", "late_n", "unverified_n", "time_unknown_n", "proactive_n",
                                   "discrepancies_n")
@@ -264,17 +255,17 @@ def _period_scores(snapshot: Snapshot, settings: Settings, rules: ScoringRules, 
     return frame.with_columns(total=pl.when(assessed).then(pl.sum_horizontal(parts).round(2)))
 
 
-def score(snapshot: Snapshot, settings: Settings, period: Period, units: list[str] | None = None) -> Ranking:
-    """Every reporting unit's score for `period` (or only `units`'), one row per unit: items due
+def score(snapshot: Snapshot, settings: Settings, period: Period, scope: Scope) -> Ranking:
+    """Every reporting unit's score for `period` within `scope` (ALL: the province's ranking), one
+    row per unit: items due
     (`due_n`), on time, late (with the median and longest hours late), unverified; each part's
     points; discrepancies and proactive items; bonus; `total`; `rank` (ties share a place);
     `previous_total` and `change` against the period before; `commended`."""
     rules = configured_rules(settings)
-    wanted = None if units is None else sorted(set(units))
-    complete = wanted is None or set(wanted) >= {u.code for u in geo.units()}
-    previous = _period_scores(snapshot, settings, rules, period.previous(), wanted).select(
+    complete = all(scope.allows(u.code) for u in geo.units())
+    previous = _period_scores(snapshot, settings, rules, period.previous(), scope).select(
         "unit_code", previous_total="total")
-    frame = (_period_scores(snapshot, settings, rules, period, wanted).join(previous, on="unit_code", how="left")
+    frame = (_period_scores(snapshot, settings, rules, period, scope).join(previous, on="unit_code", how="left")
              .with_columns(change=(pl.col("total") - pl.col("previous_total")).round(2)))
     if complete:
         frame = frame.with_columns(rank=pl.col("total").rank("min", descending=True).cast(pl.Int64))

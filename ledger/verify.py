@@ -29,6 +29,8 @@ import duckdb
 import pyarrow as pa
 
 from . import audit
+from queries import ALL, Scope, read
+
 from .access import User
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .config import Settings
@@ -176,23 +178,26 @@ def _from_json(value, column_type: pa.DataType):
     return value
 
 
-def load_item(settings: Settings, item_id: str) -> ItemVersion:
-    """`item_id` as it stands now: its row in the current snapshot with every item version and
-    change journalled since applied, so a form never starts from a stale value."""
+def load_item(settings: Settings, item_id: str, scope: Scope) -> ItemVersion:
+    """`item_id` as it stands now: its row in the current snapshot (through the query door, within
+    `scope`) with every item version and change journalled since applied, so a form never starts
+    from a stale value. An item outside `scope` is not found, as if it did not exist; one inside
+    comes back whole (never masked), because what is loaded is written back."""
     snapshot = current_snapshot(settings)
     if snapshot is None:
         raise StoreError("还没有台账快照，请先运行 `python -m ledger demo` 或导入数据。")
     journal = Journal(settings.journal_dir).batches()
     pending = _newer(journal, max(snapshot.manifest.get("source_batches") or [], default=None))
+    missing = VerificationError([(f"台账中没有编号为 {item_id} 的条目", f"no item {item_id} in the ledger")])
     con = duckdb.connect()
     try:
-        rows = con.sql(sql("item_row"), params={"files": [str(snapshot.table("items"))], "item_id": item_id}).pl()
+        rows = read(snapshot, "item_record", Scope(scope.units), cached=False, item_id=item_id)
         item_files = [str(p) for b in pending if b.kind == "items" for p in b.part_files]
         if item_files:
             newer = con.sql(sql("item_row"), params={"files": item_files, "item_id": item_id}).pl()
             rows = newer if not newer.is_empty() else rows
         if rows.is_empty():
-            raise VerificationError([(f"台账中没有编号为 {item_id} 的条目", f"no item {item_id} in the ledger")])
+            raise missing
         # A snapshot built before a column existed lacks it: the item has it, empty.
         item = {**dict.fromkeys(ITEMS_SCHEMA.names), **rows.row(-1, named=True)}
         change_files = [str(p) for b in pending if b.kind == CHANGES_KIND for p in b.part_files]
@@ -201,6 +206,8 @@ def load_item(settings: Settings, item_id: str) -> ItemVersion:
                 item.update({k: _from_json(v, ITEMS_SCHEMA.field(k).type) for k, v in json.loads(change["after"]).items()})
     finally:
         con.close()
+    if not scope.allows_item(item):  # a version journalled since the snapshot may be another unit's
+        raise missing
     return ItemVersion(item, journal[-1].batch_id if journal else "")
 
 
@@ -227,7 +234,7 @@ def _changes_since(settings: Settings, item_id: str, seen_batch: str) -> list[Ot
 def _check_allowed(user: User, item: dict) -> None:
     if not user.role.verify:
         raise VerificationError([(f"“{user.role.zh}”角色不能录入核实结果", f"the {user.role.en} role cannot record verifications")])
-    if user.units is not None and item["unit_code"] not in user.units and item.get("assigned_unit") not in user.units:
+    if not Scope.of(user).allows_item(item):
         raise VerificationError([("该条目不属于您所在单位，不能核实", "this item belongs to another unit")])
 
 
@@ -252,7 +259,8 @@ def save(settings: Settings, version: ItemVersion, verification: Verification, u
     if problems:
         raise VerificationError(problems)
     if verification.result == "duplicate":
-        load_item(settings, change.after.get("duplicate_of") or item["duplicate_of"])  # raises if it is not in the ledger
+        # Raises if it is not in the ledger; the item duplicated may be another unit's.
+        load_item(settings, change.after.get("duplicate_of") or item["duplicate_of"], ALL)
     with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):
         others = _changes_since(settings, item["item_id"], version.seen_batch)
         if others:

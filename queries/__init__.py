@@ -27,6 +27,7 @@ import duckdb
 from duckdb.sqltypes import VARCHAR
 import polars as pl
 
+from ledger.access import User
 from ledger.config import Settings, load_settings
 from ledger.masking import PERSONAL_TEXT_COLUMNS, mask
 from ledger.schema import EVENT_REPORTS_SCHEMA
@@ -36,9 +37,12 @@ from ledger.store import Snapshot, StoreError, open_snapshot
 QUERY_DIR = Path(__file__).resolve().parent
 CACHE_ENTRIES = 512
 SHARED_MACROS = "shared_macros"  # created on every connection; not a query of its own
-# `items` is scoped; the reference tables hold no ledger rows and are shared by everyone.
+# `items` is scoped; the reference tables hold no ledger rows and are shared by everyone. An item
+# is in a unit's scope when it is the unit's or assigned to it (Scope.allows_item says the same).
 _SCOPE_FILTER = ("coalesce(getvariable('scope_all'), false) "
                  "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), unit_code)")
+_ITEM_SCOPE_FILTER = (f"{_SCOPE_FILTER} "
+                      "or list_contains(coalesce(getvariable('scope_units'), []::varchar[]), assigned_unit)")
 # finds(text, keyword): `keyword` occurs in `text` (case-insensitive) as the caller may read it.
 # For a scope without personal data the keyword must be in the masked text too (mask_text, the
 # one masking function that also masks results), so a search cannot recover a masked mobile digit
@@ -73,6 +77,22 @@ class Scope:
     @classmethod
     def only(cls, *unit_codes: str, personal: bool = True) -> Scope:
         return cls(frozenset(unit_codes), personal)
+
+    @classmethod
+    def of(cls, user: User) -> Scope:
+        """What `user` may see: their units (all for most roles, one for a city officer) and
+        whether personal data is shown or masked. The one place a role becomes a scope."""
+        return cls(user.units, user.role.personal)
+
+    def allows_item(self, item: dict) -> bool:
+        """Whether an item (a dict with unit_code and assigned_unit) is in scope: the rule of the
+        door's `items` view, for an item read from the journal rather than through the door."""
+        return self.units is None or item.get("unit_code") in self.units or item.get("assigned_unit") in self.units
+
+    def allows(self, unit_code: str | None) -> bool:
+        """Whether the caller may see what concerns `unit_code` (a flag, a score): the rule the
+        door's `items` view applies, for results computed over the whole province."""
+        return self.units is None or unit_code in self.units
 
     @property
     def key(self) -> str:
@@ -163,7 +183,7 @@ class Door:
         """A new connection whose views are `snapshot`'s tables, scoped by per-cursor variables."""
         con = duckdb.connect()
         con.execute("set memory_limit = $limit", {"limit": self.settings.duckdb_memory_limit})
-        con.read_parquet(str(snapshot.table("items"))).filter(_SCOPE_FILTER).create_view("items")
+        con.read_parquet(str(snapshot.table("items"))).filter(_ITEM_SCOPE_FILTER).create_view("items")
         for name in _REFERENCE_VIEWS:
             con.read_parquet(str(snapshot.table(name))).create_view(name)
         # The places the caller may see, for queries that list every unit or county even
@@ -210,8 +230,10 @@ class Door:
             if held.retired and held.readers == 0:
                 held.con.close()
 
-    def q(self, name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
-        """Run query `name` against the CURRENT snapshot within `scope`."""
+    def q(self, name: str, scope: Scope = ALL, *, snapshot: Snapshot | None = None, cached: bool = True,
+          **params) -> pl.DataFrame:
+        """Run query `name` against the CURRENT snapshot (or the given one) within `scope`;
+        `cached=False` for results too large to keep (a whole ledger's export)."""
         if name == SHARED_MACROS:
             raise QueryError(f"{name} defines macros for the other queries; it is not a query")
         query = query_file(name)
@@ -219,10 +241,10 @@ class Door:
         unknown = params.keys() - query.used
         if missing or unknown:
             raise QueryError(f"{name}: missing parameters {sorted(missing)}, unknown {sorted(unknown)}")
-        snapshot = self.snapshot()
+        snapshot = snapshot or self.snapshot()
         key = (snapshot.snapshot_id, name, scope.key, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
         with self._lock:
-            if key in self._cache:
+            if cached and key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         held = self._acquire(snapshot)
@@ -240,6 +262,8 @@ class Door:
         if not scope.personal:
             result = result.with_columns(pl.col(c).map_elements(mask, return_dtype=pl.String)
                                          for c in PERSONAL_TEXT_COLUMNS if c in result.columns)
+        if not cached:
+            return result
         with self._lock:
             self._cache[key] = result
             while len(self._cache) > self.cache_entries:
@@ -268,4 +292,11 @@ def snapshot() -> Snapshot:
     return door().snapshot()
 
 
-__all__ = ["ALL", "Door", "Filters", "NoSnapshot", "QueryError", "Scope", "door", "q", "snapshot"]
+def read(snapshot: Snapshot, name: str, scope: Scope, *, cached: bool = True, **params) -> pl.DataFrame:
+    """Run query `name` against `snapshot` within `scope`: for the ledger's jobs, which are handed
+    a snapshot (a hazard screen replaying a past week, a reminder round on a fresh build, a
+    brief) rather than following CURRENT. The scope is explicit: ALL for a job of the province."""
+    return door().q(name, scope, snapshot=snapshot, cached=cached, **params)
+
+
+__all__ = ["ALL", "Door", "Filters", "NoSnapshot", "QueryError", "Scope", "door", "q", "read", "snapshot"]

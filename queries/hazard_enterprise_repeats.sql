@@ -2,14 +2,13 @@
 -- in the $days days before $until, with their counts, first and latest participants and grades,
 -- so that a screen can flag repeats and escalation. Enterprise names are compared after removing
 -- spaces and brackets (the same firm is written 有限公司/（有限公司） in different reports).
--- $items_file: the snapshot's items Parquet file
 -- $until: consider items captured before this moment (timestamp)
 -- $days: how many days back to look
 with recent as (
     select
         regexp_replace(enterprise, '[\s()（）]', '', 'g') as firm,
         enterprise, item_id, unit_code, county_code, industry, captured_at, participants_high, grade
-    from read_parquet($items_file)
+    from items
     where is_collective
       and enterprise is not null and length(enterprise) >= 4
       and captured_at < $until

@@ -4,7 +4,6 @@
 -- that is when a dispute becomes known; only items captured before $until are counted, so a
 -- replay of a past week cannot see later data. The ids of the items behind recent counts
 -- (captured from $recent_from) come along as evidence.
--- $items_file: the snapshot's items Parquet file
 -- $until: count items captured before this moment (timestamp)
 -- $recent_from: keep item ids for items captured from this moment (timestamp)
 -- $level: 'unit_industry' or 'county'
@@ -14,7 +13,7 @@ select
     date_trunc('week', captured_at)::date as week,
     count(*) as n,
     list(item_id order by captured_at) filter (where captured_at >= $recent_from) as item_ids
-from read_parquet($items_file)
+from items
 where is_collective and captured_at < $until
 group by all
 order by cell, week

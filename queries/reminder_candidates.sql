@@ -1,7 +1,6 @@
 -- Items a reminder round may chase: not verified, with a deadline that is either within
 -- $soon_hours from $now or already past (but not more than $lookback_days ago: older items are
 -- for the monthly reconciliation, not for daily messages), most urgent first.
--- $items_file: the snapshot's items table
 -- $now: the time of the round (timestamp, Asia/Shanghai)
 -- $soon_hours: how many hours before the deadline the first reminder goes out
 -- $lookback_days: how many days after the deadline an item is still chased
@@ -12,7 +11,7 @@ select
     title,
     grade,
     verify_due_at
-from read_parquet($items_file)
+from items
 where verified_at is null
   and status in ('pending', 'verifying')
   and verify_due_at <= $now::timestamp + to_hours($soon_hours::bigint)

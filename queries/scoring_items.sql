@@ -1,23 +1,20 @@
 -- The facts the year-end assessment (考核排名) scores, one row per item of the reporting units
--- $units whose verification deadline fell between $since and $until (inclusive days) and had
+-- caller's scope whose verification deadline fell between $since and $until (inclusive days) and had
 -- passed by $as_of (a deadline still ahead is nobody's failure yet).
 -- timeliness: on_time, late, time_unknown (verified with no time given, 核实时间不详: scored by the
 -- rule [timeliness] time_unknown of scoring.toml) or unverified; hours_late: from the deadline to
 -- the verification (late items only); has_record: verified as 属实 or 部分属实, so there is a dispute to describe;
 -- has_*: whether each field of the verified record is filled; is_proactive: reported by the unit
--- before the monitoring platforms (the proactive flag, or the source 信息员主动报送). Reads the
--- snapshot's items as the view `items`, with the query door's shared macros (ledger.scoring).
+-- before the monitoring platforms (the proactive flag, or the source 信息员主动报送).
 -- $since: first day of the period (date)
 -- $until: last day of the period (date, inclusive)
 -- $as_of: when the snapshot was built (timestamp, Asia/Shanghai)
--- $units: reporting-unit codes, or null for all units
 with due as (
     select *
     from items
     where verify_due_at >= cast($since as date)
       and verify_due_at < cast($until as date) + interval 1 day
       and verify_due_at <= cast($as_of as timestamp)
-      and ($units is null or list_contains(cast($units as varchar[]), unit_code))
 ),
 
 final as (

@@ -39,7 +39,7 @@ def _officer(item: dict) -> User:
 
 
 def _regrade(settings, item_id: str, grade: str) -> None:
-    version = load_item(settings, item_id)
+    version = load_item(settings, item_id, ALL)
     item = version.item
     save(settings, version, Verification(result="true", notes="现场核实属实", grade=grade), _officer(item))
     build_snapshot(settings)
@@ -49,7 +49,7 @@ def test_an_officer_raising_a_grade_puts_it_before_the_province(ledger):
     settings = ledger
     item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
     _regrade(settings, item["item_id"], "II")
-    after = load_item(settings, item["item_id"]).item
+    after = load_item(settings, item["item_id"], ALL).item
     assert after["grade"] == "II" and after["grade_review"] == "pending"
     pending = Door(settings).q("grade_reviews", ALL, since=after["captured_at"], now=after["updated_at"])
     assert item["item_id"] in pending["item_id"].to_list()
@@ -65,16 +65,16 @@ def test_an_officer_raising_a_grade_puts_it_before_the_province(ledger):
     with pytest.raises(grade_review.ReviewError, match="不在待确认状态"):
         grade_review.review(settings, item["item_id"], "confirm", ADMIN)  # one decision per question
     build_snapshot(settings)
-    sent_back = load_item(settings, item["item_id"]).item
+    sent_back = load_item(settings, item["item_id"], ALL).item
     assert sent_back["grade_review"] == "rejected" and "40 人" in sent_back["grade_review_note"]
     assert sent_back["grade_reviewed_by"] == "省总领导"
 
     _regrade(settings, item["item_id"], "I")  # the unit answers with a new grade: a new question
-    again = load_item(settings, item["item_id"]).item
+    again = load_item(settings, item["item_id"], ALL).item
     assert again["grade_review"] == "pending" and again["grade_review_note"] is None
     grade_review.review(settings, item["item_id"], "confirm", ADMIN)
     build_snapshot(settings)
-    assert load_item(settings, item["item_id"]).item["grade_review"] == "confirmed"
+    assert load_item(settings, item["item_id"], ALL).item["grade_review"] == "confirmed"
 
     history = Door(settings).q("item_history", ALL, item_id=item["item_id"])
     changed = history.filter(pl.col("field") == "grade_review")
@@ -88,7 +88,7 @@ def test_a_regrade_to_a_grade_without_review_clears_the_question(ledger):
     item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
     _regrade(settings, item["item_id"], "II")
     _regrade(settings, item["item_id"], "III")
-    assert load_item(settings, item["item_id"]).item["grade_review"] is None
+    assert load_item(settings, item["item_id"], ALL).item["grade_review"] is None
 
 
 def test_which_grades_need_confirmation_is_configured(ledger, tmp_path, monkeypatch):
@@ -98,7 +98,7 @@ def test_which_grades_need_confirmation_is_configured(ledger, tmp_path, monkeypa
     assert grade_review.initial_review("II", settings) is None and grade_review.initial_review("I", settings) == "pending"
     item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
     _regrade(settings, item["item_id"], "II")
-    assert load_item(settings, item["item_id"]).item["grade_review"] is None
+    assert load_item(settings, item["item_id"], ALL).item["grade_review"] is None
 
 
 def test_a_rejection_reaches_the_units_work_group(ledger, tmp_path, monkeypatch):
@@ -140,5 +140,5 @@ def test_a_file_cannot_confirm_a_grade_or_keep_a_confirmation_through_a_regrade(
     assert report.files[0].updated == 2, [p.text() for p in report.problems]
     build_snapshot(settings)
     for item_id in (confirmed["item_id"], lower["item_id"]):
-        after = load_item(settings, item_id).item
+        after = load_item(settings, item_id, ALL).item
         assert after["grade"] in ("I", "II") and after["grade_review"] == "pending" and after["grade_reviewed_by"] is None

@@ -19,6 +19,7 @@ from ledger.ingest.dedupe import _days_around
 from ledger.ingest.limits import Limits, json_depth
 from ledger.ingest.readers import ReadError, read_file
 from ledger.store import current_snapshot
+from queries import ALL
 from tests.fixtures.hostile.make_hostile import corpus, write_corpus
 from tests.helpers import build_demo
 from ui.plain_text import plain
@@ -110,8 +111,8 @@ def test_formula_text_never_reaches_an_export_cell_unguarded(hostile, tmp_path):
                                      hostile["control_chars.csv"][0], hostile["nul_bytes.csv"][0]])
     assert report.balanced and report.accepted
     snapshot = current_snapshot(settings)
-    export_snapshot(snapshot, tmp_path / "out.xlsx")
-    export_snapshot(snapshot, tmp_path / "out.csv")
+    export_snapshot(snapshot, tmp_path / "out.xlsx", ALL)
+    export_snapshot(snapshot, tmp_path / "out.csv", ALL)
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[0]
     xlsx_cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as f:

@@ -18,6 +18,7 @@ from ledger import audit, reconcile
 from ledger.config import REPO_ROOT
 from ledger.export import export_snapshot
 from ledger.store import current_snapshot
+from queries import ALL
 from tests.helpers import build_demo
 
 UNIT, MONTH = "440300", "2026-10"
@@ -36,7 +37,7 @@ def pair(tmp_path, monkeypatch):
     monkeypatch.setenv("SENTINEL_DATA_DIR", str(settings.data_dir))
     first, last = reconcile.month_bounds(MONTH)
     unit_file = tmp_path / "深圳_2026-10.xlsx"
-    export_snapshot(current_snapshot(settings), unit_file, since=first, until=last, units=[UNIT])
+    export_snapshot(current_snapshot(settings), unit_file, ALL, since=first, until=last, units=[UNIT])
     book = openpyxl.load_workbook(unit_file)
     sheet = book.worksheets[0]
     header = [cell.value for cell in sheet[1]]
@@ -70,7 +71,7 @@ def pair(tmp_path, monkeypatch):
 
 def test_every_kind_of_discrepancy_is_found_and_nothing_else(pair):
     settings, unit_file, changed = pair
-    result = reconcile.reconcile(current_snapshot(settings), UNIT, MONTH, unit_file)
+    result = reconcile.reconcile(current_snapshot(settings), ALL, UNIT, MONTH, unit_file)
     found = result.discrepancies
     assert found.filter(pl.col("kind") == "only_province")["item_id"].to_list() == [changed["missing"]]
     assert found.filter(pl.col("kind") == "only_unit")["item_id"].to_list() == ["SZ-LOCAL-0001"]
@@ -89,7 +90,7 @@ def test_every_kind_of_discrepancy_is_found_and_nothing_else(pair):
 def test_the_report_is_signed_by_both_sides_and_a_fixed_discrepancy_counts_as_resolved(pair, tmp_path):
     settings, unit_file, changed = pair
     snapshot = current_snapshot(settings)
-    first = reconcile.reconcile(snapshot, UNIT, MONTH, unit_file)
+    first = reconcile.reconcile(snapshot, ALL, UNIT, MONTH, unit_file)
     with pytest.raises(reconcile.ReconcileError):
         reconcile.sign_off(settings, first, "province", "省总 王")  # only a report that was run and logged
     reconcile.record_run(settings, first, "cli")
@@ -109,7 +110,7 @@ def test_the_report_is_signed_by_both_sides_and_a_fixed_discrepancy_counts_as_re
             grade = province_items(settings).filter(pl.col("item_id") == changed["grade"])["grade"][0]
             sheet.cell(r, header.index("等级") + 1).value = grade
     book.save(unit_file)
-    second = reconcile.reconcile(snapshot, UNIT, MONTH, unit_file)
+    second = reconcile.reconcile(snapshot, ALL, UNIT, MONTH, unit_file)
     reconcile.record_run(settings, second, "cli")
     history = reconcile.discrepancy_history(settings, MONTH)[UNIT]
     assert (history["found"], history["resolved"], history["open"]) == \
@@ -139,7 +140,7 @@ def test_the_month_view_counts_found_resolved_and_signed_per_unit(pair):
     from streamlit.testing.v1 import AppTest
 
     settings, unit_file, _ = pair
-    result = reconcile.reconcile(current_snapshot(settings), UNIT, MONTH, unit_file)
+    result = reconcile.reconcile(current_snapshot(settings), ALL, UNIT, MONTH, unit_file)
     reconcile.record_run(settings, result, "cli")
     reconcile.sign_off(settings, result, "unit", "深圳 陈")
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)

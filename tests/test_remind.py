@@ -18,6 +18,7 @@ from ledger import remind
 from ledger.config import REPO_ROOT, load_settings
 from ledger.geo import unit_by_code
 from ledger.store import current_snapshot, now_shanghai
+from queries import ALL
 from tests.helpers import build_demo
 from tests.loopback import DAYS_BACK, DAYS_ESCALATE, HOURS_SOON, Inbox, configure, free_port, gateway, smtp  # noqa: F401
 
@@ -97,7 +98,7 @@ def test_a_verified_item_is_no_longer_chased(ledger, smtp):
 
     now = now_shanghai()
     target = expected_stages(ledger, now).filter(pl.col("due_soon") | pl.col("overdue"))["item_id"][0]
-    save(ledger, load_item(ledger, target), Verification("true", "已核实"), DEMO_USER)
+    save(ledger, load_item(ledger, target, ALL), Verification("true", "已核实"), DEMO_USER)
     dry = remind.run_round(ledger, now, dry_run=True).reminders  # the round rebuilds the snapshot first
     assert dry and target not in {o.reminder.item_id for o in dry}
     assert not smtp[1].messages and remind.read_log(ledger) == []  # a dry run sends and logs nothing

@@ -25,6 +25,7 @@ from ledger import access, periods, reconcile, scoring
 from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import SHANGHAI, Journal, build_snapshot, current_snapshot, now_shanghai
+from queries import ALL, Scope
 
 GUANGZHOU, SHENZHEN, ZHUHAI, SHANTOU = "440100", "440300", "440400", "440500"
 Q3 = scoring.parse_period("2026-Q3")
@@ -102,7 +103,7 @@ def ledger(tmp_path_factory):
 
 @pytest.fixture
 def ranking(ledger):
-    return scoring.score(current_snapshot(ledger), ledger, Q3)
+    return scoring.score(current_snapshot(ledger), ledger, Q3, ALL)
 
 
 def row(ranking: scoring.Ranking, unit: str) -> dict:
@@ -178,7 +179,7 @@ def test_overrides_from_sentinel_toml_change_the_rules(ledger, tmp_path, monkeyp
     config.write_text("[scoring.weights]\ntimeliness = 60\n[scoring.commendation]\nmin_score = 60\n", encoding="utf-8")
     monkeypatch.setenv("SENTINEL_CONFIG", str(config))
     settings = load_settings(ledger.data_dir)
-    changed = scoring.score(current_snapshot(settings), settings, Q3)
+    changed = scoring.score(current_snapshot(settings), settings, Q3, ALL)
     a = row(changed, GUANGZHOU)
     assert a["timeliness_points"] == 32.4 and a["total"] == 68.4  # 0.54 × 60; + 21 + 14 + 1
     assert changed.rules.weights["completeness"] == 30  # what is not overridden keeps its default
@@ -190,7 +191,7 @@ def test_overrides_from_sentinel_toml_change_the_rules(ledger, tmp_path, monkeyp
 
 
 def test_an_officers_units_alone_have_no_rank(ledger):
-    own = scoring.score(current_snapshot(ledger), ledger, Q3, units=[SHENZHEN])
+    own = scoring.score(current_snapshot(ledger), ledger, Q3, Scope.only(SHENZHEN))
     assert not own.complete and own.frame["unit_code"].to_list() == [SHENZHEN]
     assert own.frame["total"][0] == 90.17 and own.frame["rank"][0] is None and not own.frame["commended"][0]
     assert "名次" not in scoring.table(own).columns

@@ -17,6 +17,7 @@ from ledger.rebuild import rebuild_soon
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
 from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
+from queries import ALL
 from tests.helpers import build_demo
 
 APP = str(REPO_ROOT / "app.py")
@@ -47,7 +48,7 @@ def officer(unit: str, name: str = "陈核实") -> User:
 def test_a_saved_verification_reaches_the_snapshot_with_its_history(ledger):
     item = pending(ledger)
     who = officer(item["unit_code"])
-    change = save(ledger, load_item(ledger, item["item_id"]),
+    change = save(ledger, load_item(ledger, item["item_id"], ALL),
                   Verification("partly", " 现场核实：约30人聚集，已协调发放部分工资。 ", grade="III", ownership="private",
                                union_present=False, participants_low=30, participants_high=35, disposition="已协调",
                                proactive=True), who)
@@ -69,12 +70,12 @@ def test_a_snapshot_built_on_the_last_one_equals_a_build_from_the_whole_journal(
     waiting = items(ledger).filter(pl.col("status").is_in(["pending", "verifying"]) & pl.col("assigned_at").is_not_null()
                                    & pl.col("verified_at").is_null()).sort("item_id")
     first, second = waiting.row(0, named=True), waiting.row(1, named=True)
-    save(ledger, load_item(ledger, first["item_id"]), Verification("true", "属实。", grade="III"),
+    save(ledger, load_item(ledger, first["item_id"], ALL), Verification("true", "属实。", grade="III"),
          officer(first["unit_code"]))
     assert build_snapshot(ledger).manifest["items_from"] is not None  # started from the demo's snapshot
-    save(ledger, load_item(ledger, first["item_id"]), Verification("partly", "更正：部分属实。", participants_low=40,
+    save(ledger, load_item(ledger, first["item_id"], ALL), Verification("partly", "更正：部分属实。", participants_low=40,
                                                                    close=True), officer(first["unit_code"]))
-    save(ledger, load_item(ledger, second["item_id"]), Verification("false", "不实。"), officer(second["unit_code"]))
+    save(ledger, load_item(ledger, second["item_id"], ALL), Verification("false", "不实。"), officer(second["unit_code"]))
     built_on = build_snapshot(ledger)
     assert built_on.manifest["items_from"] is not None
     on_last = items(ledger)
@@ -92,13 +93,13 @@ def test_a_snapshot_built_on_the_last_one_equals_a_build_from_the_whole_journal(
 def test_the_later_of_two_officers_gets_a_conflict_and_the_first_change_is_kept(ledger):
     item = pending(ledger)
     first, second = officer(item["unit_code"], "甲"), officer(item["unit_code"], "乙")
-    form_a, form_b = load_item(ledger, item["item_id"]), load_item(ledger, item["item_id"])
+    form_a, form_b = load_item(ledger, item["item_id"], ALL), load_item(ledger, item["item_id"], ALL)
     save(ledger, form_a, Verification("true", "甲的核实"), first)
     with pytest.raises(ConflictError) as conflict:
         save(ledger, form_b, Verification("false", "乙的核实"), second)
     assert conflict.value.others[0].recorded_by == first.username
     assert "verification_result" in conflict.value.others[0].fields
-    reloaded = load_item(ledger, item["item_id"])  # the newer values, before any snapshot is built
+    reloaded = load_item(ledger, item["item_id"], ALL)  # the newer values, before any snapshot is built
     assert reloaded.item["verification_notes"] == "甲的核实"
     save(ledger, reloaded, Verification("false", "乙的核实"), second)
     build_snapshot(ledger)
@@ -118,7 +119,7 @@ def test_the_later_of_two_officers_gets_a_conflict_and_the_first_change_is_kept(
 def test_verifications_that_break_the_rules_are_refused_with_a_reason(ledger, verification, words):
     item = pending(ledger)
     with pytest.raises(VerificationError) as error:
-        save(ledger, load_item(ledger, item["item_id"]), verification, officer(item["unit_code"]))
+        save(ledger, load_item(ledger, item["item_id"], ALL), verification, officer(item["unit_code"]))
     assert words in error.value.text("zh")
     assert not [b for b in (ledger.journal_dir).glob("*-verifications-*")]
 
@@ -128,20 +129,20 @@ def test_a_duplicate_names_another_item_and_a_correction_keeps_the_first_verific
                                 & (pl.col("captured_at") < now_shanghai() - timedelta(hours=2))).sort("item_id").row(0, named=True)
     other = items(ledger).row(0, named=True)
     who = officer(item["unit_code"])
-    first = save(ledger, load_item(ledger, item["item_id"]), Verification("duplicate", "与另一条重复", duplicate_of=other["item_id"]),
+    first = save(ledger, load_item(ledger, item["item_id"], ALL), Verification("duplicate", "与另一条重复", duplicate_of=other["item_id"]),
                  who, at=now_shanghai() - timedelta(hours=1))
-    correction = save(ledger, load_item(ledger, item["item_id"]), Verification("true", "复核后确认属实"), who)
+    correction = save(ledger, load_item(ledger, item["item_id"], ALL), Verification("true", "复核后确认属实"), who)
     assert "verified_at" not in correction.after and correction.after["duplicate_of"] is None
     build_snapshot(ledger)
     row = items(ledger).filter(pl.col("item_id") == item["item_id"]).row(0, named=True)
     assert row["verified_at"] == first.after["verified_at"] and row["verification_result"] == "true"
-    assert save(ledger, load_item(ledger, item["item_id"]), Verification("true", "复核后确认属实"), who) is None
+    assert save(ledger, load_item(ledger, item["item_id"], ALL), Verification("true", "复核后确认属实"), who) is None
 
 
 def test_an_officer_cannot_verify_another_units_item_and_a_leader_cannot_verify_at_all(ledger):
     item = pending(ledger)
     elsewhere = next(code for code in ("440100", "440300") if code != item["unit_code"])
-    version = load_item(ledger, item["item_id"])
+    version = load_item(ledger, item["item_id"], ALL)
     with pytest.raises(VerificationError, match="another unit"):
         save(ledger, version, Verification("true", "越权"), officer(elsewhere))
     with pytest.raises(VerificationError, match="cannot record"):
@@ -178,7 +179,7 @@ def test_rebuilds_requested_in_a_burst_end_with_a_snapshot_that_has_them_all(led
         "item_id"].to_list()[:3]
     for item_id in ids:
         unit = items(ledger).filter(pl.col("item_id") == item_id)["unit_code"][0]
-        save(ledger, load_item(ledger, item_id), Verification("true", "批量核实"), officer(unit))
+        save(ledger, load_item(ledger, item_id, ALL), Verification("true", "批量核实"), officer(unit))
         thread = rebuild_soon(ledger)
     thread.join(timeout=120)
     assert current_snapshot(ledger).snapshot_id != before
@@ -200,7 +201,7 @@ def test_the_province_assigns_an_item_whose_place_is_unknown(ledger):
     item_id = queue["item_id"][0]
     # No officer's scope holds it, and no automatic assignment gives it a unit.
     with pytest.raises(VerificationError, match="another unit"):
-        save(ledger, load_item(ledger, item_id), Verification("true", "越权"), officer("440300"))
+        save(ledger, load_item(ledger, item_id, ALL), Verification("true", "越权"), officer("440300"))
     assert item_id not in {c.item_id for c in assign.assign_new(ledger, now_shanghai())}
     with pytest.raises(assign.AssignmentError, match="不属于深圳市"):
         assign.assign_place(ledger, item_id, "440300", "441900003")  # a Dongguan town
@@ -222,7 +223,7 @@ def test_the_province_assigns_an_item_whose_place_is_unknown(ledger):
     assert [e["item_id"] for e in audit.read(ledger, event="assignment")] == [item_id]
     assert item_id not in set(assign.pending(ledger)["item_id"])
     # Now it is 汕头's: its officer may verify it; a town given with its unit is placed at the town.
-    save(ledger, load_item(ledger, item_id), Verification("true", "现场核实属实"), officer("440500"))
+    save(ledger, load_item(ledger, item_id, ALL), Verification("true", "现场核实属实"), officer("440500"))
     other = queue["item_id"][1]
     assert assign.assign_place(ledger, other, "441900", "441900003").after["place_precision"] == "town"
 
@@ -249,7 +250,7 @@ def test_the_triage_page_assigns_a_place_and_the_queue_shrinks(ledger):
     next(b for b in at.button if b.label == "分派").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.success[0].value.startswith(f"已将 {item_id} 分派到东莞市")
-    after = load_item(ledger, item_id).item
+    after = load_item(ledger, item_id, ALL).item
     assert (after["unit_code"], after["county_code"], after["place_precision"]) == ("441900", "441900003", "town")
     assert after["assigned_at"] is not None and after["verify_due_at"] > after["assigned_at"]
     build_snapshot(ledger)
@@ -284,7 +285,7 @@ def test_the_page_lists_the_queue_by_urgency_and_saves_a_verification(ledger):
 def test_the_page_shows_a_conflict_and_keeps_what_was_typed(ledger):
     item = pending(ledger)
     at = open_verify_page({"item": item["item_id"]})
-    save(ledger, load_item(ledger, item["item_id"]), Verification("true", "另一位信息员先保存"), officer(item["unit_code"], "王"))
+    save(ledger, load_item(ledger, item["item_id"], ALL), Verification("true", "另一位信息员先保存"), officer(item["unit_code"], "王"))
     at.radio(key=f"verify_{item['item_id']}_result").set_value("false")
     at.text_area(key=f"verify_{item['item_id']}_notes").input("我的核实内容")
     at.button[0].click().run()

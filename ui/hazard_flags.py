@@ -21,4 +21,4 @@ def week_flags(snapshot_id: str, day: date, _snapshot: Snapshot) -> list[Flag]:
 def flags_in_scope(flags: list[Flag], scope: Scope) -> list[Flag]:
     """A city officer sees the flags of their own unit only (the screen itself is province-wide:
     its statistics need every cell)."""
-    return [f for f in flags if scope.units is None or f.unit_code in scope.units]
+    return [f for f in flags if scope.allows(f.unit_code)]

@@ -219,8 +219,7 @@ def current_user() -> User:
 def current_scope() -> Scope:
     """What the signed-in user may see, enforced by the query door: their units (all for most
     roles, one for a city officer) and whether personal data is shown or masked."""
-    user = current_user()
-    return Scope(units=user.units, personal=user.role.personal)
+    return Scope.of(current_user())
 
 
 def context() -> PageContext:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from queries import ALL, Door
+from queries import ALL, Door, Scope
 
 from .. import geo
 from ..config import Settings
@@ -277,9 +277,9 @@ def _trends(kind: str, counts: pl.DataFrame) -> Section:
                                      Chart("units", unit_chart, "按地区")))
 
 
-def _hazards(snapshot: Snapshot, day: date, units) -> Section:
+def _hazards(snapshot: Snapshot, day: date, scope: Scope) -> Section:
     monday = screen_week(day)
-    flags = [f for f in screen(snapshot, day) if units is None or f.unit_code in units]
+    flags = [f for f in screen(snapshot, day) if scope.allows(f.unit_code)]
     week = Period.containing("week", monday).label()
     if not flags:
         return Section("隐患预警", (Text(f"对截至{day:%-m月%-d日}的最近一个完整周（{week}）进行隐患排查，未发现风险苗头。"),))
@@ -340,7 +340,7 @@ def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:
         _serious(kind, serious),
         _verification(kind, rates, door.settings),
         _trends(kind, counts),
-        _hazards(snapshot, day, scope.units),
+        _hazards(snapshot, day, scope),
         _events(door, scope, as_of),
     )
     numbered = tuple(Section(f"{NUMERALS[i]}、{s.heading}", s.blocks) for i, s in enumerate(sections))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-import duckdb
 import numpy as np
 from scipy import stats
 
+from queries import ALL, read
+
 from .. import geo, reference
-from ..sqlfiles import sql
 from ..i18n import t
 from ..store import Snapshot
 from . import methods
@@ -159,12 +159,7 @@ def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
 
 def _enterprise_flags(snapshot: Snapshot, monday: date, lang_names: dict) -> list[Flag]:
     until = datetime.combine(monday + timedelta(days=7), datetime.min.time())
-    con = duckdb.connect()
-    try:
-        rows = con.sql(sql("hazard_enterprise_repeats"), params={
-            "items_file": str(snapshot.table("items")), "until": until, "days": 28}).fetchall()
-    finally:
-        con.close()
+    rows = read(snapshot, "hazard_enterprise_repeats", ALL, until=until, days=28).rows()
     rank = {g.grade: g.severity_rank for g in reference.grades()}
     flags = []
     for firm, enterprise, unit_code, county_code, industry, n, ids, first_p, latest_p, first_g, latest_g in rows:

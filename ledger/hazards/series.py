@@ -1,13 +1,14 @@
-"""Weekly count matrices for the hazard screen, read from a snapshot with DuckDB."""
+"""Weekly count matrices for the hazard screen, read from a snapshot through the query door
+(the whole province: the screen compares every cell with its neighbours)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import duckdb
 import numpy as np
 
-from ..sqlfiles import sql
+from queries import ALL, read
+
 from ..store import Snapshot
 
 
@@ -35,13 +36,7 @@ def weekly_series(snapshot: Snapshot, level: str, last_week: date, cells: list[s
     included); otherwise the cells seen in the data."""
     until = datetime.combine(last_week + timedelta(days=7), datetime.min.time())
     recent_from = until - timedelta(weeks=evidence_weeks)
-    con = duckdb.connect()
-    try:
-        rows = con.sql(sql("hazard_weekly_counts"), params={
-            "items_file": str(snapshot.table("items")), "until": until, "recent_from": recent_from,
-            "level": level}).fetchall()
-    finally:
-        con.close()
+    rows = read(snapshot, "hazard_weekly_counts", ALL, until=until, recent_from=recent_from, level=level).rows()
     cells = cells or sorted({r[0] for r in rows})
     first = min((r[1] for r in rows), default=last_week)
     weeks = [first + timedelta(weeks=i) for i in range((last_week - first).days // 7 + 1)]

@@ -9,6 +9,7 @@ import pytest
 from ledger.i18n import t
 from ledger.store import current_snapshot
 from ledger.verify import load_item
+from queries import ALL
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.measure import document_width, overlapping_text
 
@@ -71,6 +72,6 @@ def test_an_officer_finds_an_item_and_saves_its_verification_on_a_phone(private_
         page.screenshot(path=str(ARTIFACTS / "phone-verify-saved.png"))
     finally:
         context.close()
-    saved = load_item(settings, item_id).item
+    saved = load_item(settings, item_id, ALL).item
     assert saved["verification_result"] == "true" and "手机上核实" in saved["verification_notes"]
     assert current_snapshot(settings) is not None
