@@ -15,9 +15,8 @@ import streamlit as st
 
 from ledger import geo
 from ledger.config import load_settings
-from ledger.events import EventError, Report, add_report, allowed_next, open_event, split_item_ids
+from ledger.events import EventError, Report, add_report, allowed_next, open_event, shown, split_item_ids
 from ledger.i18n import t
-from ledger.rebuild import rebuild_soon
 from ledger.schema import EVENT_STAGE
 from queries import q
 from ui import map_layers
@@ -26,7 +25,6 @@ from ui.shell import context, current_user, keep_in_url, url_value
 from ui.tables import show_disputes, suffix
 
 CLOSED_DAYS = 30
-REBUILD_WAIT_SECONDS = 15  # a filed report shows at once on ledgers below about a million items
 OVERDUE_RED, OPEN_BLUE, CLOSED_GREY = [200, 16, 46, 235], [58, 110, 165, 225], [128, 128, 128, 190]
 MAP_HEIGHT = 360
 
@@ -51,18 +49,17 @@ def overdue_by(hours: float) -> str:
 def save(file_report) -> None:
     """File a report (a callable returning the event id), rebuild the snapshot so every page shows
     it, and rerun with a toast; a broken rule is shown as a sentence and what was typed stays.
-    The rebuild is the shared background one (ledger.rebuild); the page waits for it a little, which
-    is all it takes below a million items, and on a bigger ledger says the report shows shortly."""
+    Filing starts the ledger's background rebuild; the page waits for it a little (ledger.events.shown),
+    which is all it takes below a million items, and on a bigger ledger says the report shows shortly."""
     try:
         with st.spinner(t("events.saving", lang)):
             event_id, stage = file_report()
-            build = rebuild_soon(settings)
-            build.join(timeout=REBUILD_WAIT_SECONDS)
+            up_to_date = shown(settings)
     except EventError as refused:
         st.error(t("events.refused", lang, reason=plain(refused.text(lang))), icon=":material/block:")
         return
     saved = t("events.saved", lang, stage=EVENT_STAGE.label(stage, lang), event_id=event_id)
-    st.session_state["events_toast"] = saved + (t("events.shows_soon", lang) if build.is_alive() else "")
+    st.session_state["events_toast"] = saved + ("" if up_to_date else t("events.shows_soon", lang))
     st.session_state["events_picked"] = event_id
     st.rerun()
 

@@ -7,7 +7,6 @@ every unit (the administrator), a unit's side by that unit's officer (or the adm
 The comparison itself is ledger.reconcile, the same as `python -m ledger reconcile`.
 """
 import tempfile
-from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -28,16 +27,8 @@ user = current_user()
 settings = load_settings()
 
 
-def recent_months(today: date, n: int = 12) -> list[str]:
-    months, day = [], today.replace(day=1)
-    for _ in range(n):
-        months.append(f"{day:%Y-%m}")
-        day = (day - timedelta(days=1)).replace(day=1)
-    return months
-
-
 st.title(t("rec.heading", lang))
-months = recent_months(ctx.now.date())
+months = reconcile.recent_months(ctx.now.date())
 month = st.columns([1, 3])[0].selectbox(t("rec.month", lang), months, key="month",
                      index=months.index(url_value("month", lambda v: v if v in months else months[1], months[1])))
 keep_in_url(month=month)
@@ -45,13 +36,7 @@ first, last = reconcile.month_bounds(month)
 
 # --- the month view -----------------------------------------------------------------------------
 view = q("month_reconciliation", ctx.scope, since=first, until=last, now=ctx.now)
-history = reconcile.discrepancy_history(settings, month)
-sides = {code: (zh if lang == "zh" else en) for code, (zh, en) in reconcile.SIDES.items()}
-view = view.with_columns(
-    pl.col("unit_code").map_elements(lambda c: history.get(c, {}).get("found", 0), return_dtype=pl.Int64).alias("found"),
-    pl.col("unit_code").map_elements(lambda c: history.get(c, {}).get("resolved", 0), return_dtype=pl.Int64).alias("resolved"),
-    pl.col("unit_code").map_elements(lambda c: "、".join(sides[s] for s in history.get(c, {}).get("signed", [])) or "—",
-                                     return_dtype=pl.String).alias("signed"))
+view = reconcile.with_history(view, reconcile.discrepancy_history(settings, month), lang)
 open_total, found_total = int(view["open_n"].sum()), int(view["found"].sum() - view["resolved"].sum())
 if open_total == 0 and found_total == 0:
     st.success(t("rec.goal_met", lang, month=month), icon=":material/verified:")

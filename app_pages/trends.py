@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from ledger import reference, summaries
+from ledger.summaries import against_last_year, top_and_other
 from ledger.i18n import t
 from ledger.periods import under_way
 from ledger.schema import ENUMS
@@ -43,10 +44,7 @@ name = f"industry_name_{suffix(lang)}"
 if by_period["n"].sum() == 0:
     st.info(t("trends.empty", lang))
 else:
-    top = (by_period.group_by(name).agg(pl.col("n").sum()).sort("n", descending=True).head(TOP_INDUSTRIES)[name])
-    stacked = (by_period.with_columns(pl.when(pl.col(name).is_in(top.implode())).then(pl.col(name))
-                                      .otherwise(pl.lit(t("trends.other_industries", lang))).alias(name))
-               .group_by("period", name).agg(pl.col("n").sum()).sort("period", name))
+    stacked = top_and_other(by_period, name, TOP_INDUSTRIES, t("trends.other_industries", lang))
     x_format = "%Y-%m" if grain == "month" else "%m-%d"
     bars_column, lines_column = st.columns([3, 2], gap="large")
     partial = under_way(grain, ctx.filters.as_of(ctx.now))
@@ -55,11 +53,7 @@ else:
     bars.update_xaxes(tickformat=x_format, hoverformat=x_format)
     charts.mark_under_way(bars, partial, partial_label)
     bars_column.plotly_chart(bars, config=chart_config, key="industry_bars")
-    totals = by_period.group_by("period").agg(pl.col("n").sum(), pl.col("n_last_year").sum()).sort("period")
-    versus = pl.concat([
-        totals.select("period", pl.col("n").alias("count"), pl.lit(t("trends.this_year", lang)).alias("series")),
-        totals.select("period", pl.col("n_last_year").alias("count"), pl.lit(t("trends.last_year", lang)).alias("series")),
-    ])
+    versus = against_last_year(by_period, t("trends.this_year", lang), t("trends.last_year", lang))
     lines_column.markdown(f"**{t('trends.total_vs_last_year', lang)}**")
     versus_chart = charts.lines(versus, "period", "count", "series", t("trends.count_axis", lang),
                                 emphasised=t("trends.this_year", lang), x_format=x_format,

@@ -9,7 +9,6 @@ import streamlit as st
 from ledger import assign, geo
 from ledger.config import load_settings
 from ledger.i18n import t
-from ledger.rebuild import rebuild_soon
 from queries import q
 from ui.plain_text import plain
 from ui.shell import context, current_user
@@ -63,6 +62,5 @@ if st.button(t("triage.save", lang), type="primary", icon=":material/move_locati
     except assign.AssignmentError as error:
         st.error(plain(str(error)), icon=":material/error:")
     else:
-        rebuild_soon(settings)
         st.success(t("triage.saved", lang, item=plain(item_id), unit=units[unit_code].name(lang)),
                    icon=":material/check_circle:")

@@ -12,7 +12,6 @@ import streamlit as st
 
 from ledger.config import load_settings
 from ledger.i18n import t
-from ledger.rebuild import rebuild_soon
 from ledger.remind import due_soon_hours
 from ledger.schema import COLUMN_BY_NAME, GRADE, OWNERSHIP, VERIFICATION_RESULT, column_label
 from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
@@ -162,7 +161,6 @@ with form_column:
             if change is None:
                 st.info(t("work.nothing_changed", lang), icon=":material/info:")
             else:
-                rebuild_soon(settings)
                 saved[picked_id] = ctx.now
                 del st.session_state[base_key]
                 st.toast(t("work.saved", lang, item_id=plain(picked_id)), icon=":material/check_circle:")

@@ -25,11 +25,10 @@ from ledger.config import load_settings
 from ledger.hazards import screen as hazard_screen
 from ledger.i18n import t
 from ledger.schema import PLACE_PRECISION
-from ledger.store import now_shanghai
 from queries import Filters, NoSnapshot, q, snapshot
 from ui import auth, charts, map_layers, regions, wall_screen
 from ui.plain_text import plain
-from ui.shell import current_scope, language_from_url, log, url_value
+from ui.shell import current_scope, current_time, language_from_url, log, url_value
 from ui.tables import suffix
 
 settings = load_settings()
@@ -211,7 +210,7 @@ def rotating(which: int, window: Filters, now: datetime, size: tuple[int, int], 
 def wall() -> None:
     if auth.wall_token_revoked():  # a full rerun, where the sign-in check refuses the token
         st.rerun(scope="app")
-    now = now_shanghai()
+    now = current_time()
     which = rotation_position(now)
     try:
         current = snapshot()

@@ -316,7 +316,8 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
         ownership=args.ownership, union_present=args.union, participants_low=low, participants_high=high,
         grade=args.grade, disposition=args.disposition, proactive=args.proactive, close=args.close)
     try:
-        change = verify.save(settings, verify.load_item(settings, args.item_id, Scope.of(user)), verification, user)
+        change = verify.save(settings, verify.load_item(settings, args.item_id, Scope.of(user)), verification, user,
+                             rebuild=False)
     except verify.VerificationError as error:
         raise CliError(error.text()) from None
     if change is None:
@@ -344,7 +345,7 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
         if not args.unit:
             raise CliError("--item 须与 --unit 一起使用，例如 --unit 440500 (--item needs --unit)")
         try:
-            change = assign.assign_place(settings, args.item, _unit_code(args.unit), args.county, by=args.by)
+            change = assign.assign_place(settings, args.item, _unit_code(args.unit), args.county, by=args.by, rebuild=False)
         except assign.AssignmentError as error:
             raise CliError(str(error)) from None
         due = change.after["verify_due_at"]
@@ -458,9 +459,9 @@ def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.action == "open":
             event_id = events.open_event(settings, report, unit_code=_unit_code(args.unit) if args.unit else None,
-                                         by=args.by)
+                                         by=args.by, rebuild=False)
         else:
-            event_id = events.add_report(settings, args.event_id, report, by=args.by)
+            event_id = events.add_report(settings, args.event_id, report, by=args.by, rebuild=False)
     except events.EventError as refused:
         print(f"python -m ledger event {args.action}: {refused.zh}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .access import User
 from .config import Settings
 from .deadlines import configured_rules
+from .rebuild import rebuild_soon
 from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 from .verify import VERIFY_LOCK_FILE, VerificationError, load_item
 
@@ -93,9 +94,10 @@ def assign_place_as(settings: Settings, user: User, item_id: str, unit_code: str
 
 
 def assign_place(settings: Settings, item_id: str, unit_code: str, county_code: str | None = None,
-                 by: str = ASSIGNER, now: datetime | None = None) -> Change:
+                 by: str = ASSIGNER, now: datetime | None = None, rebuild: bool = True) -> Change:
     """Give the 属地待定 item `item_id` its unit (and county): journal the change, recorded by `by`
-    at `now`, with the item assigned to that unit and its deadline counted from `now`; audit it.
+    at `now`, with the item assigned to that unit and its deadline counted from `now`; audit it;
+    have the snapshot rebuilt in the background unless the caller builds (`rebuild=False`).
     Raises AssignmentError for an unknown unit or county, or an item that is not waiting."""
     now = now or now_shanghai()
     place = place_values(unit_code, county_code)
@@ -114,4 +116,6 @@ def assign_place(settings: Settings, item_id: str, unit_code: str, county_code: 
         Journal(settings.journal_dir).append(CHANGES_KIND, [changes_table([change], now, by)], source=f"assign:{by}",
                                              note=f"属地分派 {item_id} → {unit_code}", schema=CHANGES_SCHEMA)
     audit.record(settings, "assignment", by, item_id=item_id, unit=unit_code, county=county_code)
+    if rebuild:
+        rebuild_soon(settings)
     return change

@@ -48,9 +48,9 @@ def journal_demo_events(settings: Settings, seed: int, now: datetime) -> int:
         reporter = rng.choice(REPORTERS)
         first_at = item["captured_at"] + timedelta(minutes=rng.randint(50, 110))
         event_id = open_event(settings, _first_report(item), unit_code=item["unit_code"], by=reporter, at=first_at,
-                              source="demo", event_id=f"E{first_at:%Y%m%d}-{rng.getrandbits(16):04x}")
+                              source="demo", event_id=f"E{first_at:%Y%m%d}-{rng.getrandbits(16):04x}", rebuild=False)
         for stage_report, at in plan(item, first_at, now):
-            add_report(settings, event_id, stage_report, by=reporter, at=at, source="demo")
+            add_report(settings, event_id, stage_report, by=reporter, at=at, source="demo", rebuild=False)
         opened += 1
     return opened
 

@@ -27,6 +27,7 @@ from queries import ALL, read
 
 from .config import Settings
 from .geo import unit_by_code
+from .rebuild import rebuild_soon, wait as wait_for_rebuild
 from .schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, in_guangdong
 from .store import Journal, current_snapshot, exclusive_lock, now_shanghai
 
@@ -88,14 +89,16 @@ def allowed_next(stages: list[str]) -> tuple[str, ...]:
 # ---- filing reports ---------------------------------------------------------------------------
 
 def open_event(settings: Settings, report: Report, *, unit_code: str | None, by: str, at: datetime | None = None,
-               units: frozenset[str] | None = None, source: str = "events", event_id: str | None = None) -> str:
+               units: frozenset[str] | None = None, source: str = "events", event_id: str | None = None,
+               rebuild: bool = True) -> str:
     """File the first report of a new event for `unit_code` (None: the unit of the first linked
     item); return the new event's id.
 
     `units` are the units the reporter may report for (None: any, e.g. the command line);
     `source` is recorded with the journal batch ("demo" for the demo's events); `event_id` is for
     the demo, which needs ids that follow from its seed. Without `at` the report is stamped with
-    the time the lock was taken (see add_report).
+    the time the lock was taken (see add_report). The snapshot is rebuilt in the background
+    unless the caller builds (`rebuild=False`: the demo, the command line); `shown` waits for it.
     """
     with exclusive_lock(_lock_file(settings)):
         at = at or now_shanghai()
@@ -104,12 +107,15 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
         if event_id in known:
             raise EventError(f"事件编号 {event_id} 已存在。", f"event {event_id} already exists")
         _file(settings, event_id, unit_code, report, [], by, at, units, source)
+    if rebuild:
+        rebuild_soon(settings)
     return event_id
 
 
 def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at: datetime | None = None,
-               units: frozenset[str] | None = None, source: str = "events") -> str:
-    """File a follow-up or closing report on an existing event; return the event id.
+               units: frozenset[str] | None = None, source: str = "events", rebuild: bool = True) -> str:
+    """File a follow-up or closing report on an existing event; return the event id. The
+    snapshot is rebuilt as after open_event.
 
     Without `at` the report is stamped once the lock is held: stamped before it, of two officers
     filing at once the one who waited would carry a time earlier than the report just filed."""
@@ -119,7 +125,18 @@ def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at
         if not earlier:
             raise EventError(f"找不到事件 {event_id}，请核对事件编号。", f"no event {event_id}; check the id")
         _file(settings, event_id, earlier[0]["unit_code"], report, earlier, by, at, units, source)
+    if rebuild:
+        rebuild_soon(settings)
     return event_id
+
+
+SHOWN_WITHIN_SECONDS = 15  # a filed report shows at once on ledgers below about a million items
+
+
+def shown(settings: Settings) -> bool:
+    """Wait up to SHOWN_WITHIN_SECONDS for the rebuild a report started; whether its snapshot is
+    built (a person filing a report expects to see it; on a larger ledger it shows shortly)."""
+    return wait_for_rebuild(settings, SHOWN_WITHIN_SECONDS)
 
 
 def event_reports(settings: Settings, event_id: str) -> list[dict]:

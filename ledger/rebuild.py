@@ -35,6 +35,16 @@ def rebuild_soon(settings: Settings) -> threading.Thread:
         return thread
 
 
+def wait(settings: Settings, seconds: float) -> bool:
+    """Wait up to `seconds` for the rebuild asked for last; return whether none is still to run
+    (the snapshot then holds every change saved before the rebuild was asked for)."""
+    with _guard:
+        thread = _running.get(settings.data_dir)
+    if thread is not None:
+        thread.join(timeout=seconds)
+    return thread is None or not thread.is_alive()
+
+
 def _build_while_wanted(settings: Settings) -> None:
     key = settings.data_dir
     while True:

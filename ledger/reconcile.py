@@ -39,6 +39,7 @@ from .geo import unit_name
 from .ingest.pipeline import understood_rows
 from .ingest.dedupe import url_key
 from .schema import COLUMN_BY_NAME, verification_time_unknown
+from .periods import recent
 from .store import Snapshot, now_shanghai
 
 KINDS = {"only_province": ("仅省台账有", "Only in the province's ledger"),
@@ -252,3 +253,19 @@ def discrepancy_history(settings: Settings, month: str) -> dict[str, dict]:
                    "found_by_kind": {kind: sum(key.startswith(f"{kind}|") for key in h["found"]) for kind in KINDS}}
             for code, h in history.items()}
 
+
+def recent_months(today: date, n: int = 12) -> list[str]:
+    """The `n` months up to the one containing `today`, newest first, as YYYY-MM."""
+    return [f"{period.first:%Y-%m}" for period in recent("month", today, n)]
+
+
+def with_history(view: pl.DataFrame, history: dict[str, dict], lang: str = "zh") -> pl.DataFrame:
+    """The month's per-unit view (month_reconciliation) with each unit's discrepancies found and
+    resolved in the month's runs, and who has signed the month off (`discrepancy_history`)."""
+    sides = {code: (zh if lang == "zh" else en) for code, (zh, en) in SIDES.items()}
+    of = {code: history.get(code, {}) for code in view["unit_code"].to_list()}
+    return view.with_columns(
+        found=pl.Series([of[c].get("found", 0) for c in view["unit_code"]], dtype=pl.Int64),
+        resolved=pl.Series([of[c].get("resolved", 0) for c in view["unit_code"]], dtype=pl.Int64),
+        signed=pl.Series(["、".join(sides[s] for s in of[c].get("signed", [])) or "—" for c in view["unit_code"]],
+                         dtype=pl.String))

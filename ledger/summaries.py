@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 MIN_COUNT = 5  # below this in both periods, a percentage change is noise
 
 
@@ -68,3 +70,22 @@ def overall_sentence(rows: list[dict], lang: str = "zh") -> str:
 def industry_summary(rows: list[dict], lang: str = "zh", limit: int = 3) -> list[str]:
     """The summary's sentences: the headline, then one per notable industry change."""
     return [overall_sentence(rows, lang), *(sentence(c, lang) for c in biggest_changes(rows, limit))]
+
+
+def top_and_other(counts: pl.DataFrame, key: str, n: int, other: str) -> pl.DataFrame:
+    """`counts` (period, `key`, n) with every key outside the `n` largest over the whole window
+    summed into one key named `other`: twenty-one sections stacked in one bar read as noise."""
+    top = counts.group_by(key).agg(pl.col("n").sum()).sort(["n", key], descending=[True, False]).head(n)[key]
+    return (counts.with_columns(pl.when(pl.col(key).is_in(top.implode())).then(pl.col(key)).otherwise(pl.lit(other))
+                                .alias(key))
+            .group_by("period", key).agg(pl.col("n").sum()).sort("period", key))
+
+
+def against_last_year(counts: pl.DataFrame, this_year: str, last_year: str) -> pl.DataFrame:
+    """Totals per period this year (n) and in the same period last year (n_last_year), long:
+    period, count, and the series each belongs to (named `this_year` and `last_year`)."""
+    totals = counts.group_by("period").agg(pl.col("n").sum(), pl.col("n_last_year").sum()).sort("period")
+    return pl.concat([
+        totals.select("period", pl.col("n").alias("count"), pl.lit(this_year).alias("series")),
+        totals.select("period", pl.col("n_last_year").alias("count"), pl.lit(last_year).alias("series")),
+    ])

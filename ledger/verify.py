@@ -35,6 +35,7 @@ from .access import User
 from .changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from .config import Settings
 from .grade_review import after_regrade
+from .rebuild import rebuild_soon
 from .ingest.rows import item_problems
 from .schema import GRADE, ITEMS_SCHEMA, OWNERSHIP, VERIFICATION_RESULT
 from .sqlfiles import sql
@@ -239,10 +240,12 @@ def _check_allowed(user: User, item: dict) -> None:
 
 
 def save(settings: Settings, version: ItemVersion, verification: Verification, user: User,
-         at: datetime | None = None) -> Change | None:
-    """Journal `verification` of the item in `version` by `user` and audit it; return the change
-    written (None when it changes nothing). Raises VerificationError for a change that breaks the rules and
-    ConflictError when someone else changed the item after `version` was read."""
+         at: datetime | None = None, rebuild: bool = True) -> Change | None:
+    """Journal `verification` of the item in `version` by `user`, audit it and have the snapshot
+    rebuilt in the background (`rebuild=False`: the caller builds, as the command line does);
+    return the change written (None when it changes nothing). Raises VerificationError for a
+    change that breaks the rules and ConflictError when someone else changed the item after
+    `version` was read."""
     item = version.item
     _check_allowed(user, item)
     reasons = verification.problems()
@@ -269,4 +272,6 @@ def save(settings: Settings, version: ItemVersion, verification: Verification, u
                                              source=f"verify:{user.username}", note=f"核实 {item['item_id']}",
                                              schema=CHANGES_SCHEMA)
     audit.record(settings, "verification_edit", user.username, item_id=item["item_id"], fields=sorted(change.after))
+    if rebuild:
+        rebuild_soon(settings)
     return change

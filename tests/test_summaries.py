@@ -1,5 +1,10 @@
-"""The trends page's written summary, on hand-made counts with known answers."""
-from ledger.summaries import biggest_changes, industry_summary, sentence
+"""The trends page's written summary and chart data, on hand-made counts with known answers."""
+from datetime import date
+
+import polars as pl
+
+from ledger.reconcile import recent_months, with_history
+from ledger.summaries import against_last_year, biggest_changes, industry_summary, sentence, top_and_other
 
 
 def row(name, n, n_prev, units=("东莞市", "深圳市")):
@@ -29,3 +34,25 @@ def test_from_nothing_is_said_plainly_and_the_headline_adds_up():
 
 def test_no_disputes_gives_only_the_headline():
     assert industry_summary([]) == ["近30天共发生群体性劳资纠纷 0 起，前30天为 0 起。"]
+
+
+def test_beyond_the_largest_industries_the_rest_are_one_bar_and_nothing_is_lost():
+    counts = pl.DataFrame({"period": [date(2026, 1, 1)] * 4 + [date(2026, 2, 1)] * 3,
+                           "industry": ["制造业", "建筑业", "教育", "金融业", "制造业", "教育", "金融业"],
+                           "n": [9, 7, 1, 2, 8, 1, 1], "n_last_year": [5, 5, 0, 1, 6, 2, 0]})
+    stacked = top_and_other(counts, "industry", 2, "其他")
+    assert set(stacked["industry"]) == {"制造业", "建筑业", "其他"}  # 17 and 7 are the largest; 教育 2, 金融业 3
+    assert stacked.filter(pl.col("industry") == "其他")["n"].to_list() == [3, 2]  # per month, in month order
+    assert stacked["n"].sum() == counts["n"].sum()
+    versus = against_last_year(counts, "今年", "去年")
+    assert versus.filter(pl.col("series") == "今年")["count"].to_list() == [19, 10]
+    assert versus.filter(pl.col("series") == "去年")["count"].to_list() == [11, 8]
+
+
+def test_the_month_view_carries_each_units_discrepancies_and_signatures():
+    view = pl.DataFrame({"unit_code": ["440300", "441900"], "open_n": [2, 0]})
+    history = {"440300": {"found": 3, "resolved": 1, "signed": ["province", "unit"]}}
+    shown = with_history(view, history)
+    assert shown["found"].to_list() == [3, 0] and shown["resolved"].to_list() == [1, 0]
+    assert shown["signed"].to_list() == ["省总工会、地市工会", "—"]
+    assert recent_months(date(2026, 3, 2), 4) == ["2026-03", "2026-02", "2026-01", "2025-12"]

@@ -226,6 +226,12 @@ def context() -> PageContext:
     return st.session_state[_CONTEXT_KEY]
 
 
+def current_time() -> datetime:
+    """The time now, for a fragment that reruns on its own (the wall): the page context's `now`
+    is the time of the page's last full run."""
+    return now_shanghai()
+
+
 def scope_label(page_context: PageContext) -> str:
     f, lang, scope = page_context.filters, page_context.lang, page_context.scope
     chosen = f.units or sorted(scope.units or ())
