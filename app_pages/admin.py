@@ -3,13 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from ledger import audit, geo
+from ledger.access import audit
+from ledger import geo
 from ledger.access import load_directory, users_file
 from ledger.config import load_settings
 from ledger.i18n import t
-from ledger.alerts import load_groups
-from ledger.group_robots import TOPICS
-from ledger.officers import load_officers, officers_file
+from ledger.workflow.alerts import load_groups
+from ledger.workflow.group_robots import TOPICS
+from ledger.workflow.officers import load_officers, officers_file
 from ui.shell import context
 
 ctx = context()

@@ -4,7 +4,7 @@ The list holds every open event (and, on request, those closed lately), the late
 marked in red; choosing one shows its reports as a timeline — the facts, and apart from them the
 causes, labelled as reported with care — the ledger items it links and where it is. City
 officers and administrators file the next report, or open a new event from ledger item ids
-(the explorer links here with `?new=ITEM_ID`); the rules live in ledger/events.py, and the
+(the explorer links here with `?new=ITEM_ID`); the rules live in ledger/workflow/events.py, and the
 snapshot is rebuilt at once so the page shows what was filed. Ledger text is shown as plain text.
 """
 from datetime import timedelta
@@ -15,7 +15,7 @@ import streamlit as st
 
 from ledger import geo
 from ledger.config import load_settings
-from ledger.events import EventError, Report, add_report, allowed_next, open_event, shown, split_item_ids
+from ledger.workflow.events import EventError, Report, add_report, allowed_next, open_event, shown, split_item_ids
 from ledger.i18n import t
 from ledger.schema import EVENT_STAGE
 from queries import q

@@ -7,7 +7,8 @@ import math
 import polars as pl
 import streamlit as st
 
-from ledger import audit, export
+from ledger.access import audit
+from ledger.documents import export
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.schema import column_label

@@ -1,13 +1,13 @@
 """等级确认 Grade confirmation: the grade I and II disputes waiting for the province, the oldest
 first, with a form for a provincial leader or an administrator to confirm a grade or send it back
-to its unit with a reason (ledger/grade_review.py); and the grades sent back in the last 30 days.
+to its unit with a reason (ledger/workflow/grade_review.py); and the grades sent back in the last 30 days.
 The sidebar's filters do not apply: nothing waiting may be hidden by a date window."""
 from datetime import timedelta
 
 import polars as pl
 import streamlit as st
 
-from ledger import grade_review
+from ledger.workflow import grade_review
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import q

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ledger.config import load_settings
 from ledger.i18n import t
-from ledger import audit
+from ledger.access import audit
 from ledger.ingest import FORMATS, ReadError, ingest_files, preview
 from ledger.ingest.headers import field_label
 from ui.shell import context, current_user

@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from ledger import geo, reconcile
+from ledger import geo
+from ledger.workflow import reconcile
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.ingest import ReadError

@@ -9,7 +9,9 @@ is ledger.scoring, the same as `python -m ledger scores`.
 """
 import streamlit as st
 
-from ledger import audit, periods, scoring
+from ledger.access import audit
+from ledger import periods
+from ledger.assessment import scoring
 from ledger.config import load_settings
 from ledger.i18n import t
 from ui.shell import context, current_user, keep_in_url, url_value

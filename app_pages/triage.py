@@ -1,12 +1,13 @@
 """属地分派 Place triage: the province's queue of items whose place could not be read (属地待定),
 the oldest first with why, and a form for an analyst or administrator to give one its reporting
-unit and, if known, its county or town (ledger/assign.py). The assignment is journalled with who
+unit and, if known, its county or town (ledger/workflow/assign.py). The assignment is journalled with who
 and when, the item's deadline starts from then, and the dashboards follow through a rebuild.
 The sidebar's filters do not apply: no waiting item may be hidden by a date window."""
 import polars as pl
 import streamlit as st
 
-from ledger import assign, geo
+from ledger.workflow import assign
+from ledger import geo
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import q

@@ -12,9 +12,9 @@ import streamlit as st
 
 from ledger.config import load_settings
 from ledger.i18n import t
-from ledger.remind import due_soon_hours
+from ledger.workflow.remind import due_soon_hours
 from ledger.schema import COLUMN_BY_NAME, GRADE, OWNERSHIP, VERIFICATION_RESULT, column_label
-from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
+from ledger.workflow.verify import ConflictError, Verification, VerificationError, load_item, save
 from queries import q
 from ui import map_layers
 from ui.shell import context, current_user, keep_in_url, scope_label

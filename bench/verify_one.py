@@ -21,7 +21,7 @@ from bench.memory import peak_rss_mb
 from ledger.access import DEMO_USER
 from ledger.config import load_settings
 from ledger.store import build_snapshot, current_snapshot
-from ledger.verify import Verification, load_item, save
+from ledger.workflow.verify import Verification, load_item, save
 
 source = load_settings(Path(sys.argv[1]))
 snapshot = current_snapshot(source)

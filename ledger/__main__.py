@@ -17,17 +17,21 @@ from tqdm import tqdm
 
 from queries import ALL, Door, Scope
 
-from . import access, assign, audit, demo, demo_events, events, geo, reconcile, remind, schema, scoring, verify
-from .config import Settings, load_settings
-from .export import FORMATS as EXPORT_FORMATS, export_snapshot
-from .ingest import FORMATS as INGEST_FORMATS, ReadError, ingest_files
-from .ingest.places import gazetteer
-from .group_robots import RobotError
-from .officers import OfficersError
-from .periods import BRIEF_KINDS, Period
-from .schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
-from .store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai, remove_leftovers
-from .verify import Verification
+from ledger import access, demo, geo, schema
+from ledger.workflow import assign, events, reconcile, remind, verify
+from ledger.access import audit
+from ledger.demo import events as demo_events
+from ledger.assessment import scoring
+from ledger.config import Settings, load_settings
+from ledger.documents.export import FORMATS as EXPORT_FORMATS, export_snapshot
+from ledger.ingest import FORMATS as INGEST_FORMATS, ReadError, ingest_files
+from ledger.ingest.places import gazetteer
+from ledger.workflow.group_robots import RobotError
+from ledger.workflow.officers import OfficersError
+from ledger.periods import BRIEF_KINDS, Period
+from ledger.schema import GRADE, OWNERSHIP, SCHEMA_VERSION, VERIFICATION_RESULT
+from ledger.store import Journal, StoreError, build_snapshot, current_snapshot, now_shanghai, remove_leftovers
+from ledger.workflow.verify import Verification
 
 
 class CliError(Exception):
@@ -273,7 +277,7 @@ def _current(settings: Settings):
 
 
 def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
-    from . import hazards  # here, not at the top: scipy takes a second to load for every command
+    from ledger import hazards
     as_of = args.as_of or now_shanghai().date()
     flags = hazards.screen(_current(settings), as_of)
     if args.json:
@@ -286,7 +290,7 @@ def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from .hazards.evaluate import evaluate, table as evaluation_table  # scipy: see cmd_hazards
+    from ledger.hazards.evaluate import evaluate, table as evaluation_table
     bar, update = _progress_bar("评估 hazards-eval", disable=args.json or not sys.stderr.isatty())
     with bar:
         report = evaluate(_current(settings), args.as_of or now_shanghai().date(), runs=args.runs, seed=args.seed,
@@ -494,7 +498,7 @@ def _brief_date(text: str) -> date:
 
 
 def _brief_out(text: str) -> Path:
-    from . import briefs  # matplotlib and scipy: see cmd_hazards
+    from ledger.documents import briefs
     path = Path(text)
     if path.suffix.lower().lstrip(".") not in briefs.FORMATS:
         raise argparse.ArgumentTypeError(f"简报文件名应以 .docx、.html 或 .pdf 结尾，而不是 {text!r}")
@@ -502,8 +506,8 @@ def _brief_out(text: str) -> Path:
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
-    from . import briefs  # matplotlib and scipy: see cmd_hazards
-    from .briefs.charts import ChartFontMissing
+    from ledger.documents import briefs
+    from ledger.documents.briefs.charts import ChartFontMissing
     snapshot = _current(settings)
     latest = briefs.data_date(snapshot)
     day = args.date or latest

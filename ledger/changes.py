@@ -9,7 +9,7 @@ after), so the ledger can always say who changed what, from what, and when.
 
 Values are stored as JSON (times as "YYYY-MM-DD HH:MM:SS", dates ISO, enum codes, lists as
 arrays) so that one table holds changes to columns of any type; the snapshot casts them back
-with the items schema (ledger/sql/build_items.sql).
+with the items schema (ledger/store/sql/build_items.sql).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-from .schema import ITEMS_SCHEMA
+from ledger.schema import ITEMS_SCHEMA
 
 KIND = "verifications"
 # Columns a change may never set: who the item is, and the time of the change itself (set by

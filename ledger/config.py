@@ -46,8 +46,8 @@ class Settings:
     events_followup_hours: int = 24
     # sign-in ([auth]): where the users file is, lock-out after N failures within M minutes, how
     # long a session lasts, a closed network that runs without sign-in, a reverse proxy's header
-    deadline_config: dict = field(default_factory=dict)  # [deadlines]; see ledger/deadlines.py
-    reminder_config: dict = field(default_factory=dict)  # [reminders]; see ledger/remind.py
+    deadline_config: dict = field(default_factory=dict)  # [deadlines]; see ledger/workflow/deadlines.py
+    reminder_config: dict = field(default_factory=dict)  # [reminders]; see ledger/workflow/remind.py
     scoring_config: dict = field(default_factory=dict)  # [scoring]: overrides of data/reference/scoring.toml
     users_file: str | None = None
     lockout_attempts: int = 5  # per account; the lock lasts lockout_first_minutes, doubling up to lockout_minutes

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import read_reference_csv as _read
+from ledger.config import read_reference_csv as _read
 
 
 @dataclass(frozen=True)

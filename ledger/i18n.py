@@ -38,7 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # shared labels
     "grade.none": ("未定级", "Ungraded"),
     "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),
-    # 等级确认 Grade confirmation (ledger/grade_review.py)
+    # 等级确认 Grade confirmation (ledger/workflow/grade_review.py)
     "page.grades": ("等级确认", "Grade confirmation"),
     "grades.heading": ("等级确认", "Grade confirmation"),
     "grades.caption": ("I、II 级纠纷须经省级领导或管理员确认后方为确认等级；退回时须写明理由，理由反馈给报送单位。"
@@ -57,7 +57,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "grades.save": ("提交", "Submit"),
     "grades.saved": ("已{decision}：{item}", "{decision}: {item}"),
     "grades.read_only": ("您的角色可以查看，确认须由省级领导或管理员进行。", "You may read this; leaders and administrators decide."),
-    # 属地分派 Triage of items whose place is unknown (ledger/assign.py)
+    # 属地分派 Triage of items whose place is unknown (ledger/workflow/assign.py)
     "page.triage": ("属地分派", "Place triage"),
     "triage.heading": ("属地分派", "Place triage"),
     "triage.caption": ("标题和描述中读不出属地（或提到两个地市）的舆情先入台账、标为属地待定，由省总分派到地市后才开始计算核实时限。"

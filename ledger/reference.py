@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .config import load_settings, read_reference_csv as _read
+from ledger.config import load_settings, read_reference_csv as _read
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 SCHEMA_VERSION = 3  # 2: items gained duplicate_of and disposition; 3: the whole province, place_precision,
                     # place_reason, warnings and grade confirmation (location_approx folded into place_precision;
-                    # older journal batches are read through ledger/migrate.py)
+                    # older journal batches are read through ledger/store/migrate.py)
 
 # Rough box around Guangdong; a coordinate outside it is a data error, not a place.
 GUANGDONG_LON = (109.6, 117.4)
@@ -117,7 +117,7 @@ PLACE_PRECISION = Enum("place_precision", {
 })
 
 # Grade confirmation (等级确认): a grade that changes what the province does (I and II by default,
-# `[grade_review] grades`) waits for a provincial leader or an administrator (ledger/grade_review.py).
+# `[grade_review] grades`) waits for a provincial leader or an administrator (ledger/workflow/grade_review.py).
 GRADE_REVIEW = Enum("grade_review", {
     "pending": ("待确认", "Awaiting confirmation"),
     "confirmed": ("已确认", "Confirmed"),
@@ -354,7 +354,7 @@ ORIGINS_SCHEMA = pa.schema([
 ])
 
 
-# Staged event reports (事件跟踪, ledger/events.py): a large or complex dispute is reported in
+# Staged event reports (事件跟踪, ledger/workflow/events.py): a large or complex dispute is reported in
 # stages — facts first, causes with care (快报事实，慎报原因). One row per report, journalled as
 # batches of kind EVENT_REPORTS_KIND and gathered into the snapshot's `event_reports` table. Every
 # row repeats its event's reporting unit, so the query door can scope reports like items.

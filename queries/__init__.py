@@ -29,9 +29,9 @@ import polars as pl
 
 from ledger.access import User
 from ledger.config import Settings, load_settings
-from ledger.masking import PERSONAL_TEXT_COLUMNS, mask
+from ledger.access.masking import PERSONAL_TEXT_COLUMNS, mask
 from ledger.schema import EVENT_REPORTS_SCHEMA
-from ledger.sqlfiles import SqlFile, load_sql
+from ledger.store.sqlfiles import SqlFile, load_sql
 from ledger.store import Snapshot, StoreError, open_snapshot
 
 QUERY_DIR = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
--- The ledger items a staged event report wants to link (ledger/events.py checks they exist and
+-- The ledger items a staged event report wants to link (ledger/workflow/events.py checks they exist and
 -- belong to a unit the reporter may report for), with what the event takes from them: the unit,
 -- when they were captured (the first report is due a set time after the earliest) and where.
 -- $ids: the item ids (list of strings)

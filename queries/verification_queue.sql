@@ -21,7 +21,7 @@ with queue as (
     from items
     where verified_at is null
       and status in ('pending', 'verifying')
-      and unit_code is not null  -- 属地待定 waits for the province to assign it (ledger/assign.py)
+      and unit_code is not null  -- 属地待定 waits for the province to assign it (ledger/workflow/assign.py)
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

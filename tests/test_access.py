@@ -1,5 +1,5 @@
 """Roles, the users file, sign-in with lock-out, wall tokens, masking of personal data and the
-audit log, on real files (no stubs): what ledger/access.py, ledger/masking.py and ledger/audit.py
+audit log, on real files (no stubs): what ledger/access/, ledger/access/masking.py and ledger/access/audit.py
 promise."""
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import polars as pl
 import pytest
 from argon2 import PasswordHasher
 
-from ledger import access, audit
+from ledger import access
+from ledger.access import audit
 from ledger.config import REPO_ROOT, load_settings
-from ledger.masking import mask
+from ledger.access.masking import mask
 from ledger.store import now_shanghai
 from queries import Door, Filters, Scope
 from queries.slices import SliceFilters
@@ -342,7 +343,7 @@ def test_spraying_many_names_from_one_address_is_locked_and_other_addresses_are_
 
 
 def test_names_that_are_no_account_cost_bounded_storage(tmp_path):
-    from ledger import lockout
+    from ledger.access import lockout
 
     settings = load_settings(tmp_path)
     now = now_shanghai()

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 from docx import Document
 
-from ledger import briefs
-from ledger.briefs import charts
-from ledger.briefs.content import Table, brief_period
+from ledger.documents import briefs
+from ledger.documents.briefs import charts
+from ledger.documents.briefs.content import Table, brief_period
 from ledger.periods import Period
-from ledger.events import Report, add_report, open_event
+from ledger.workflow.events import Report, add_report, open_event
 from ledger.store import SHANGHAI, build_snapshot, current_snapshot, now_shanghai
 from queries import Door, Scope
 from tests.helpers import add_dispute, build_demo

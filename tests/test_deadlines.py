@@ -2,7 +2,7 @@
 is known from the State Council's holiday notices (data/reference/holidays.csv)."""
 from datetime import datetime
 
-from ledger.deadlines import DEFAULT_WORKING_DAYS, add_working_days, rules_from
+from ledger.workflow.deadlines import DEFAULT_WORKING_DAYS, add_working_days, rules_from
 from ledger.reference import is_working_day
 
 

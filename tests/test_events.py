@@ -13,7 +13,15 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from ledger.events import EventError, Report, add_report, allowed_next, event_reports, open_event, split_item_ids
+from ledger.workflow.events import (
+    EventError,
+    Report,
+    add_report,
+    allowed_next,
+    event_reports,
+    open_event,
+    split_item_ids,
+)
 from ledger.store import build_snapshot, current_snapshot, fresh_snapshot
 from queries import Door, Scope
 from tests.helpers import build_demo
@@ -398,7 +406,7 @@ def test_the_command_line_opens_reports_and_lists_events(ledger):
 
 
 def test_the_demo_journals_staged_events_through_the_same_rules(ledger):
-    from ledger.demo_events import journal_demo_events
+    from ledger.demo.events import journal_demo_events
     from ledger.store import now_shanghai
 
     now = now_shanghai()

@@ -12,8 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ledger import demo
-from ledger.export import (FORMATS, export_columns, export_file_name, header, to_bytes,
-                           write_items)
+from ledger.documents.export import FORMATS, export_columns, export_file_name, header, to_bytes, write_items
 from ledger.schema import COLUMNS, ITEMS_SCHEMA
 
 

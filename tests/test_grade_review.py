@@ -9,11 +9,12 @@ import json
 import polars as pl
 import pytest
 
-from ledger import audit, grade_review
+from ledger.access import audit
+from ledger.workflow import grade_review
 from ledger.access import ROLES, User
 from ledger.config import load_settings
 from ledger.store import build_snapshot, current_snapshot
-from ledger.verify import Verification, load_item, save
+from ledger.workflow.verify import Verification, load_item, save
 from queries import ALL, Door
 from tests.helpers import build_demo
 
@@ -103,7 +104,7 @@ def test_which_grades_need_confirmation_is_configured(ledger, tmp_path, monkeypa
 
 def test_a_rejection_reaches_the_units_work_group(ledger, tmp_path, monkeypatch):
     """The unit hears the province's reason in its work group (a dry run shows the notice)."""
-    from ledger import alerts, remind
+    from ledger.workflow import alerts, remind
     from ledger.store import now_shanghai
     settings = ledger
     item = _items(settings).filter(pl.col("grade") == "IV").row(0, named=True)
@@ -123,7 +124,7 @@ def test_a_rejection_reaches_the_units_work_group(ledger, tmp_path, monkeypatch)
 
 def test_a_file_cannot_confirm_a_grade_or_keep_a_confirmation_through_a_regrade(ledger, tmp_path):
     """An import that states 等级确认 = 已确认, or raises a confirmed item's grade, leaves the decision to the province."""
-    from ledger.export import write_items
+    from ledger.documents.export import write_items
     from ledger.ingest import ingest_files
 
     settings = ledger

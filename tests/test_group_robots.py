@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import polars as pl
 import pytest
 
-from ledger import alerts, group_robots, remind
+from ledger.workflow import alerts, group_robots, remind
 from ledger.config import load_settings
 from ledger.store import current_snapshot, now_shanghai
 from tests.helpers import build_demo
@@ -226,7 +226,8 @@ def test_quiet_hours_hold_everything_but_grade_one(ledger, robots, monkeypatch, 
 def test_the_demo_has_a_fictitious_roster_that_cannot_reach_anyone(tmp_path, monkeypatch):
     """`remind --dry-run` on a fresh demo shows what would go out, to example.org addresses and
     robots on a closed loopback port; no officers.toml is needed."""
-    from ledger import geo, officers
+    from ledger import geo
+    from ledger.workflow import officers
     from ledger.config import REPO_ROOT
     if (REPO_ROOT / "officers.toml").exists():
         pytest.skip("this checkout has its own officers.toml, which wins over the demo roster")

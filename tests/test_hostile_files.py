@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.config import REPO_ROOT, load_settings
-from ledger.export import FORMULA_START, export_snapshot
+from ledger.documents.export import FORMULA_START, export_snapshot
 from ledger.ingest import ingest_files
 from ledger.ingest.dedupe import _days_around
 from ledger.ingest.limits import Limits, json_depth

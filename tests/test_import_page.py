@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import audit
+from ledger.access import audit
 from ledger.config import REPO_ROOT
 from ledger.i18n import t
 from ledger.store import Journal

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from ledger.config import load_settings
-from ledger.export import write_items
-from ledger.grade_review import REVIEW_COLUMNS
+from ledger.documents.export import write_items
+from ledger.workflow.grade_review import REVIEW_COLUMNS
 from ledger.ingest import ingest_files, preview
 from ledger.store import Journal, current_snapshot, sha256_of
 from queries import ALL, Door, Scope

@@ -16,7 +16,7 @@ import pytest
 from ledger import demo, geo, reference
 from ledger.changes import KIND as CHANGES_KIND, Change, changes_table
 from ledger.config import REPO_ROOT, load_settings
-from ledger.migrate import upgrade_items
+from ledger.store.migrate import upgrade_items
 from ledger.schema import ITEMS_SCHEMA, SCHEMA_VERSION, validate_row
 from ledger.store import Journal, StoreError, build_snapshot, current_snapshot, sha256_of
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from ledger.config import load_settings
-from ledger.sqlfiles import LEDGER_SQL_DIR, parse_sql
+from ledger.store.sqlfiles import LEDGER_SQL_DIR, parse_sql
 from queries import ALL, QUERY_DIR, Door, Filters, NoSnapshot, QueryError, Scope
 from queries.slices import SliceFilters
 from tests.helpers import build_demo

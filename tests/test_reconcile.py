@@ -14,9 +14,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from ledger import audit, reconcile
+from ledger.access import audit
+from ledger.workflow import reconcile
 from ledger.config import REPO_ROOT
-from ledger.export import export_snapshot
+from ledger.documents.export import export_snapshot
 from ledger.store import current_snapshot
 from queries import ALL
 from tests.helpers import build_demo

@@ -14,7 +14,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 
-from ledger import remind
+from ledger.workflow import remind
 from ledger.config import REPO_ROOT, load_settings
 from ledger.geo import unit_by_code
 from ledger.store import current_snapshot, now_shanghai
@@ -94,7 +94,7 @@ def test_failed_sms_are_logged_and_sent_in_the_next_round_while_emails_are_not_r
 
 def test_a_verified_item_is_no_longer_chased(ledger, smtp):
     from ledger.access import DEMO_USER
-    from ledger.verify import Verification, load_item, save
+    from ledger.workflow.verify import Verification, load_item, save
 
     now = now_shanghai()
     target = expected_stages(ledger, now).filter(pl.col("due_soon") | pl.col("overdue"))["item_id"][0]

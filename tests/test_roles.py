@@ -8,7 +8,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import access, audit
+from ledger import access
+from ledger.access import audit
 from ledger.config import REPO_ROOT, load_settings
 from ledger.i18n import t
 from ledger.store import now_shanghai

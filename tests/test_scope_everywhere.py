@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import pytest
 
-from ledger import reference, scoring
-from ledger.export import snapshot_items
+from ledger import reference
+from ledger.assessment import scoring
+from ledger.documents.export import snapshot_items
 from ledger.periods import Period
-from ledger.demo_events import journal_demo_events
+from ledger.demo.events import journal_demo_events
 from ledger.store import build_snapshot, current_snapshot, now_shanghai
-from ledger.verify import VerificationError, load_item
+from ledger.workflow.verify import VerificationError, load_item
 from queries import QUERY_DIR, SHARED_MACROS, Door, Scope, query_file
 from queries.slices import SliceFilters
 from tests.helpers import DEMO_SEED, build_demo

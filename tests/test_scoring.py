@@ -21,7 +21,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import access, periods, reconcile, scoring
+from ledger import access, periods
+from ledger.workflow import reconcile
+from ledger.assessment import scoring
 from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import SHANGHAI, Journal, build_snapshot, current_snapshot, now_shanghai

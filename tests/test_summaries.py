@@ -3,7 +3,7 @@ from datetime import date
 
 import polars as pl
 
-from ledger.reconcile import recent_months, with_history
+from ledger.workflow.reconcile import recent_months, with_history
 from ledger.summaries import against_last_year, biggest_changes, industry_summary, sentence, top_and_other
 
 

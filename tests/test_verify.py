@@ -9,14 +9,15 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger import assign, audit
+from ledger.workflow import assign
+from ledger.access import audit
 from ledger.access import DEMO_USER, ROLES, User
 from ledger.config import REPO_ROOT
-from ledger.deadlines import configured_rules
-from ledger.rebuild import rebuild_soon
+from ledger.workflow.deadlines import configured_rules
+from ledger.store.rebuild import rebuild_soon
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
-from ledger.verify import ConflictError, Verification, VerificationError, load_item, save
+from ledger.workflow.verify import ConflictError, Verification, VerificationError, load_item, save
 from queries import ALL
 from tests.helpers import build_demo
 

@@ -11,10 +11,11 @@ import re
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from ledger import access, remind
+from ledger import access
+from ledger.workflow import remind
 from ledger.config import REPO_ROOT, load_settings
 from ledger.i18n import t
-from ledger.rebuild import rebuild_soon
+from ledger.store.rebuild import rebuild_soon
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
 from tests.helpers import build_demo

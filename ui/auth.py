@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from ledger import audit
+from ledger.access import audit
 from ledger.access import (CLOSED_NETWORK_USER, DEMO_USER, UNKNOWN_ADDRESS, AccessError, Directory, SignInGuard, User,
                            client_address, is_demo_ledger, is_loopback, load_directory, trusted_networks)
 from ledger.config import load_settings

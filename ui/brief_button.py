@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ledger import audit, briefs
+from ledger.access import audit
+from ledger.documents import briefs
 from ledger.config import load_settings
 from ledger.i18n import t
 from queries import door

@@ -34,6 +34,6 @@ Thresholds (EARS C2 > 3, the seasonal model's p < 0.002, Gi* z > 1.96 on at leas
 were chosen before the evaluation, to keep false alarms near 1 per 100 cell-weeks when 200
 cells are screened every week; `python -m ledger hazards-eval` reports how each method does.
 """
-from .screen import Flag, screen, screen_week
+from ledger.hazards.screen import Flag, screen, screen_week
 
 __all__ = ["Flag", "screen", "screen_week"]

@@ -10,8 +10,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from ..wordfile import save_reproducibly
-from .screen import Flag, method_name
+from ledger.documents.wordfile import save_reproducibly
+from ledger.hazards.screen import Flag, method_name
 
 TITLE = "劳资纠纷隐患预警信息"
 ISSUER = "广东省总工会劳资纠纷应急处置工作组"

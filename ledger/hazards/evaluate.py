@@ -21,11 +21,11 @@ from datetime import date
 
 import numpy as np
 
-from .. import geo
-from ..store import Snapshot
-from . import methods
-from .screen import _festivals, screen_week, unit_industry_cells
-from .series import weekly_series
+from ledger import geo
+from ledger.store import Snapshot
+from ledger.hazards import methods
+from ledger.hazards.screen import _festivals, screen_week, unit_industry_cells
+from ledger.hazards.series import weekly_series
 
 SIZES = (2, 3, 5, 8)
 TEST_WEEKS = 52

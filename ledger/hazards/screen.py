@@ -10,11 +10,11 @@ from scipy import stats
 
 from queries import ALL, read
 
-from .. import geo, reference
-from ..i18n import t
-from ..store import Snapshot
-from . import methods
-from .series import Series, monday_of, weekly_series
+from ledger import geo, reference
+from ledger.i18n import t
+from ledger.store import Snapshot
+from ledger.hazards import methods
+from ledger.hazards.series import Series, monday_of, weekly_series
 
 METHODS = ("seasonal", "ears", "gi_star", "enterprise_repeat")
 CATEGORIES = ("new", "continuing", "rising", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",

@@ -9,7 +9,7 @@ import numpy as np
 
 from queries import ALL, read
 
-from ..store import Snapshot
+from ledger.store import Snapshot
 
 
 @dataclass

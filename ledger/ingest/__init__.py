@@ -16,8 +16,8 @@ on. The rules are in docs/ingest.md; the modules, in the order a row meets them:
     report.py        counts, reasons, the quarantine workbook
     pipeline.py      journal, snapshot, locking, progress
 """
-from .pipeline import FORMATS, Preview, ingest_files, preview
-from .readers import ReadError
-from .report import FileReport, IngestReport
+from ledger.ingest.pipeline import FORMATS, Preview, ingest_files, preview
+from ledger.ingest.readers import ReadError
+from ledger.ingest.report import FileReport, IngestReport
 
 __all__ = ["FORMATS", "FileReport", "IngestReport", "Preview", "ReadError", "ingest_files", "preview"]

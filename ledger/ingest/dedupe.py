@@ -26,15 +26,15 @@ import duckdb
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
-from ..changes import FIXED_COLUMNS, Change
-from ..config import Settings
-from ..grade_review import REVIEW_COLUMNS, after_regrade
-from ..sqlfiles import sql
-from ..store import Snapshot
-from .. import geo, reference
-from ..schema import COLUMNS, ITEMS_SCHEMA, Problem, validate_row
-from .places import PENDING_PLACE_ZH
-from .rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
+from ledger.changes import FIXED_COLUMNS, Change
+from ledger.config import Settings
+from ledger.workflow.grade_review import REVIEW_COLUMNS, after_regrade
+from ledger.store.sqlfiles import sql
+from ledger.store import Snapshot
+from ledger import geo, reference
+from ledger.schema import COLUMNS, ITEMS_SCHEMA, Problem, validate_row
+from ledger.ingest.places import PENDING_PLACE_ZH
+from ledger.ingest.rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
 
 DUPLICATE_DAYS = 3
 TITLE_SIMILARITY = 85  # rapidfuzz ratio of normalised titles
@@ -265,7 +265,7 @@ def proposed_change(item: dict, row: Row, fmt: str, settings: Settings | None = 
     after = {k: v for k, v in stated.items() if not _same_value(item.get(k), v)}
     if not after:
         return None
-    if "grade" in after:  # a new grade is confirmed afresh in Sentinel, never by a file (ledger/grade_review.py)
+    if "grade" in after:  # a new grade is confirmed afresh in Sentinel, never by a file (ledger/workflow/grade_review.py)
         after.update(after_regrade(after["grade"], settings))
     where = f"{row.file}{'!' + row.sheet if row.sheet else ''} 第 {row.row} 行"
     return Change(item["item_id"], {k: item.get(k) for k in after}, after, note=where)

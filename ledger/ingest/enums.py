@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .. import reference
-from ..schema import DEMAND, OWNERSHIP, SOURCE, STATUS, VERIFICATION_RESULT, ACTION_FORM, Enum
+from ledger import reference
+from ledger.schema import DEMAND, OWNERSHIP, SOURCE, STATUS, VERIFICATION_RESULT, ACTION_FORM, Enum
 
 UNKNOWN_WORDS = {"", "-", "—", "/", "无", "不详", "未知", "不明", "暂无", "待查", "unknown", "n/a", "na", "none", "null"}
 SPLIT = re.compile(r"\s*[,，、;；/|\n]+\s*|\s+(?:and|&)\s+|[和及与]")

@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..export import name_column_labels
-from ..schema import COLUMNS
-from .readers import Sheet
+from ledger.documents.export import name_column_labels
+from ledger.schema import COLUMNS
+from ledger.ingest.readers import Sheet
 
 HEADER_SCAN_ROWS = 30
 
@@ -172,7 +172,7 @@ def detect_format(table: Table) -> str:
 
 def field_label(field: str, lang: str = "zh") -> str:
     """A field's name for people: the ledger column's label, or the import page's word for it."""
-    from ..i18n import t
-    from ..schema import COLUMN_BY_NAME, column_label
+    from ledger.i18n import t
+    from ledger.schema import COLUMN_BY_NAME, column_label
 
     return column_label(field, lang) if field in COLUMN_BY_NAME else t(f"import.field.{field}", lang)

@@ -23,16 +23,25 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
-from ..config import Settings
-from ..schema import ORIGINS_SCHEMA
-from ..store import (Journal, Snapshot, StoreError, build_snapshot, current_snapshot, exclusive_lock, fresh_snapshot,
-                     now_shanghai, sha256_of)
-from .dedupe import CHUNK_ROWS, LedgerState, NewItems, Outcome, classify
-from .headers import Table, detect_format, find_table
-from .readers import ReadError, ReadResult, read_file
-from .report import FileReport, IngestReport, RowNote, write_quarantine
-from .rows import Context, Row, read_row, skip_reason, year_hint
+from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
+from ledger.config import Settings
+from ledger.schema import ORIGINS_SCHEMA
+from ledger.store import (
+    Journal,
+    Snapshot,
+    StoreError,
+    build_snapshot,
+    current_snapshot,
+    exclusive_lock,
+    fresh_snapshot,
+    now_shanghai,
+    sha256_of,
+)
+from ledger.ingest.dedupe import CHUNK_ROWS, LedgerState, NewItems, Outcome, classify
+from ledger.ingest.headers import Table, detect_format, find_table
+from ledger.ingest.readers import ReadError, ReadResult, read_file
+from ledger.ingest.report import FileReport, IngestReport, RowNote, write_quarantine
+from ledger.ingest.rows import Context, Row, read_row, skip_reason, year_hint
 
 FORMATS = ("auto", "clb", "ledger", "generic")
 Progress = Callable[[str, float], None]

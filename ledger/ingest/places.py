@@ -27,8 +27,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .. import geo
-from ..config import read_reference_csv
+from ledger import geo
+from ledger.config import read_reference_csv
 
 NO_PLACE_ZH = "标题和描述中没有可识别的广东省地名"  # why an item is 属地待定 when no text names a place
 PENDING_PLACE_ZH = "属地待定：{}"  # the warning such an item carries, with that reason

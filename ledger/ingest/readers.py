@@ -38,7 +38,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from .limits import Limits, ReadError, check_json_depth, check_size, check_zip_workbook
+from ledger.ingest.limits import Limits, ReadError, check_json_depth, check_size, check_zip_workbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ..export import workbook_bytes
-from .rows import Reason, Row
+from ledger.documents.export import workbook_bytes
+from ledger.ingest.rows import Reason, Row
 
 QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
 WARNING_COLUMNS = ("来源文件", "工作表", "原行号", "列", "原因", "原值")

@@ -26,18 +26,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .. import geo, reference
-from ..config import Settings
-from ..deadlines import configured_rules
-from ..export import FORMULA_START
-from ..grade_review import REVIEW_COLUMNS, initial_review
-from ..schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
-from .cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
-from .dates import DateError, has_year, parse_datetime, year_from_title
-from .enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
-from .headers import Table
-from .participants import parse_participants
-from .places import gazetteer
+from ledger import geo, reference
+from ledger.config import Settings
+from ledger.workflow.deadlines import configured_rules
+from ledger.documents.export import FORMULA_START
+from ledger.workflow.grade_review import REVIEW_COLUMNS, initial_review
+from ledger.schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
+from ledger.ingest.cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
+from ledger.ingest.dates import DateError, has_year, parse_datetime, year_from_title
+from ledger.ingest.enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
+from ledger.ingest.headers import Table
+from ledger.ingest.participants import parse_participants
+from ledger.ingest.places import gazetteer
 
 TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
                "duplicate_of", "disposition", "place_reason")
@@ -506,7 +506,7 @@ def derive_status(fields: dict, current: str | None) -> str | None:
 
 
 def verify_due_at(assigned_at: datetime | None, grade: str | None, source: str | None) -> datetime | None:
-    """A new item's verification deadline, by grade, source and the working-day calendar (ledger/deadlines.py)."""
+    """A new item's verification deadline, by grade, source and the working-day calendar (ledger/workflow/deadlines.py)."""
     return configured_rules().due_at(assigned_at, grade, source) if assigned_at else None
 
 

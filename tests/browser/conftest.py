@@ -43,6 +43,12 @@ def open_drawn(page, url: str) -> None:
     """Open `url` and wait until its script run has finished and drawn a heading (a fixed wait
     is too short on a busy machine and wasted on an idle one)."""
     page.goto(url)
+    wait_until_drawn(page)
+
+
+def wait_until_drawn(page) -> None:
+    """Wait until the page's script run has finished and drawn a heading: a click made while a
+    rerun is still drawing may land on a widget that is about to be replaced."""
     page.wait_for_function("""() => {
         const app = document.querySelector('[data-test-script-state]');
         return app && app.getAttribute('data-test-script-state') === 'notRunning'

@@ -11,7 +11,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from ledger import access, audit
+from ledger import access
+from ledger.access import audit
 from ledger.config import load_settings
 from ledger.i18n import t
 from tests.browser.conftest import ARTIFACTS, start_server

@@ -8,7 +8,8 @@ import io
 
 from docx import Document
 
-from ledger import audit, briefs
+from ledger.access import audit
+from ledger.documents import briefs
 from ledger.i18n import t
 from tests.browser.conftest import ARTIFACTS
 

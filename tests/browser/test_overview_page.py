@@ -3,7 +3,7 @@ fetched from outside this machine, and a screenshot for people to look at."""
 from __future__ import annotations
 
 from ledger.i18n import t
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_until_drawn
 
 
 def test_overview_in_chromium(server, page):
@@ -47,6 +47,7 @@ def test_choices_made_on_the_page_go_into_the_url(server, page):
     page.get_by_role("radio", name="English").click()
     page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
     page.wait_for_selector(f'text={t("overview.active", "en")}', timeout=30_000)
+    wait_until_drawn(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Dongguan").click()
     page.wait_for_function("() => location.search.includes('unit=441900')", timeout=30_000)

@@ -8,7 +8,7 @@ import pytest
 
 from ledger.i18n import t
 from ledger.store import current_snapshot
-from ledger.verify import load_item
+from ledger.workflow.verify import load_item
 from queries import ALL
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.measure import document_width, overlapping_text

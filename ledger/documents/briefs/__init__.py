@@ -1,0 +1,37 @@
+"""Daily, weekly and monthly briefs (日报、周报、月报) in the form union leaders read: headline
+figures with their change, new serious disputes, verification by unit, trends by industry and
+region, hazard flags and open events, with charts, in Chinese; as Word, HTML or PDF.
+
+`compose()` decides what a brief says (content.py); the renderers only lay it out. The same
+snapshot, day and scope give the same document: see content.py for how.
+"""
+from __future__ import annotations
+
+from ledger.documents.briefs.content import KIND_ZH, PERIODS, Brief, BriefError, compose, data_date
+from ledger.documents.briefs.render_docx import to_docx
+from ledger.documents.briefs.render_html import to_html
+from ledger.documents.briefs.render_pdf import pdf_available, to_pdf
+
+FORMATS = ("docx", "html", "pdf")
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "html": "text/html", "pdf": "application/pdf"}
+
+
+def render(brief: Brief, fmt: str) -> bytes:
+    """The brief as the bytes of a .docx, .html (UTF-8) or .pdf file."""
+    if fmt == "docx":
+        return to_docx(brief)
+    if fmt == "html":
+        return to_html(brief).encode("utf-8")
+    if fmt == "pdf":
+        return to_pdf(brief)
+    raise BriefError(f"简报格式只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
+
+
+def file_name(kind: str, day, fmt: str) -> str:
+    """哨岗日报_2026-11-24.docx: what the brief is and for which day, readable in a folder listing."""
+    return f"哨岗{KIND_ZH[kind]}_{day:%Y-%m-%d}.{fmt}"
+
+
+__all__ = ["FORMATS", "MIME", "PERIODS", "Brief", "BriefError", "compose", "data_date", "file_name",
+           "pdf_available", "render"]
