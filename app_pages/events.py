@@ -49,7 +49,7 @@ def overdue_by(hours: float) -> str:
 def save(file_report) -> None:
     """File a report (a callable returning the event id), rebuild the snapshot so every page shows
     it, and rerun with a toast; a broken rule is shown as a sentence and what was typed stays.
-    Filing starts the ledger's background rebuild; the page waits for it a little (ledger.events.shown),
+    Filing starts the ledger's background rebuild; the page waits for it a little (ledger.workflow.events.shown),
     which is all it takes below a million items, and on a bigger ledger says the report shows shortly."""
     try:
         with st.spinner(t("events.saving", lang)):

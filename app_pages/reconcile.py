@@ -4,7 +4,7 @@ two-way comparison of the province's ledger with a unit's own export, with its s
 Everyone who may open the page sees the month view for their units. Running a comparison and
 signing its report needs the verify right: the province's side is signed by a role that sees
 every unit (the administrator), a unit's side by that unit's officer (or the administrator).
-The comparison itself is ledger.reconcile, the same as `python -m ledger reconcile`.
+The comparison itself is ledger.workflow.reconcile, the same as `python -m ledger reconcile`.
 """
 import tempfile
 from pathlib import Path

@@ -5,7 +5,7 @@ the units proposed for commendation (通报表扬), and the rules themselves.
 The period has its own picker (the sidebar's date window does not apply: an assessment covers
 whole periods). A city officer sees only their unit's score, computed from their unit's items
 alone, without rank or commendation, which only a ranking of every unit can give. The scoring
-is ledger.scoring, the same as `python -m ledger scores`.
+is ledger.assessment.scoring, the same as `python -m ledger scores`.
 """
 import streamlit as st
 

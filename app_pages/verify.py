@@ -2,7 +2,7 @@
 
 The queue holds every item of the officer's unit that is not verified yet, the most urgent
 first (overdue, then due soon, then new). Choosing one shows the item, its history and the
-form; saving goes through ledger.verify (scope, rules, conflicts) into the journal, and a
+form; saving goes through ledger.workflow.verify (scope, rules, conflicts) into the journal, and a
 snapshot rebuild is started at once so the dashboards show it within a minute. If another
 officer saved the same item since the form was opened, the form keeps what this officer typed,
 says who changed what, and offers to load the newer values before saving again.

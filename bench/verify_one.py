@@ -37,7 +37,7 @@ with tempfile.TemporaryDirectory(dir=source.data_dir.parent) as scratch:
     loaded = time.perf_counter()
     save(settings, version, Verification("true", "bench"), DEMO_USER)
     saved = time.perf_counter()
-    build_snapshot(settings)  # what ledger.rebuild runs in the background after a save
+    build_snapshot(settings)  # what ledger.store.rebuild runs in the background after a save
     built = time.perf_counter()
     print(json.dumps({"load_s": round(loaded - start, 2), "save_s": round(saved - loaded, 2),
                       "rebuild_s": round(built - saved, 1), "total_s": round(built - start, 1),

@@ -7,7 +7,7 @@ parameters documented in its header. This module:
 - applies the caller's scope in DuckDB itself: the `items` view a query sees is filtered by
   per-cursor variables that only this module sets, and it shows nothing when they are unset.
   A query cannot forget the scope and a page cannot widen it. For roles that may not see
-  personal data, every result's text columns are masked here too (ledger.masking), so tables
+  personal data, every result's text columns are masked here too (ledger.access.masking), so tables
   and downloads cannot differ;
 - caches results keyed by snapshot id, scope and parameters, so a new snapshot invalidates
   everything without anyone clearing a cache.

@@ -1,4 +1,4 @@
-"""Briefs (ledger.briefs): the figures agree with an independent computation on the snapshot's
+"""Briefs (ledger.documents.briefs): the figures agree with an independent computation on the snapshot's
 Parquet, the Word document has its sections, figures, unit table and footer, the same snapshot and
 day give the same bytes, ledger text cannot become markup, and the CLI writes and refuses files."""
 from __future__ import annotations

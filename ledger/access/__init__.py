@@ -169,7 +169,7 @@ _dummy_hash: list[str] = []  # checked against for names that are no account, ma
 
 
 class SignInGuard:
-    """Checks passwords within the limits of ledger.lockout: per account and per client address,
+    """Checks passwords within the limits of ledger.access.lockout: per account and per client address,
     with locks that grow, kept across restarts. A locked account or address is refused even with
     the right password, and its password is not checked at all."""
 

@@ -13,7 +13,7 @@ keys), so the defaults file stays the one place to read the rules.
 Which items count: those whose verification deadline (verify_due_at) falls in the period, as on the
 核实督办 page (a unit's duty falls when its deadline does), and had passed when the snapshot was
 built (a deadline still ahead is nobody's failure yet). The facts per item come from
-ledger/store/sql/scoring_items.sql; accuracy from the reconciliation log (ledger.reconcile).
+queries/scoring_items.sql; accuracy from the reconciliation log (ledger.workflow.reconcile).
 
 A unit with no item due is not assessed (no score, no rank): there is nothing to judge, and neither
 full marks nor zero would be fair to it. Ranks and the commendation exist only when every reporting

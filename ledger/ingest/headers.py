@@ -65,7 +65,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 CLB_HEADERS = ("date", "title", "description", "province", "industry", "participants", "employer",
                "enterprise type", "action taken involve", "employee demands involve",
                "response to collective action")
-# Columns only our own export has (ledger.export): enough of them means a round trip.
+# Columns only our own export has (ledger.documents.export): enough of them means a round trip.
 LEDGER_MARKERS = ("item_id", "unit_code", "status", "is_collective", "proactive")
 
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
