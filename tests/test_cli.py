@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ledger.__main__ import SUBCOMMANDS, build_parser
+from ledger.cli import SUBCOMMANDS, build_parser
 from ledger.config import REPO_ROOT
 from ledger.geo import unit_by_code
 
@@ -86,8 +86,8 @@ def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path, args, code, words):
 
 def test_help_names_every_subcommand(capsys):
     text = build_parser().format_help()
-    for name, (_, help_text) in SUBCOMMANDS.items():
-        assert name in text and help_text
+    for name, command in SUBCOMMANDS.items():
+        assert name in text and command.help
     # Each subcommand's own help, from the parser `python -m ledger` runs (in this process: a
     # process per subcommand took 40 s of the suite; test_demo_then_info_json runs the real CLI).
     for name in SUBCOMMANDS:

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger import demo
-from ledger.__main__ import main
+from ledger.cli import main
 from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import (STALE_TEMP_SECONDS, Journal, StoreError, build_snapshot, current_snapshot,
