@@ -6,6 +6,8 @@ Keys are dotted by page; `{name}` placeholders are filled by `t(key, lang, name=
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -751,11 +753,113 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.meta.snapshot": ("台账快照", "Snapshot"),
     "score.meta.as_of": ("数据截至", "Data as of"),
     "score.meta.rule": ("规则 {n}", "Rule {n}"),
+    # ledger/ingest/rows.py
+    "msg.rows.title_empty_only_invisible": ("标题为空或只有不可见字符", "the title is empty or only invisible characters"),
+    "msg.rows.outside_guangdong_province": ("非本省（省份：{province}）", "outside Guangdong (province {province})"),
+    "msg.rows.outside_guangdong": ("非本省（地点：{place_outside}）", "outside Guangdong ({place_outside})"),
+    "msg.rows.capture_time_outside_usable": ("发布时间 {when} 不在可用范围内（2000 年起，至多晚于当前时间一天），请检查年份",
+                                             "the capture time {when} is outside the usable range (2000 to tomorrow); check the year"),
+    "msg.rows.industry_matches_no_gb": ("行业“{unmapped}”无法对应国民经济行业分类，已略去（原文保留）",
+                                        "industry '{unmapped}' matches no GB/T 4754 class; set aside"),
+    "msg.rows.no_guangdong_place_recognised": ("没有可识别的广东省地名（文中提到{place_outside}）",
+                                               "no Guangdong place recognised ({place_outside} is named)"),
+    "msg.rows.source_not_known_source": ("来源“{clean_raw_name}”不在来源列表中，已记为“其他”",
+                                         "source '{clean_raw_name}' is not a known source; recorded as other"),
+    "msg.rows.not_a_date": ("{column}“{text}”不是可识别的日期时间", "{column} '{text}' is not a date"),
+    "msg.rows.not_a_date_set_aside": ("{column}“{text}”不是可识别的日期时间，已略去", "{column} '{text}' is not a date; set aside"),
+    "msg.rows.time_out_of_range": ("{column} {when} 不在可用范围内，已略去", "{column} {when} is out of range; set aside"),
+    "msg.rows.impossible_count": ("涉及人数“{shown}”：{why}，已略去（原文保留）",
+                                  "participants '{shown}': impossible count ({why}); set aside"),
+    "msg.rows.not_a_number": ("{column}“{text}”不是数字，已略去", "{column} '{text}' is not a number; set aside"),
+    "msg.rows.coordinates_outside": ("坐标（{lon}, {lat}）不在广东省范围内，已略去",
+                                     "the coordinates ({lon}, {lat}) are outside Guangdong; set aside"),
+    "msg.rows.not_one_of": ("{column}“{text}”无法识别（可填：{allowed}），已略去",
+                            "{column} '{text}' is not one of {allowed}; set aside"),
+    "msg.rows.unknown_place_precision": ("位置精度“{text}”无法识别，已略去",
+                                         "the place precision '{text}' is not one of point, town, county, city, unknown; set aside"),
+    "msg.rows.unknown_grade": ("等级“{text}”无法识别（可填：I、II、III、IV 级），已略去",
+                               "the grade '{text}' should be I, II, III or IV; set aside"),
+    "msg.rows.not_yes_or_no": ("{column}“{text}”应填“是”或“否”，已略去", "{column} '{text}' should be yes or no; set aside"),
+    "msg.rows.unknown_code": ("{column}“{code}”不是已知的代码，已略去", "{column} '{code}' is not a known code; set aside"),
+    "msg.rows.county_not_in_unit": ("区县代码“{county}”不属于所属地市“{unit}”，已略去", "county {county} is not in {unit}; set aside"),
+    "msg.rows.unknown_assigned_unit": ("责任单位“{text}”不是广东省的报送单位，已略去",
+                                       "the assigned unit '{text}' is not one of Guangdong's reporting units; set aside"),
+    # ledger/ingest/dedupe.py
+    "msg.dedupe.detail_set_aside": ("{problem}，已略去{column}", "{problem}; {column} set aside"),
+    "msg.dedupe.no_such_item_nor_new": ("台账中没有编号或链接为“{named}”的条目；作为新条目又缺少{missing}，请核对编号或链接",
+                                        "no ledger item '{named}', and as a new item it lacks {missing}; check the id or link"),
+    "msg.dedupe.lacks": ("缺少{missing}，无法作为新条目", "lacks {missing}"),
+    # ledger/ingest/places.py
+    "msg.places.ambiguous": ("地名不明确，可能是{names}，请补充所属地市", "ambiguous place name ({names}); add the city"),
+    "msg.places.several_cities": ("同时提到{names}，无法确定属地，请指明所属地市", "several cities are named ({names}); state which one"),
+    # ledger/workflow/events.py
+    "msg.events.unknown_stage": ("报告阶段“{stage}”无效，应为首报、续报或终报。", "unknown stage '{stage}'"),
+    "msg.events.event_has_closing_report": ("该事件已终报，不能再报送；如有新情况，请新建事件并关联相关台账。",
+                                            "the event has its closing report; open a new event for anything new"),
+    "msg.events.first_report_needs_linked": ("首报须关联至少一条台账记录，或填写事发位置。",
+                                             "a first report needs a linked ledger item or a location"),
+    "msg.events.choose_reporting_unit": ("请选择报送单位。", "choose the reporting unit"),
+    "msg.events.not_reporting_unit": ("“{unit_code}”不是广东省的报送单位。", "'{unit_code}' is not a reporting unit"),
+    "msg.events.you_may_only_report": ("只能为本单位的事件报送。", "you may only report on your own unit's events"),
+    "msg.events.first_report_needs_title": ("首报须填写事件标题。", "a first report needs a title"),
+    "msg.events.every_report_needs_facts": ("请填写事实（时间、地点、企业、人数、诉求、现场情况）。", "every report needs the facts"),
+    "msg.events.longitude_latitude_go_together": ("经度和纬度须同时填写。", "longitude and latitude go together"),
+    "msg.events.participants_cannot_negative": ("涉及人数不能为负。", "participants cannot be negative"),
+    "msg.events.event_already_exists": ("事件编号 {event_id} 已存在。", "event {event_id} already exists"),
+    "msg.events.no_event_check_id": ("找不到事件 {event_id}，请核对事件编号。", "no event {event_id}; check the id"),
+    "msg.events.no_ledger_item_new": ("台账中找不到编号 {id}（刚导入的记录要等快照更新后才能关联）。",
+                                      "no ledger item {id} (a new import can be linked once the snapshot is rebuilt)"),
+    "msg.events.lessons_belong_closing_report": ("案例剖析在终报中填写。", "lessons belong in the closing report"),
+    "msg.events.item_belongs_another_unit": ("台账记录 {id} 不属于本单位，不能关联。", "item {id} belongs to another unit"),
+    "msg.events.only_stages_may_follow": ("此时只能报送{stages}。", "only a {stages} may follow"),
+    "msg.events.part_causes": ("原因", "the causes"),
+    "msg.events.part_handling": ("处置情况", "the handling"),
+    "msg.events.part_lessons": ("案例剖析", "the lessons"),
+    "msg.events.closing_report_needs": ("终报须写明{missing}。", "a closing report needs {missing}"),
+    "msg.events.location_outside": ("位置（{lon}, {lat}）不在广东省范围内。", "the location ({lon}, {lat}) is outside Guangdong"),
+    "msg.events.report_time_in_future": ("报告时间 {at} 晚于当前时间。", "the report time {at} is in the future"),
+    "msg.events.report_time_before_previous": ("报告时间早于上一次报告（{previous}）。",
+                                               "the report time is before the previous report ({previous})"),
+    # ledger/workflow/reconcile.py
+    "msg.reconcile.only_province_s_ledger": ("仅省台账有", "Only in the province's ledger"),
+    "msg.reconcile.only_unit_s_ledger": ("仅地市台账有", "Only in the unit's ledger"),
+    "msg.reconcile.values_differ": ("内容不一致", "Values differ"),
+    "msg.reconcile.unverified_at_month_end": ("月末未核实", "Unverified at month end"),
+    "msg.reconcile.province": ("省总工会", "Province"),
+    "msg.reconcile.unit": ("地市工会", "Unit"),
+    # ledger/workflow/verify.py
+    "msg.verify.no_item_ledger": ("台账中没有编号为 {id} 的条目", "no item {id} in the ledger"),
+    "msg.verify.item_cannot_duplicate_itself": ("不能与本条目自身重复", "an item cannot duplicate itself"),
+    "msg.verify.choose_result_confirmed_partly": ("请选择核实结果（属实、部分属实、不实或重复）",
+                                                  "choose a result: confirmed, partly confirmed, not confirmed or duplicate"),
+    "msg.verify.describe_what_was_found": ("请填写核实情况（现场核实到的事实）", "describe what was found on site"),
+    "msg.verify.duplicate_must_name_item": ("核实结果为“重复”时，须填写与之重复的台账编号", "a duplicate must name the item it repeats"),
+    "msg.verify.unknown_ownership": ("企业性质“{ownership}”无效", "unknown ownership '{ownership}'"),
+    "msg.verify.unknown_grade": ("等级“{grade}”无效", "unknown grade '{grade}'"),
+    "msg.verify.participants_cannot_negative": ("涉及人数不能为负数", "participants cannot be negative"),
+    "msg.verify.item_belongs_another_unit": ("该条目不属于您所在单位，不能核实", "this item belongs to another unit"),
+    "msg.verify.participants_upper_bound_below": ("涉及人数上限不能小于下限", "the participants' upper bound is below the lower"),
+    "msg.verify.role_cannot_verify": ("“{role}”角色不能录入核实结果", "the {role} role cannot record verifications"),
 }
 
 
+class Both(NamedTuple):
+    """A placeholder's value in each language (a role's name, a column's label), for `t` and `pair`."""
+
+    zh: str
+    en: str
+
+
 def t(key: str, lang: str = "zh", **values) -> str:
-    """The text for `key` in `lang` (zh or en), with `{placeholders}` filled in."""
+    """The text for `key` in `lang` (zh or en), with `{placeholders}` filled in (a `Both` value
+    gives each language its own)."""
     zh, en = TEXT[key]
     text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
+    chosen = {k: (v.zh if lang == "zh" else v.en) if isinstance(v, Both) else v for k, v in values.items()}
+    return text.format(**chosen) if values else text
+
+
+def pair(key: str, **values) -> tuple[str, str]:
+    """The text for `key` in both languages: for a reason the ledger keeps with a row or raises in
+    an error, which a page shows in its language and the command line prints."""
+    return t(key, "zh", **values), t(key, "en", **values)

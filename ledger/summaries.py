@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ledger.i18n import pair
+
 MIN_COUNT = 5  # below this in both periods, a percentage change is noise
 
 
@@ -60,7 +62,7 @@ def sentence(change: IndustryChange, lang: str = "zh") -> str:
 
 def overall_sentence(rows: list[dict], lang: str = "zh") -> str:
     """The headline: all collective disputes in the last 30 days against the 30 before."""
-    total = IndustryChange("全部行业", "All industries", sum(int(r["n"]) for r in rows),
+    total = IndustryChange(*pair("app.industries_all"), sum(int(r["n"]) for r in rows),
                            sum(int(r["n_prev"]) for r in rows), (), ())
     if lang == "zh":
         return f"近30天共发生群体性劳资纠纷 {total.n} 起，{_change_text(total, lang)}。"

@@ -35,6 +35,7 @@ from ledger import geo, reference
 from ledger.schema import COLUMNS, ITEMS_SCHEMA, Problem, validate_row
 from ledger.ingest.places import PENDING_PLACE_ZH
 from ledger.ingest.rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
+from ledger.i18n import Both, pair
 
 DUPLICATE_DAYS = 3
 TITLE_SIMILARITY = 85  # rapidfuzz ratio of normalised titles
@@ -296,8 +297,8 @@ def settle(row: Row, build: Callable[[], dict | None]) -> tuple[dict | None, lis
         culprit = next((c for c in problem.columns if c in row.fields), None)
         if culprit is None:
             return None, [_reason(problem)]
-        row.set_aside(culprit, f"{problem.text('zh')}，已略去{ITEMS_LABELS[culprit]}",
-                      f"{problem.text('en')}; {culprit} set aside")
+        row.set_aside(culprit, *pair("msg.dedupe.detail_set_aside", problem=Both(problem.text("zh"), problem.text("en")),
+                                     column=Both(ITEMS_LABELS[culprit], culprit)))
     return None, [_reason(problems[0])]
 
 
@@ -306,9 +307,8 @@ def _not_new_reasons(row: Row) -> list[Reason]:
     missing = [ITEMS_LABELS[n] for n in ("title", "captured_at") if not row.fields.get(n)]
     named = row.fields.get("item_id") or row.fields.get("url")
     if missing and named:  # most likely an update for an item the ledger does not have
-        return [(f"台账中没有编号或链接为“{named}”的条目；作为新条目又缺少{'、'.join(missing)}，请核对编号或链接",
-                 f"no ledger item {named!r}, and as a new item it lacks {', '.join(missing)}; check the id or link")]
-    return [(f"缺少{'、'.join(missing)}，无法作为新条目", f"lacks {', '.join(missing)}")] if missing else []
+        return [pair("msg.dedupe.no_such_item_nor_new", named=named, missing=Both("、".join(missing), ", ".join(missing)))]
+    return [pair("msg.dedupe.lacks", missing=Both("、".join(missing), ", ".join(missing)))] if missing else []
 
 
 def _link(out: Outcome, state: LedgerState, row: Row, item_id: str, relation: str) -> None:

@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 
 from ledger import geo
 from ledger.config import read_reference_csv
+from ledger.i18n import pair
 
 NO_PLACE_ZH = "标题和描述中没有可识别的广东省地名"  # why an item is 属地待定 when no text names a place
 PENDING_PLACE_ZH = "属地待定：{}"  # the warning such an item carries, with that reason
@@ -211,8 +212,7 @@ class Gazetteer:
                 settled = {c for c in codes if self.unit_of(c) in certain}
                 if len({self.unit_of(c) for c in settled}) != 1:
                     names = "、".join(sorted(f"{self.name(self.unit_of(c))}{self.name(c)}" for c in codes))
-                    return Resolved(problem=(f"地名不明确，可能是{names}，请补充所属地市",
-                                             "ambiguous place name; add the city"), note=note)
+                    return Resolved(problem=pair("msg.places.ambiguous", names=names), note=note)
                 codes = settled
             chosen |= codes
         units = {self.unit_of(c) for c in chosen}
@@ -220,8 +220,7 @@ class Gazetteer:
             units.discard(self.parent.get(SHUNDE, FOSHAN))
         if len(units) > 1:
             names = "、".join(self.name(u) for u in sorted(units))
-            return Resolved(problem=(f"同时提到{names}，无法确定属地，请指明所属地市",
-                                     "several cities are named; state which one"), note=note)
+            return Resolved(problem=pair("msg.places.several_cities", names=names), note=note)
         unit = units.pop()
         counties = {c for c in chosen if c != unit and c not in self.parent and self.unit_of(c) == unit}
         return Resolved(unit, counties.pop() if len(counties) == 1 else None, note=note)

@@ -38,6 +38,7 @@ from ledger.ingest.enums import ENUMS, clean, is_unknown, map_industry, map_valu
 from ledger.ingest.headers import Table
 from ledger.ingest.participants import parse_participants
 from ledger.ingest.places import gazetteer
+from ledger.i18n import Both, pair
 
 TEXT_FIELDS = ("item_id", "title", "summary", "url", "enterprise", "verified_by", "verification_notes",
                "duplicate_of", "disposition", "place_reason")
@@ -261,7 +262,7 @@ def _read_texts(row: Row, raw: dict) -> None:
             text = cell_text(raw[name])
             row.fields[name] = unicodedata.normalize("NFC", text) if text else None
     if "title" in raw and not row.fields.get("title") and not row.fields.get("summary"):
-        row.problem("标题为空或只有不可见字符", "the title is empty or only invisible characters")
+        row.problem(*pair("msg.rows.title_empty_only_invisible"))
     elif not row.fields.get("title") and row.fields.get("summary"):
         first_line = row.fields["summary"].splitlines()[0].strip()
         row.fields["title"] = first_line[:TITLE_FROM_SUMMARY]
@@ -282,21 +283,20 @@ def _read_times(row: Row, raw: dict, ctx: Context) -> None:
         try:
             moment = parse_datetime(raw[name], ctx.year_hint)
         except DateError as e:
-            zh, en = f"{label}“{e}”不是可识别的日期时间", f"{name} {e!s:.40} is not a date"
+            what = {"column": Both(label, name), "text": str(e)[:40]}
             if name == "captured_at":
-                row.problem(zh, en)
+                row.problem(*pair("msg.rows.not_a_date", **what))
             else:
-                row.set_aside(name, f"{zh}，已略去", f"{en}; set aside")
+                row.set_aside(name, *pair("msg.rows.not_a_date_set_aside", **what))
             continue
         if moment is None:
             continue
         if not EARLIEST <= moment <= _latest(name, ctx.now):
             when = moment.isoformat(sep=" ", timespec="minutes")
             if name == "captured_at":
-                row.problem(f"发布时间 {when} 不在可用范围内（2000 年起，至多晚于当前时间一天），请检查年份",
-                            f"the capture time {when} is outside the usable range (2000 to tomorrow); check the year")
+                row.problem(*pair("msg.rows.capture_time_outside_usable", when=when))
             else:
-                row.set_aside(name, f"{label} {when} 不在可用范围内，已略去", f"{name} {when} is out of range; set aside")
+                row.set_aside(name, *pair("msg.rows.time_out_of_range", column=Both(label, name), when=when))
             continue
         row.fields[name] = moment.date() if name == "occurred_on" else moment
 
@@ -331,8 +331,7 @@ def _read_counts(row: Row, raw: dict) -> None:
             row.unmapped.setdefault("participants", []).append(count.text)
     if why := _count_problem(row.fields.get("participants_low"), row.fields.get("participants_high")):
         shown = row.fields.get("participants_text") or raw.get("participants_low")
-        row.set_aside("participants_low", f"涉及人数“{shown}”：{why}，已略去（原文保留）",
-                      f"participants {shown!s:.30}: impossible count; set aside")
+        row.set_aside("participants_low", *pair("msg.rows.impossible_count", shown=str(shown)[:30], why=why))
         row.fields.pop("participants_high", None)
     coordinates = {}
     for name in ("lon", "lat"):
@@ -340,13 +339,12 @@ def _read_counts(row: Row, raw: dict) -> None:
             try:
                 coordinates[name] = float(clean(raw[name]))
             except ValueError:
-                row.warn(name, f"{ITEMS_LABELS[name]}“{raw[name]}”不是数字，已略去", f"{name} is not a number; set aside")
+                row.warn(name, *pair("msg.rows.not_a_number", column=Both(ITEMS_LABELS[name], name), text=raw[name]))
     if len(coordinates) == 2:
         if in_guangdong(coordinates["lon"], coordinates["lat"]):
             row.fields.update(coordinates)
         else:
-            row.warn("lon", f"坐标（{coordinates['lon']}, {coordinates['lat']}）不在广东省范围内，已略去",
-                     "the coordinates are outside Guangdong; set aside")
+            row.warn("lon", *pair("msg.rows.coordinates_outside", lon=coordinates["lon"], lat=coordinates["lat"]))
 
 
 def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
@@ -366,12 +364,11 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
         elif mapped.codes:
             row.fields[name] = mapped.codes[0]
             if name == "source" and mapped.unmapped and source_cell:
-                row.warn("source", f"来源“{clean(raw[name])}”不在来源列表中，已记为“其他”",
-                         f"source {clean(raw[name])!r} is not a known source; recorded as other")
+                row.warn("source", *pair("msg.rows.source_not_known_source", clean_raw_name=clean(raw[name])))
         elif name in ("status", "verification_result") and not is_unknown(raw[name]):
             allowed = "、".join(zh for zh, _ in ENUMS[name].labels.values())
-            row.warn(name, f"{ITEMS_LABELS[name]}“{clean(raw[name])}”无法识别（可填：{allowed}），已略去",
-                     f"{name} {clean(raw[name])!r} is not one of {ENUMS[name].codes}; set aside")
+            row.warn(name, *pair("msg.rows.not_one_of", column=Both(ITEMS_LABELS[name], name), text=clean(raw[name]),
+                                 allowed=Both(allowed, ", ".join(ENUMS[name].codes))))
     if "verification_result" not in row.fields and row.fields.get("verification_notes"):
         # 核实情况 often holds the result itself ("属实", "经核实，情况不属实").
         found = map_values("verification_result", row.fields["verification_notes"])
@@ -384,22 +381,19 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
         if code:
             row.fields["place_precision"] = code
         elif not is_unknown(raw["place_precision"]):
-            row.warn("place_precision", f"位置精度“{clean(raw['place_precision'])}”无法识别，已略去",
-                     "the place precision is not one of point, town, county, city, unknown; set aside")
+            row.warn("place_precision", *pair("msg.rows.unknown_place_precision", text=clean(raw["place_precision"])))
     if "grade" in raw:
         code = parse_grade(raw["grade"])
         if code:
             row.fields["grade"] = code
         elif not is_unknown(raw["grade"]):
-            row.warn("grade", f"等级“{clean(raw['grade'])}”无法识别（可填：I、II、III、IV 级），已略去",
-                     "the grade should be I, II, III or IV; set aside")
+            row.warn("grade", *pair("msg.rows.unknown_grade", text=clean(raw["grade"])))
     for name in ("industry_text", "industry"):
         if name in raw and "industry" not in row.fields:
             section, division, unmapped = map_industry(raw[name])
             if unmapped:
                 row.unmapped.setdefault("industry", []).append(unmapped)
-                row.warn("industry", f"行业“{unmapped}”无法对应国民经济行业分类，已略去（原文保留）",
-                         f"industry {unmapped!r} matches no GB/T 4754 class; set aside")
+                row.warn("industry", *pair("msg.rows.industry_matches_no_gb", unmapped=unmapped))
             if section:
                 row.fields["industry"] = section
                 if division:
@@ -432,8 +426,7 @@ def _read_flags_and_codes(row: Row, raw: dict) -> None:
         if name in raw:
             flag = parse_bool(raw[name])
             if flag is None and not is_unknown(raw[name]):
-                row.warn(name, f"{ITEMS_LABELS[name]}“{clean(raw[name])}”应填“是”或“否”，已略去",
-                         f"{name} should be yes or no; set aside")
+                row.warn(name, *pair("msg.rows.not_yes_or_no", column=Both(ITEMS_LABELS[name], name), text=clean(raw[name])))
             elif flag is not None:
                 row.fields[name] = flag
     for name in CODE_FIELDS:
@@ -441,20 +434,18 @@ def _read_flags_and_codes(row: Row, raw: dict) -> None:
             if _known_code(name, code):
                 row.fields[name] = code
             else:
-                row.warn(name, f"{ITEMS_LABELS[name]}“{code}”不是已知的代码，已略去",
-                         f"{name} {code!r} is not a known code; set aside")
+                row.warn(name, *pair("msg.rows.unknown_code", column=Both(ITEMS_LABELS[name], name), code=code))
     unit, county = row.fields.get("unit_code"), row.fields.get("county_code")
     if unit and county and geo.county_units()[county] != unit:
-        row.set_aside("county_code", f"区县代码“{county}”不属于所属地市“{geo.unit_name(unit)}”，已略去",
-                      f"county {county} is not in unit {unit}; set aside")
+        row.set_aside("county_code", *pair("msg.rows.county_not_in_unit", county=county,
+                                           unit=Both(geo.unit_name(unit), geo.unit_name(unit, "en"))))
     if "assigned_unit" not in row.fields and "assigned_unit_text" in raw:
         text = cell_text(raw["assigned_unit_text"])
         found = gazetteer().resolve([text], whole_cell=True)
         if found.unit_code:
             row.fields["assigned_unit"] = found.unit_code
         else:
-            row.warn("assigned_unit", f"责任单位“{text}”不是广东省的报送单位，已略去",
-                     "the assigned unit is not one of Guangdong's reporting units; set aside")
+            row.warn("assigned_unit", *pair("msg.rows.unknown_assigned_unit", text=text))
 
 
 def _read_place(row: Row, raw: dict) -> None:
@@ -463,7 +454,7 @@ def _read_place(row: Row, raw: dict) -> None:
     非本省; one whose place cannot be read keeps the reason (属地待定)."""
     province = clean(raw["province"]) if "province" in raw else None
     if province and not is_unknown(province) and province.lower().replace(" province", "").strip() not in GUANGDONG:
-        row.outside = (f"非本省（省份：{province}）", f"outside Guangdong (province {province})")
+        row.outside = pair("msg.rows.outside_guangdong_province", province=province)
         return
     if row.fields.get("unit_code"):  # our own export: codes win over names
         return
@@ -473,11 +464,10 @@ def _read_place(row: Row, raw: dict) -> None:
     if place.note:
         row.notes.append(place.note)
     if place.outside and not province:
-        row.outside = (f"非本省（地点：{place.outside}）", f"outside Guangdong ({place.outside})")
+        row.outside = pair("msg.rows.outside_guangdong", place_outside=place.outside)
         return
     if place.outside:  # the province column says Guangdong: another province in the text is not the place
-        place = type(place)(problem=(f"没有可识别的广东省地名（文中提到{place.outside}）",
-                                     f"no Guangdong place recognised ({place.outside} is named)"))
+        place = type(place)(problem=pair("msg.rows.no_guangdong_place_recognised", place_outside=place.outside))
     if place.problem:
         row.place_problem = place.problem
         return

@@ -30,6 +30,7 @@ from ledger.geo import unit_by_code
 from ledger.store.rebuild import rebuild_soon, wait as wait_for_rebuild
 from ledger.schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, in_guangdong
 from ledger.store import Journal, current_snapshot, exclusive_lock, now_shanghai
+from ledger.i18n import Both, pair
 
 FIRST, FOLLOWUP, CLOSING = EVENT_STAGE.codes
 CLOCK_SKEW = timedelta(minutes=5)  # a report time this far ahead of the server's clock is a typo
@@ -105,7 +106,7 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
         known = {row["event_id"] for row in _journal_reports(settings)}
         event_id = event_id or _new_event_id(at, known)
         if event_id in known:
-            raise EventError(f"事件编号 {event_id} 已存在。", f"event {event_id} already exists")
+            raise EventError(*pair("msg.events.event_already_exists", event_id=event_id))
         _file(settings, event_id, unit_code, report, [], by, at, units, source)
     if rebuild:
         rebuild_soon(settings)
@@ -123,7 +124,7 @@ def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at
         at = at or now_shanghai()
         earlier = event_reports(settings, event_id)
         if not earlier:
-            raise EventError(f"找不到事件 {event_id}，请核对事件编号。", f"no event {event_id}; check the id")
+            raise EventError(*pair("msg.events.no_event_check_id", event_id=event_id))
         _file(settings, event_id, earlier[0]["unit_code"], report, earlier, by, at, units, source)
     if rebuild:
         rebuild_soon(settings)
@@ -175,50 +176,49 @@ def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: d
     stages = [r["stage"] for r in earlier]
     allowed = allowed_next(stages)
     if report.stage not in EVENT_STAGE.labels:
-        refuse(f"报告阶段“{report.stage}”无效，应为首报、续报或终报。", f"unknown stage {report.stage!r}")
+        refuse(*pair("msg.events.unknown_stage", stage=report.stage))
     if not allowed:
-        refuse("该事件已终报，不能再报送；如有新情况，请新建事件并关联相关台账。",
-               "the event has its closing report; open a new event for anything new")
+        refuse(*pair("msg.events.event_has_closing_report"))
     if report.stage not in allowed:
-        names = "或".join(EVENT_STAGE.label(s) for s in allowed)
-        refuse(f"此时只能报送{names}。", f"only a {' or '.join(EVENT_STAGE.label(s, 'en') for s in allowed)} may follow")
+        refuse(*pair("msg.events.only_stages_may_follow", stages=Both("或".join(EVENT_STAGE.label(s) for s in allowed),
+                                                                     " or ".join(EVENT_STAGE.label(s, "en") for s in allowed))))
     if report.stage == FIRST and not report.item_ids and report.lon is None:
-        refuse("首报须关联至少一条台账记录，或填写事发位置。", "a first report needs a linked ledger item or a location")
+        refuse(*pair("msg.events.first_report_needs_linked"))
     for item_id in report.item_ids:
         if item_id not in linked:
-            refuse(f"台账中找不到编号 {item_id}（刚导入的记录要等快照更新后才能关联）。",
-                   f"no ledger item {item_id} (a new import can be linked once the snapshot is rebuilt)")
+            refuse(*pair("msg.events.no_ledger_item_new", id=item_id))
     if unit_code is None:
-        refuse("请选择报送单位。", "choose the reporting unit")
+        refuse(*pair("msg.events.choose_reporting_unit"))
     if unit_code not in unit_by_code():
-        refuse(f"“{unit_code}”不是珠三角十个报送单位之一。", f"{unit_code!r} is not a reporting unit")
+        refuse(*pair("msg.events.not_reporting_unit", unit_code=unit_code))
     if units is not None and unit_code not in units:
-        refuse("只能为本单位的事件报送。", "you may only report on your own unit's events")
+        refuse(*pair("msg.events.you_may_only_report"))
     if report.stage == FIRST and not report.title:
-        refuse("首报须填写事件标题。", "a first report needs a title")
+        refuse(*pair("msg.events.first_report_needs_title"))
     if not report.facts:
-        refuse("请填写事实（时间、地点、企业、人数、诉求、现场情况）。", "every report needs the facts")
+        refuse(*pair("msg.events.every_report_needs_facts"))
     if report.stage == CLOSING:
-        missing = [name for name, value in (("原因", report.causes), ("处置情况", report.handling),
-                                            ("案例剖析", report.lessons)) if not value]
+        missing = [pair(f"msg.events.part_{part}") for part, value in (("causes", report.causes),
+                                                                      ("handling", report.handling),
+                                                                      ("lessons", report.lessons)) if not value]
         if missing:
-            refuse(f"终报须写明{'、'.join(missing)}。", "a closing report needs the causes, the handling and the lessons")
+            refuse(*pair("msg.events.closing_report_needs", missing=Both("、".join(zh for zh, _ in missing),
+                                                                          ", ".join(en for _, en in missing))))
     elif report.lessons:
-        refuse("案例剖析在终报中填写。", "lessons belong in the closing report")
+        refuse(*pair("msg.events.lessons_belong_closing_report"))
     for item_id in report.item_ids:
         if units is not None and linked[item_id]["unit_code"] not in units:
-            refuse(f"台账记录 {item_id} 不属于本单位，不能关联。", f"item {item_id} belongs to another unit")
+            refuse(*pair("msg.events.item_belongs_another_unit", id=item_id))
     if (report.lon is None) != (report.lat is None):
-        refuse("经度和纬度须同时填写。", "longitude and latitude go together")
+        refuse(*pair("msg.events.longitude_latitude_go_together"))
     if report.lon is not None and not in_guangdong(report.lon, report.lat):
-        refuse(f"位置（{report.lon}, {report.lat}）不在广东省范围内。", "the location is outside Guangdong")
+        refuse(*pair("msg.events.location_outside", lon=report.lon, lat=report.lat))
     if report.participants is not None and report.participants < 0:
-        refuse("涉及人数不能为负。", "participants cannot be negative")
+        refuse(*pair("msg.events.participants_cannot_negative"))
     if at > now_shanghai() + CLOCK_SKEW:
-        refuse(f"报告时间 {at:%Y-%m-%d %H:%M} 晚于当前时间。", "the report time is in the future")
+        refuse(*pair("msg.events.report_time_in_future", at=f"{at:%Y-%m-%d %H:%M}"))
     if earlier and at < earlier[-1]["reported_at"]:
-        refuse(f"报告时间早于上一次报告（{earlier[-1]['reported_at']:%Y-%m-%d %H:%M}）。",
-               "the report time is before the previous report")
+        refuse(*pair("msg.events.report_time_before_previous", previous=f"{earlier[-1]['reported_at']:%Y-%m-%d %H:%M}"))
 
 
 def _linked_items(settings: Settings, ids: tuple[str, ...]) -> dict[str, dict]:

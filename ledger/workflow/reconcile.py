@@ -42,14 +42,15 @@ from ledger.ingest.dedupe import url_key
 from ledger.schema import COLUMN_BY_NAME, verification_time_unknown
 from ledger.periods import recent
 from ledger.store import Snapshot, now_shanghai
+from ledger.i18n import pair
 
-KINDS = {"only_province": ("仅省台账有", "Only in the province's ledger"),
-         "only_unit": ("仅地市台账有", "Only in the unit's ledger"),
-         "differs": ("内容不一致", "Values differ"),
-         "unverified": ("月末未核实", "Unverified at month end")}
+KINDS = {"only_province": pair("msg.reconcile.only_province_s_ledger"),
+         "only_unit": pair("msg.reconcile.only_unit_s_ledger"),
+         "differs": pair("msg.reconcile.values_differ"),
+         "unverified": pair("msg.reconcile.unverified_at_month_end")}
 COMPARED = ("status", "verification_result", "grade", "captured_at", "verified_at", "closed_at")
 DATE_COLUMNS = ("captured_at", "verified_at", "closed_at")
-SIDES = {"province": ("省总工会", "Province"), "unit": ("地市工会", "Unit")}
+SIDES = {"province": pair("msg.reconcile.province"), "unit": pair("msg.reconcile.unit")}
 REPORT_COLUMNS = {"kind": "差异类型", "item_id": "编号", "title": "标题", "field": "项目", "province": "省台账",
                   "unit": "地市台账"}
 

@@ -40,6 +40,7 @@ from ledger.ingest.rows import item_problems
 from ledger.schema import GRADE, ITEMS_SCHEMA, OWNERSHIP, VERIFICATION_RESULT
 from ledger.store.sqlfiles import sql
 from ledger.store import Batch, Journal, StoreError, current_snapshot, exclusive_lock, now_shanghai
+from ledger.i18n import Both, pair
 
 # The columns a verification may set; the rest of an item is the monitoring platform's record.
 EDITABLE = ("status", "verified_at", "verified_by", "verification_result", "verification_notes", "duplicate_of",
@@ -105,21 +106,20 @@ class Verification:
     def problems(self) -> list[tuple[str, str]]:
         reasons = []
         if self.result not in VERIFICATION_RESULT.codes:
-            reasons.append(("请选择核实结果（属实、部分属实、不实或重复）",
-                            "choose a result: confirmed, partly confirmed, not confirmed or duplicate"))
+            reasons.append(pair("msg.verify.choose_result_confirmed_partly"))
         if not (self.notes or "").strip():
-            reasons.append(("请填写核实情况（现场核实到的事实）", "describe what was found on site"))
+            reasons.append(pair("msg.verify.describe_what_was_found"))
         if self.result == "duplicate" and not (self.duplicate_of or "").strip():
-            reasons.append(("核实结果为“重复”时，须填写与之重复的台账编号", "a duplicate must name the item it repeats"))
+            reasons.append(pair("msg.verify.duplicate_must_name_item"))
         if self.ownership is not None and self.ownership not in OWNERSHIP.codes:
-            reasons.append((f"企业性质“{self.ownership}”无效", f"unknown ownership {self.ownership!r}"))
+            reasons.append(pair("msg.verify.unknown_ownership", ownership=self.ownership))
         if self.grade is not None and self.grade not in GRADE.codes:
-            reasons.append((f"等级“{self.grade}”无效", f"unknown grade {self.grade!r}"))
+            reasons.append(pair("msg.verify.unknown_grade", grade=self.grade))
         low, high = self.participants_low, self.participants_high
         if any(n is not None and n < 0 for n in (low, high)):
-            reasons.append(("涉及人数不能为负数", "participants cannot be negative"))
+            reasons.append(pair("msg.verify.participants_cannot_negative"))
         elif low is not None and high is not None and high < low:
-            reasons.append(("涉及人数上限不能小于下限", "the participants' upper bound is below the lower"))
+            reasons.append(pair("msg.verify.participants_upper_bound_below"))
         return reasons
 
 
@@ -189,7 +189,7 @@ def load_item(settings: Settings, item_id: str, scope: Scope) -> ItemVersion:
         raise StoreError("还没有台账快照，请先运行 `python -m ledger demo` 或导入数据。")
     journal = Journal(settings.journal_dir).batches()
     pending = _newer(journal, max(snapshot.manifest.get("source_batches") or [], default=None))
-    missing = VerificationError([(f"台账中没有编号为 {item_id} 的条目", f"no item {item_id} in the ledger")])
+    missing = VerificationError([pair("msg.verify.no_item_ledger", id=item_id)])
     con = duckdb.connect()
     try:
         rows = read(snapshot, "item_record", Scope(scope.units), cached=False, item_id=item_id)
@@ -234,9 +234,9 @@ def _changes_since(settings: Settings, item_id: str, seen_batch: str) -> list[Ot
 
 def _check_allowed(user: User, item: dict) -> None:
     if not user.role.verify:
-        raise VerificationError([(f"“{user.role.zh}”角色不能录入核实结果", f"the {user.role.en} role cannot record verifications")])
+        raise VerificationError([pair("msg.verify.role_cannot_verify", role=Both(user.role.zh, user.role.en))])
     if not Scope.of(user).allows_item(item):
-        raise VerificationError([("该条目不属于您所在单位，不能核实", "this item belongs to another unit")])
+        raise VerificationError([pair("msg.verify.item_belongs_another_unit")])
 
 
 def save(settings: Settings, version: ItemVersion, verification: Verification, user: User,
@@ -250,7 +250,7 @@ def save(settings: Settings, version: ItemVersion, verification: Verification, u
     _check_allowed(user, item)
     reasons = verification.problems()
     if verification.result == "duplicate" and (verification.duplicate_of or "").strip() == item["item_id"]:
-        reasons.append(("不能与本条目自身重复", "an item cannot duplicate itself"))
+        reasons.append(pair("msg.verify.item_cannot_duplicate_itself"))
     if reasons:
         raise VerificationError(reasons)
     at = at or now_shanghai()
