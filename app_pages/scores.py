@@ -12,6 +12,7 @@ import streamlit as st
 from ledger.access import audit
 from ledger import periods
 from ledger.assessment import scoring
+from ledger.documents import ranking as ranking_document
 from ledger.config import load_settings
 from ledger.i18n import t
 from ui.shell import context, current_user, keep_in_url, url_value
@@ -46,7 +47,7 @@ st.caption(t("score.caption", lang, period=period.label(lang), since=period.firs
              previous=period.previous().label(lang)))
 if not ranking.complete:
     st.info(t("score.partial", lang), icon=":material/info:")
-st.dataframe(scoring.table(ranking, lang), hide_index=True, width="stretch")
+st.dataframe(ranking_document.table(ranking, lang), hide_index=True, width="stretch")
 
 rules = ranking.rules
 if ranking.complete:
@@ -72,7 +73,7 @@ def download(fmt: str) -> bytes:
     what a leader signs and sends."""
     audit.record(settings, "download", user.username, format=fmt, what="scores", period=str(period),
                  snapshot=ranking.snapshot_id)
-    return scoring.ranking_xlsx(ranking, lang) if fmt == "xlsx" else scoring.notice_docx(ranking)
+    return ranking_document.ranking_xlsx(ranking, lang) if fmt == "xlsx" else ranking_document.notice_docx(ranking)
 
 
 xlsx_column, docx_column, _ = st.columns([1, 1, 2])

@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from ledger import access, periods
 from ledger.workflow import reconcile
 from ledger.assessment import scoring
+from ledger.documents import ranking as ranking_document
 from ledger.config import REPO_ROOT, load_settings
 from ledger.schema import ITEMS_SCHEMA
 from ledger.store import SHANGHAI, Journal, build_snapshot, current_snapshot, now_shanghai
@@ -196,15 +197,15 @@ def test_an_officers_units_alone_have_no_rank(ledger):
     own = scoring.score(current_snapshot(ledger), ledger, Q3, Scope.only(SHENZHEN))
     assert not own.complete and own.frame["unit_code"].to_list() == [SHENZHEN]
     assert own.frame["total"][0] == 90.17 and own.frame["rank"][0] is None and not own.frame["commended"][0]
-    assert "名次" not in scoring.table(own).columns
+    assert "名次" not in ranking_document.table(own).columns
     with pytest.raises(scoring.ScoringError):
-        scoring.notice_docx(own)
+        ranking_document.notice_docx(own)
 
 
 # ---- exports -----------------------------------------------------------------------------------
 
 def test_the_workbook_has_the_ranking_and_the_rules_used(ranking):
-    data = scoring.ranking_xlsx(ranking)
+    data = ranking_document.ranking_xlsx(ranking)
     book = openpyxl.load_workbook(io.BytesIO(data))
     rows = list(book["考核排名"].iter_rows(values_only=True))
     header = rows[0]
@@ -216,11 +217,11 @@ def test_the_workbook_has_the_ranking_and_the_rules_used(ranking):
     assert by_name["肇庆市"]["总分"] is None
     rules = {r[0]: r[1] for r in book["评分规则"].iter_rows(values_only=True)}
     assert rules["台账快照"] == ranking.snapshot_id and rules["核实时效满分"] == 50
-    assert scoring.ranking_xlsx(ranking) == data
+    assert ranking_document.ranking_xlsx(ranking) == data
 
 
 def test_the_word_notice_names_the_period_ranks_and_commends(ranking):
-    data = scoring.notice_docx(ranking)
+    data = ranking_document.notice_docx(ranking)
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "关于2026年第三季度全省各地市工会舆情信息工作考核情况的通报"
@@ -232,7 +233,7 @@ def test_the_word_notice_names_the_period_ranks_and_commends(ranking):
     assert ranking.snapshot_id in document.sections[0].footer.paragraphs[0].text
     assert document.core_properties.created == ranking.as_of.replace(tzinfo=SHANGHAI)  # the data's time, not now
     time.sleep(2)  # zip times have a two-second resolution
-    assert scoring.notice_docx(ranking) == data
+    assert ranking_document.notice_docx(ranking) == data
 
 
 # ---- the command line --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from queries import ALL, Scope
 from ledger.assessment import scoring
 from ledger.cli.common import CliError, Command, Parser, UsageError, current, unit_code
 from ledger.config import Settings
+from ledger.documents import ranking as ranking_document
 from ledger.periods import BRIEF_KINDS, Period
 
 
@@ -31,7 +32,7 @@ def scores_arguments(parser: Parser) -> None:
 def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
     ranking = scoring.score(current(settings), settings, args.period, ALL)
     if args.out:
-        exports = {".xlsx": scoring.ranking_xlsx, ".docx": scoring.notice_docx}
+        exports = {".xlsx": ranking_document.ranking_xlsx, ".docx": ranking_document.notice_docx}
         if args.out.suffix.lower() not in exports:
             raise CliError(f"--out 须为 .xlsx（排名表）或 .docx（考核通报）文件：{args.out.name}")
         args.out.write_bytes(exports[args.out.suffix.lower()](ranking))
@@ -45,7 +46,7 @@ def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
     for row in ranking.frame.iter_rows(named=True):
         parts = "  ".join(f"{row[f'{part}_points']}" for part in ("timeliness", "completeness", "accuracy", "bonus"))
         print(f"  {row['rank'] or '—':>2}  {row['name_zh']:<4}  due {row['due_n']:>4}  {parts}  total {row['total']}"
-              f"  {scoring.change_label(row['change'])}{'  通报表扬' if row['commended'] else ''}")
+              f"  {ranking_document.change_label(row['change'])}{'  通报表扬' if row['commended'] else ''}")
     if args.out:
         print(f"written to {args.out}")
     return 0
