@@ -23,67 +23,60 @@ with active as (
       and ($industries is null or list_contains($industries, industry))
 ),
 
-by_unit as (
-    select
-        'unit' as level,
-        u.unit_code as place_code,
-        u.unit_code,
-        u.name_zh,
-        u.name_en,
-        u.lon,
-        u.lat,
-        count(a.unit_code) as active_n,
-        count(a.unit_code) filter (where a.grade in ('I', 'II')) as serious_n,
-        coalesce(sum(a.participants_high), 0)::bigint as participants_n,
-        count(a.unit_code) filter (where a.shown_as = 'city') as city_level_n
-    from units_in_scope as u
-    left join active as a on a.unit_code = u.unit_code
-    where $units is null or list_contains($units, u.unit_code)
-    group by all
-),
-
-by_county as (
-    select
-        'county' as level,
-        c.county_code as place_code,
-        c.unit_code,
-        c.name_zh,
-        c.name_en,
-        c.lon,
-        c.lat,
-        count(a.county_code) as active_n,
-        count(a.county_code) filter (where a.grade in ('I', 'II')) as serious_n,
-        coalesce(sum(a.participants_high), 0)::bigint as participants_n,
-        0::bigint as city_level_n
-    from counties_in_scope as c
-    left join active as a on a.county_code = c.county_code and a.shown_as <> 'city'
-    where $units is null or list_contains($units, c.unit_code)
-    group by all
-),
-
-unplaced as (
-    select
-        'unplaced' as level,
-        null::varchar as place_code,
-        null::varchar as unit_code,
-        null::varchar as name_zh,
-        null::varchar as name_en,
-        null::double as lon,
-        null::double as lat,
-        count(*) as active_n,
-        count(*) filter (where grade in ('I', 'II')) as serious_n,
-        coalesce(sum(participants_high), 0)::bigint as participants_n,
-        0::bigint as city_level_n
+-- Each active dispute counts at its unit (city_level: known only to the city) and, unless known
+-- only to the city, at its county; one without a unit counts as unplaced.
+at_place as (
+    select 'unit' as level, unit_code as place_code, grade, participants_high, shown_as = 'city' as city_level
+    from active
+    where unit_code is not null
+    union all
+    select 'county', county_code, grade, participants_high, false
+    from active
+    where county_code is not null and shown_as <> 'city'
+    union all
+    select 'unplaced', null, grade, participants_high, false
     from active
     where unit_code is null
 ),
 
+counted as (
+    select
+        level,
+        place_code,
+        count(*) as active_n,
+        count(*) filter (where grade in ('I', 'II')) as serious_n,
+        coalesce(sum(participants_high), 0)::bigint as participants_n,
+        count(*) filter (where city_level) as city_level_n
+    from at_place
+    group by all
+),
+
+places as (
+    select 'unit' as level, unit_code as place_code, unit_code, name_zh, name_en, lon, lat
+    from units_in_scope
+    union all
+    select 'county', county_code, unit_code, name_zh, name_en, lon, lat
+    from counties_in_scope
+    union all
+    select 'unplaced', null, null, null, null, null::double, null::double
+),
+
 final as (
-    select * from by_unit
-    union all
-    select * from by_county
-    union all
-    select * from unplaced
+    select
+        p.level,
+        p.place_code,
+        p.unit_code,
+        p.name_zh,
+        p.name_en,
+        p.lon,
+        p.lat,
+        coalesce(c.active_n, 0) as active_n,
+        coalesce(c.serious_n, 0) as serious_n,
+        coalesce(c.participants_n, 0)::bigint as participants_n,
+        coalesce(c.city_level_n, 0) as city_level_n
+    from places as p
+    left join counted as c on c.level = p.level and c.place_code is not distinct from p.place_code
+    where p.level = 'unplaced' or $units is null or list_contains($units, p.unit_code)
 )
 
 select * from final
