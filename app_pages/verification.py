@@ -4,10 +4,10 @@ take, and the rate month by month."""
 import polars as pl
 import streamlit as st
 
-from ledger import geo
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.periods import under_way
+from ledger.summaries import verification_gauges
 from queries import q
 from ui import charts, map_layers
 from ui.plain_text import plain
@@ -30,17 +30,9 @@ rates = q("verification_rate_by_unit", ctx.scope, **params)
 total = rates.filter(pl.col("level") == "total").row(0, named=True)
 per_unit = rates.filter(pl.col("level") == "unit")
 name = f"name_{suffix(lang)}"
-# The gauges: with nothing picked, the delta's ten (the emergency teams) and one per other region;
-# with cities picked (or an officer's own unit), those cities.
-if ctx.scope.units is None and not ctx.filters.units:
-    focus = [u.code for u in geo.focus_units()]
-    gauge_rows = pl.concat([
-        per_unit.filter(pl.col("unit_code").is_in(focus)),
-        rates.filter((pl.col("level") == "region") & (pl.col("region") != geo.FOCUS_REGION)).with_columns(
-            pl.col("region").replace_strict({r: geo.region_name(r, lang) for r in geo.REGIONS}).alias(name))])
-else:
-    gauge_rows = per_unit
-if ctx.scope.units is None and not ctx.filters.units:
+province_wide = ctx.scope.units is None and not ctx.filters.units
+gauge_rows = verification_gauges(rates, province_wide, lang)
+if province_wide:
     total_name = t("verify.total.all", lang)
 elif per_unit.height == 1:  # an officer's own unit, or one city picked: its name, not 合计
     total_name = per_unit[name][0]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ledger import geo
 from ledger.i18n import pair
 
 MIN_COUNT = 5  # below this in both periods, a percentage change is noise
@@ -91,3 +92,17 @@ def against_last_year(counts: pl.DataFrame, this_year: str, last_year: str) -> p
         totals.select("period", pl.col("n").alias("count"), pl.lit(this_year).alias("series")),
         totals.select("period", pl.col("n_last_year").alias("count"), pl.lit(last_year).alias("series")),
     ])
+
+
+def verification_gauges(rates: pl.DataFrame, province_wide: bool, lang: str = "zh") -> pl.DataFrame:
+    """The rows of verification_rate_by_unit that get a gauge on 核实督办: province-wide, the
+    delta's ten units (the emergency teams) and one per other region, named in `name_{lang}`;
+    otherwise (cities picked, or an officer's own unit) every unit row."""
+    per_unit = rates.filter(pl.col("level") == "unit")
+    if not province_wide:
+        return per_unit
+    name = f"name_{lang}"
+    regions = rates.filter((pl.col("level") == "region") & (pl.col("region") != geo.FOCUS_REGION))
+    return pl.concat([per_unit.filter(pl.col("unit_code").is_in([u.code for u in geo.focus_units()])),
+                      regions.with_columns(pl.col("region").replace_strict(
+                          {r: geo.region_name(r, lang) for r in geo.REGIONS}).alias(name))])

@@ -4,7 +4,8 @@ from datetime import date
 import polars as pl
 
 from ledger.workflow.reconcile import recent_months, with_history
-from ledger.summaries import against_last_year, biggest_changes, industry_summary, sentence, top_and_other
+from ledger.summaries import (against_last_year, biggest_changes, industry_summary, sentence, top_and_other,
+                              verification_gauges)
 
 
 def row(name, n, n_prev, units=("东莞市", "深圳市")):
@@ -56,3 +57,13 @@ def test_the_month_view_carries_each_units_discrepancies_and_signatures():
     assert shown["found"].to_list() == [3, 0] and shown["resolved"].to_list() == [1, 0]
     assert shown["signed"].to_list() == ["省总工会、地市工会", "—"]
     assert recent_months(date(2026, 3, 2), 4) == ["2026-03", "2026-02", "2026-01", "2025-12"]
+
+
+def test_gauges_province_wide_are_the_deltas_units_and_the_other_regions():
+    rates = pl.DataFrame({"level": ["total", "unit", "unit", "region", "region"],
+                          "unit_code": [None, "440300", "440500", None, None],
+                          "region": [None, "prd", "east", "prd", "east"],
+                          "name_zh": ["合计", "深圳市", "汕头市", None, None], "rate_pct": [90.0, 95.0, 80.0, 93.0, 80.0]})
+    wide = verification_gauges(rates, province_wide=True)
+    assert wide["name_zh"].to_list() == ["深圳市", "粤东"]  # Shantou is in its region's gauge, the delta's region is not
+    assert verification_gauges(rates, province_wide=False)["name_zh"].to_list() == ["深圳市", "汕头市"]
