@@ -29,6 +29,7 @@ class Settings:
     snapshot_retention_days: int = 40  # long enough to compare with last month's snapshot
     default_window_days: int = 183  # the global filter's default: about six months
     duckdb_memory_limit: str = "3GB"
+    query_cache_mb: int = 256  # the query door's result cache, in MB (results larger than it are not kept)
     grade_thresholds: dict[str, int] = field(default_factory=dict)  # overrides of grades.csv
     grades_to_confirm: tuple[str, ...] = ("I", "II")  # [grade_review] grades: confirmed by the province
     # on-time verification rate (%) at or above which a unit's gauge is green, and amber
@@ -106,6 +107,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         duckdb_memory_limit=os.environ.get(
             "SENTINEL_DUCKDB_MEMORY_LIMIT", file_values.get("duckdb_memory_limit", "3GB")
         ),
+        query_cache_mb=int(os.environ.get("SENTINEL_QUERY_CACHE_MB", file_values.get("query_cache_mb", 256))),
         grade_thresholds={k: int(v) for k, v in file_values.get("grades", {}).items()},
         grades_to_confirm=tuple(file_values.get("grade_review", {}).get("grades", ("I", "II"))),
         deadline_config=file_values.get("deadlines", {}),

@@ -10,7 +10,8 @@ parameters documented in its header. This module:
   personal data, every result's text columns are masked here too (ledger.access.masking), so tables
   and downloads cannot differ;
 - caches results keyed by snapshot id, scope and parameters, so a new snapshot invalidates
-  everything without anyone clearing a cache.
+  everything without anyone clearing a cache; the cache is bounded in bytes (`query_cache_mb`)
+  as well as in entries, so a few large results cannot grow a long-running server.
 The cache and connection live at module level rather than in `st.cache_data`, so the CLI,
 reports and benchmarks get the same door and the same speed as the pages.
 """
@@ -154,6 +155,8 @@ class Door:
     def __init__(self, settings: Settings, cache_entries: int = CACHE_ENTRIES):
         self.settings = settings
         self.cache_entries = cache_entries  # 0: no result cache (benchmarks measure the queries)
+        self.cache_bytes = settings.query_cache_mb * 2**20
+        self._cached_bytes = 0
         self._lock = threading.Lock()
         self._connections: OrderedDict[str, _Connection] = OrderedDict()
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
@@ -262,12 +265,15 @@ class Door:
         if not scope.personal:
             result = result.with_columns(pl.col(c).map_elements(mask, return_dtype=pl.String)
                                          for c in PERSONAL_TEXT_COLUMNS if c in result.columns)
-        if not cached:
+        size = result.estimated_size()
+        if not cached or size > self.cache_bytes:
             return result
         with self._lock:
-            self._cache[key] = result
-            while len(self._cache) > self.cache_entries:
-                self._cache.popitem(last=False)
+            if key not in self._cache:
+                self._cache[key] = result
+                self._cached_bytes += size
+            while self._cache and (len(self._cache) > self.cache_entries or self._cached_bytes > self.cache_bytes):
+                self._cached_bytes -= self._cache.popitem(last=False)[1].estimated_size()
         return result
 
 

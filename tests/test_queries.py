@@ -216,3 +216,23 @@ def test_a_connection_left_behind_stays_open_for_its_reader_and_closes_after_it(
     door._release(reading)
     with pytest.raises(duckdb.ConnectionException):
         reading.con.cursor()  # closed by its last reader
+
+
+def test_the_result_cache_is_bounded_in_bytes(demo_settings, now):
+    """A result larger than the budget is not kept; smaller ones are, the oldest going first, and
+    what is kept never adds up to more than the budget (query_cache_mb)."""
+    from dataclasses import replace
+
+    door = Door(replace(demo_settings, query_cache_mb=1))
+    whole = {**Filters(date(2000, 1, 1), now.date()).params(), **SliceFilters().params(), "now": now,
+             "sort": "captured_at", "descending": True, "limit": None, "offset": 0}
+    big = door.q("ledger_slice", ALL, **whole)
+    assert big.estimated_size() > door.cache_bytes
+    assert door.q("ledger_slice", ALL, **whole) is not big  # too large to keep: asked again
+    kept = []
+    for limit in range(1, 400, 7):  # distinct results of growing size
+        kept.append(door.q("ledger_slice", ALL, **{**whole, "limit": limit}))
+        assert door._cached_bytes <= door.cache_bytes
+        assert door._cached_bytes == sum(frame.estimated_size() for frame in door._cache.values())
+    assert door.q("ledger_slice", ALL, **{**whole, "limit": 393}) is kept[-1]  # the newest is kept
+    assert door.q("ledger_slice", ALL, **{**whole, "limit": 1}) is not kept[0]  # the oldest went first
