@@ -8,7 +8,7 @@ Festival and a lull after it; relocations and closures in manufacturing; Hong Ko
 Taiwan owned factories in Dongguan and Shenzhen; crowds whose size is heavy-tailed and reported
 as "约200人" or "数百人"; a few enterprises with dispute after dispute; most items verified on
 time, some late, what was left open caught by the next monthly reconciliation, and the newest
-still open. The rates behind these patterns are the constants below.
+still open. The rates behind these patterns are in `demo.shares`, the words in `demo.words`.
 
 How it scales: rows are made in blocks of BLOCK_ROWS, each from its own random stream derived
 from (seed, block number) and each spread over the whole period. Numbers are drawn with numpy
@@ -46,368 +46,134 @@ from ledger.schema import (
 from ledger.ingest.places import NO_PLACE_ZH, PENDING_PLACE_ZH
 from ledger.store import now_shanghai
 
+from ledger.demo.shares import (
+    ABOUT,
+    ACTION_AFFINITY,
+    APPROXIMATE,
+    ASSIGN_MINUTES,
+    CITY_ONLY,
+    CLOSE_DAYS,
+    CLOSE_MEDIAN_DAYS,
+    CLOSE_SIGMA,
+    COLLECTIVE,
+    COMPLAINT,
+    COMPLAINT_ACTION,
+    COMPLAINT_KNOWN,
+    CONSTRUCTION,
+    CROWD_FORMS,
+    CROWD_MAX,
+    CROWD_MEDIAN,
+    CROWD_SIGMA,
+    CROWD_TEXTS,
+    DEMAND_AFFINITY,
+    DEMAND_PAIRS,
+    DIVISION_WEIGHTS,
+    DUE_HOURS,
+    EMPLOYERS,
+    EXTRA_DEMANDS,
+    FESTIVAL_LULL,
+    GROWTH,
+    HMT_FACTORY_UNITS,
+    HOUR_WEIGHTS,
+    KINDS,
+    KIND_SHARES,
+    LATE,
+    LATE_MAX_HOURS,
+    LATE_MEDIAN_HOURS,
+    LATE_SIGMA,
+    LULL_AFTER,
+    LULL_BEFORE,
+    MANUFACTURING,
+    MANUFACTURING_TILT,
+    MESSAGE_PROACTIVE,
+    MESSAGE_SOURCES,
+    NEVER_CLOSED,
+    NEWS,
+    OCCURRED_LAG,
+    OCCURRED_UNKNOWN,
+    OFFENDER_EVERY,
+    OTHER_DIVISION,
+    OTHER_DUE_HOURS,
+    OVER,
+    OWNERSHIP_SHARES,
+    PENDING,
+    PLACE_UNKNOWN,
+    PLACE_WEIGHTS,
+    PLAIN,
+    PLATFORMS,
+    PRIMARY_ACTION,
+    PRIMARY_DEMAND,
+    PROACTIVE_TITLE,
+    PUBLIC_SECTIONS,
+    RANGE,
+    RECENT_DAYS,
+    RECENT_OPEN,
+    RECONCILED_DAYS,
+    REPEAT_SHARE,
+    RESULT_SHARES,
+    SECOND_ACTION,
+    SECTION_SHARES,
+    SECTORS,
+    SERVICE,
+    SOURCE_SHARES,
+    STILL_OPEN,
+    SURGE_DAYS,
+    SURGE_FACTORS,
+    TIME_UNKNOWN,
+    TIME_UNKNOWN_BEFORE_DAYS,
+    UNION_RATE,
+    UNION_UNKNOWN,
+    UNIT_SHARES,
+    UNKNOWN,
+    URL,
+    VAGUE,
+    VAGUE_WORDS,
+    WEEKDAY_WEIGHTS,
+)
+from ledger.demo.words import (
+    ACTION_SENTENCES,
+    ACTION_WORDS,
+    ACTIVITIES,
+    BRANDS,
+    CAUSES,
+    COMPLAINTS,
+    COMPLAINT_REPLIES,
+    COUNTY_IN_TITLE,
+    CROWD_WORDS,
+    DEMAND_NOUNS,
+    DEMAND_VERBS,
+    DETAILS,
+    DETAIL_SHOWN,
+    DETERMINERS,
+    ENDING_SHOWN,
+    ENTERPRISE_NAMES,
+    NEWS_ENDINGS,
+    NOTES,
+    OTHER_TRADES,
+    OTHER_WORKERS,
+    OTHER_WORKPLACES,
+    POLICIES,
+    POLICY_ENDINGS,
+    PROJECTS,
+    REPLY_SHOWN,
+    RESPONSES,
+    RESPONSE_SHOWN,
+    SECTION_TRADES,
+    SECTION_WORKERS,
+    SECTION_WORKPLACES,
+    SUFFIXES,
+    SUMMARIES,
+    TITLES,
+    TITLE_CROWD_SHOWN,
+    TRADES,
+    UNION_NAMES,
+    VERIFIERS,
+    WORKERS,
+    WORKPLACES,
+)
+
 BLOCK_ROWS = 16_384  # large enough for numpy to pay off, small enough that a tiny demo is instant
 DAY_US = 86_400_000_000
-
-# ---- what the monitoring platforms deliver ----------------------------------------------------
-
-# A third of the items are collective disputes; the rest are what the keyword filters also
-# catch: one worker's complaint, union news, labour policy.
-KINDS = ("collective", "complaint", "news", "policy")
-COLLECTIVE, COMPLAINT, NEWS, POLICY = range(len(KINDS))
-KIND_SHARES = (0.335, 0.30, 0.22, 0.145)
-
-# The delta is the busiest (Shenzhen, Dongguan and Guangzhou on top); the eastern, western and
-# northern cities together bring about a tenth of the items (11 of 111 here).
-UNIT_SHARES = {"440300": 24, "441900": 22, "440100": 18, "440600": 9, "441300": 6, "442000": 6,
-               "440606": 4, "440700": 4, "440400": 4, "441200": 3,
-               "440500": 2, "445200": 1.2, "445100": 0.7, "441500": 0.5,  # 粤东
-               "440800": 1.5, "440900": 1, "441700": 0.6,  # 粤西
-               "441800": 1, "440200": 0.8, "441400": 0.8, "441600": 0.7, "445300": 0.4}  # 粤北
-
-# Where in a unit items come from: the factory and migrant-worker districts and towns weigh
-# more; a place not named here weighs 1. Keyed by unit, then the place's short name.
-PLACE_WEIGHTS = {
-    "440100": {"白云": 4, "番禺": 3.5, "花都": 3, "增城": 2.5, "黄埔": 2, "天河": 1.5, "海珠": 1.2,
-               "南沙": 1.5, "从化": 0.8, "荔湾": 0.8, "越秀": 0.5},
-    "440300": {"宝安": 5, "龙岗": 4.5, "龙华": 3.5, "光明": 2, "坪山": 1.5, "南山": 1.2, "福田": 0.7,
-               "罗湖": 0.7, "盐田": 0.4},
-    "441900": {"长安": 3, "虎门": 3, "塘厦": 2.5, "厚街": 2, "大朗": 2, "常平": 2, "凤岗": 2, "寮步": 1.8,
-               "清溪": 1.8, "樟木头": 1.5, "黄江": 1.5, "大岭山": 1.5, "石碣": 1.3, "东城": 1.3, "莞城": 0.6,
-               "东莞港": 0.2, "生态园": 0.2},
-    "440600": {"南海": 4, "禅城": 2, "三水": 1.5, "高明": 1.2},
-    "440606": {"容桂": 2, "北滘": 2, "大良": 1.5, "伦教": 1.5, "乐从": 1.5, "龙江": 1.5, "陈村": 1.2, "勒流": 1.2,
-               "杏坛": 0.8, "均安": 0.8},
-    "441300": {"惠阳": 2.5, "惠城": 2, "博罗": 2, "惠东": 1.5, "龙门": 0.5},
-    "442000": {"小榄": 2.5, "古镇": 2, "火炬": 2, "坦洲": 1.5, "三乡": 1.5, "横栏": 1.2, "黄圃": 1.2, "五桂山": 0.5},
-    "440700": {"蓬江": 2, "新会": 2, "江海": 1.5, "鹤山": 1.5, "开平": 1.5, "台山": 1.2, "恩平": 0.8},
-    "440400": {"香洲": 2.5, "金湾": 1.5, "斗门": 1.5},
-    "441200": {"端州": 1.5, "高要": 1.5, "四会": 1.5, "鼎湖": 1, "怀集": 0.6, "广宁": 0.6, "封开": 0.5,
-               "德庆": 0.5},
-}
-# Share of items for which only the city is known (a city-wide news item rarely names a district).
-CITY_ONLY = np.array([0.03, 0.06, 0.2, 0.3])  # by kind
-APPROXIMATE = 0.07  # of the other items, placed at a centroid exactly rather than on the spot
-# Complaints whose text names no place at all: accepted as 属地待定 and left for the province to
-# assign (ledger/workflow/assign.py), never given a unit by the demo.
-PLACE_UNKNOWN = 0.033  # of complaints: about 1% of all items
-# Old verifications copied from a ledger that recorded the result without its time (核实时间不详).
-TIME_UNKNOWN, TIME_UNKNOWN_BEFORE_DAYS = 0.05, 730  # of the items verified, captured that long before the end
-
-# ---- who the disputes are with ----------------------------------------------------------------
-
-# GB/T 4754 sections of the enterprises involved, and how much more (or less) manufacturing a
-# unit has than the delta as a whole.
-SECTION_SHARES = {"C": 45, "E": 20, "G": 8, "H": 5, "F": 4, "K": 3, "L": 3, "O": 3, "N": 2, "M": 2,
-                  "P": 2, "I": 1, "Q": 1, "R": 1}
-MANUFACTURING_TILT = {"441900": 1.3, "440606": 1.3, "440600": 1.2, "442000": 1.2, "440100": 0.7,
-                      "440400": 0.9}
-# Divisions within a section; a division not named weighs OTHER_DIVISION (a long thin tail).
-DIVISION_WEIGHTS = {
-    "C": {"39": 10, "33": 6, "38": 6, "18": 6, "19": 5, "21": 5, "29": 5, "17": 2, "24": 2, "34": 2,
-          "30": 1.5, "35": 1.5, "36": 1.5, "22": 1.5, "23": 1, "26": 1, "40": 1, "13": 1, "14": 1},
-    "E": {"47": 6, "48": 3, "50": 2, "49": 1},
-    "G": {"54": 5, "60": 3, "59": 2},
-    "H": {"62": 2, "61": 1},
-    "F": {"52": 2, "51": 1},
-    "K": {"70": 1},
-    "L": {"72": 3, "71": 0.5},
-    "O": {"80": 2, "81": 1, "82": 1},
-    "N": {"78": 3, "77": 1},
-    "M": {"74": 2, "73": 1, "75": 1},
-    "P": {"83": 1},
-    "I": {"64": 2, "65": 2, "63": 1},
-    "Q": {"84": 3, "85": 1},
-    "R": {"87": 2, "89": 1, "90": 1},
-}
-OTHER_DIVISION = 0.2
-
-# The three sectors the phrase and rate tables below distinguish.
-SECTORS = ("manufacturing", "construction", "service")
-MANUFACTURING, CONSTRUCTION, SERVICE = range(len(SECTORS))
-
-# Ownership by kind of employer: Hong Kong, Macau and Taiwan capital built the export factories
-# of Dongguan and Shenzhen; building sites are private subcontractors under state groups;
-# sanitation, schools and hospitals are often public. Overall about 50/22/10/6/2/10.
-OWNERSHIP_SHARES = {  # by kind of employer
-    "factory_sz_dg": {"private": 42, "hmt": 38, "foreign": 13, "other": 4, "collective": 2, "state": 1},
-    "factory": {"private": 52, "hmt": 26, "foreign": 13, "other": 4, "collective": 3, "state": 2},
-    "construction": {"private": 62, "hmt": 5, "foreign": 2, "other": 15, "collective": 2, "state": 14},
-    "public_service": {"private": 35, "hmt": 2, "foreign": 2, "other": 25, "collective": 6, "state": 30},
-    "service": {"private": 52, "hmt": 14, "foreign": 10, "other": 18, "collective": 1, "state": 5},
-}
-EMPLOYERS = tuple(OWNERSHIP_SHARES)
-HMT_FACTORY_UNITS = ("440300", "441900")
-PUBLIC_SECTIONS = ("N", "P", "Q", "R")
-UNION_RATE = {"state": 0.75, "collective": 0.5, "foreign": 0.55, "hmt": 0.4, "private": 0.3,
-              "other": 0.2}
-UNION_UNKNOWN = 0.1
-COMPLAINT_KNOWN = {"enterprise": 0.6, "ownership": 0.5, "union": 0.2}  # what a complaint tells
-
-# A few enterprises are repeat offenders: one in OFFENDER_EVERY disputing enterprises has more
-# disputes, which together make REPEAT_SHARE of all disputes.
-OFFENDER_EVERY = 40
-REPEAT_SHARE = 0.08
-
-# ---- what they want and do --------------------------------------------------------------------
-
-PRIMARY_DEMAND = {  # the main demand, by sector; complaints have their own mix
-    "manufacturing": {"wage_arrears": 39, "severance": 16, "relocation": 14, "social_insurance": 10,
-                      "overtime": 8, "wage_increase": 5, "contract": 3, "injury": 2, "other": 3},
-    "construction": {"wage_arrears": 86, "injury": 4, "social_insurance": 2, "severance": 2,
-                     "contract": 2, "overtime": 1, "wage_increase": 1, "other": 2},
-    "service": {"wage_arrears": 52, "severance": 9, "social_insurance": 12, "overtime": 7,
-                "wage_increase": 6, "contract": 5, "relocation": 2, "injury": 2, "other": 5},
-    "complaint": {"wage_arrears": 35, "social_insurance": 18, "severance": 12, "overtime": 12,
-                  "injury": 8, "contract": 8, "relocation": 2, "wage_increase": 2, "other": 3},
-}
-# How likely a further demand comes along, and pairs that go together more than that.
-DEMAND_AFFINITY = {"social_insurance": 3, "severance": 3, "overtime": 2, "wage_arrears": 2,
-                   "contract": 1.5, "wage_increase": 1, "injury": 0.5, "other": 0.5, "relocation": 0.3}
-DEMAND_PAIRS = {("relocation", "severance"): 6, ("relocation", "social_insurance"): 2,
-                ("severance", "social_insurance"): 2, ("severance", "wage_arrears"): 2,
-                ("wage_arrears", "severance"): 1.5}
-EXTRA_DEMANDS = (0.55, 0.33, 0.12)  # a dispute states 1, 2 or 3 demands
-
-PRIMARY_ACTION = {
-    "manufacturing": {"strike": 42, "gathering": 36, "online": 7, "petition": 6, "road_block": 5,
-                      "other": 3, "march": 1},
-    "construction": {"gathering": 55, "strike": 12, "road_block": 10, "petition": 10, "online": 6,
-                     "other": 6, "march": 1},
-    "service": {"gathering": 45, "strike": 25, "online": 12, "petition": 8, "road_block": 4,
-                "other": 4, "march": 2},
-}
-ACTION_AFFINITY = {"gathering": 3, "strike": 2, "online": 1.5, "petition": 1, "road_block": 0.8,
-                   "other": 0.5, "march": 0.2}
-SECOND_ACTION = 0.3
-COMPLAINT_ACTION = {"online": 0.5, "petition": 0.1}  # the rest: no action, only the complaint
-
-# Crowd size of a dispute: lognormal, so that the reported lower bound has a median near 40 and
-# a thousand or more is rare.
-CROWD_MEDIAN, CROWD_SIGMA, CROWD_MAX = 50, 1.05, 8000
-# How the number is reported: "85", "约200人", "200余人", "100-300人", "数百人", or not at all.
-PLAIN, ABOUT, OVER, RANGE, VAGUE, UNKNOWN = range(6)
-CROWD_FORMS = np.array([  # by kind
-    [22, 25, 20, 10, 15, 8],
-    [35, 0, 0, 0, 0, 65],
-    [0, 0, 0, 0, 0, 100],
-    [0, 0, 0, 0, 0, 100],
-])
-CROWD_TEXTS = {PLAIN: "{n}", ABOUT: "约{n}人", OVER: "{n}余人", RANGE: "{low}-{high}人", VAGUE: "{vague}"}
-VAGUE_WORDS = (  # (smallest crowd, text, low, high)
-    (10, "十余人", 10, 19), (20, "数十人", 20, 90), (100, "上百人", 100, 199), (200, "数百人", 200, 900),
-    (800, "近千人", 800, 999), (1000, "上千人", 1000, 1999), (2000, "数千人", 2000, 9000),
-)
-
-# ---- when -------------------------------------------------------------------------------------
-
-GROWTH = 0.3  # items per day grow by this much over the period (wider monitoring, more disputes)
-WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.65, 0.55])  # Monday first
-HOUR_WEIGHTS = np.array([0.15, 0.1, 0.08, 0.06, 0.06, 0.08, 0.2, 0.5, 1.3, 1.6, 1.7, 1.5,
-                         1.0, 1.0, 1.4, 1.5, 1.5, 1.3, 1.0, 1.0, 1.1, 1.0, 0.6, 0.3])
-# Wage arrears on sites and in factories peak one to three weeks before the Spring Festival,
-# when migrant workers want their pay to go home: a factor by days before the festival.
-SURGE_DAYS, SURGE_FACTORS = (2, 7, 21, 56), (4.0, 8.0, 8.0, 1.5)
-FESTIVAL_LULL = 0.3  # festival eve to two weeks after: factories shut, workers at home
-LULL_BEFORE, LULL_AFTER = 1, 13
-OCCURRED_LAG = (0.45, 0.3, 0.15, 0.1)  # days between the dispute and its capture: 0, 1, 2, 3
-OCCURRED_UNKNOWN = np.array([0.1, 0.3, 0.6, 0.8])  # by kind
-
-# ---- where the item came from -----------------------------------------------------------------
-
-SOURCE_SHARES = {  # by kind; officers report disputes themselves, news hardly ever
-    "collective": {"people": 42, "southcn": 36, "proactive": 12, "wechat": 5, "qq": 2, "email": 2,
-                   "other": 1},
-    "complaint": {"people": 46, "southcn": 40, "proactive": 3, "wechat": 6, "qq": 2, "email": 2,
-                  "other": 1},
-    "news": {"people": 47, "southcn": 45, "wechat": 4, "other": 4},
-    "policy": {"people": 48, "southcn": 46, "wechat": 3, "other": 3},
-}
-PLATFORMS = ("people", "southcn")  # the monitoring platforms: their items have a link
-MESSAGE_SOURCES = ("wechat", "qq", "email")
-MESSAGE_PROACTIVE = 0.3  # of messages: an officer's, before the platforms saw the dispute
-URL = "https://yuqing.example.cn/item/{source}/{number}"
-PROACTIVE_TITLE = "关于{title}的情况报告"
-
-# ---- verification -----------------------------------------------------------------------------
-
-DUE_HOURS = {"I": 2, "II": 12}  # grade I within two hours, II within twelve
-OTHER_DUE_HOURS = 72
-ASSIGN_MINUTES = (5, 60)
-LATE, STILL_OPEN = 0.09, 0.03
-RECENT_DAYS, RECENT_OPEN = 14, 0.45  # of items a day old, 48% still open; two weeks old, 3%
-LATE_MEDIAN_HOURS, LATE_SIGMA, LATE_MAX_HOURS = 8, 1.5, 720
-RESULT_SHARES = {"true": 80, "partly": 12, "false": 4, "duplicate": 4}
-CLOSE_MEDIAN_DAYS, CLOSE_SIGMA, CLOSE_DAYS = 4, 0.9, (1, 30)
-NEVER_CLOSED = 0.07  # long-running disputes the union keeps open after verifying them
-RECONCILED_DAYS = (35, 62)  # an item left open is found by the next monthly reconciliation and verified then
-PENDING = 0.3  # of open items, not started yet; twice as many in their first two days
-
-# ---- words ------------------------------------------------------------------------------------
-# A pool lists the phrases one row picks from at random; a phrase listed twice is twice as likely.
-
-BRANDS = ("宏达 恒信 永盛 鑫源 华辉 金利源 联兴 伟业 泰丰 裕丰 隆兴 广盛 昌盛 德信 嘉宏 锦程 通达 立信 宏图 "
-          "兴业 新亚 美达 精诚 华盛 东升 福临 源丰 万利 合力 志远 信达 宝利 星辉 明辉 富源 顺发 汇通 国兴 "
-          "盈丰 建业 荣达 安捷 博创 科达 益友 和美 天润 润达 金辉 百利 佳美 康达 诚信 海宏 鸿运 大成 永利 "
-          "兆丰 雅致 骏业 誉辉 威达 锐丰 华展 凯旋 联创 卓越 恒通 金源 丰泽 鼎盛 瑞丰 正达 三和 宏昌 日昇 "
-          "宏发 利成 永佳 创富 海鑫 德润 鹏达 升华 新宏 金峰 嘉利 合兴 美联 金满 华源 永兴").split()
-PROJECTS = ("某花园", "某商住楼", "某安置房", "某产业园", "某学校", "某商业广场", "某城市更新", "某厂房",
-            "某住宅小区", "某综合体")
-
-# Business words of a registered name ("宏达五金制品有限公司"), by division, else by section.
-TRADES = {
-    "13": ["食品"], "14": ["食品"], "17": ["纺织"], "18": ["服装", "制衣", "时装"], "19": ["鞋业", "皮具"],
-    "21": ["家具", "家私"], "22": ["纸品", "包装"], "23": ["印刷", "彩印"], "24": ["玩具", "工艺品"],
-    "26": ["化工", "涂料"], "29": ["塑胶制品", "塑料制品", "橡塑"], "30": ["陶瓷", "建材"],
-    "33": ["五金制品", "金属制品", "五金"], "34": ["机械", "机械设备"], "35": ["精密机械", "设备"],
-    "36": ["汽车配件"], "38": ["电器", "电气", "照明", "电线电缆"], "39": ["电子", "电子科技", "光电科技", "精密电子"],
-    "40": ["仪器仪表"], "47": ["建筑工程", "建设工程", "建筑劳务分包"], "48": ["市政工程", "路桥工程"],
-    "49": ["机电安装工程"], "50": ["装饰工程", "装饰设计工程"], "54": ["物流", "运输", "客运"],
-    "59": ["仓储", "物流"], "60": ["快递", "速递"], "61": ["酒店管理", "酒店"], "62": ["餐饮管理", "餐饮服务"],
-    "51": ["贸易", "商贸", "进出口"], "52": ["百货", "商业连锁"], "70": ["物业管理", "房地产开发"],
-    "71": ["设备租赁"], "72": ["保安服务", "人力资源", "劳务派遣", "企业管理"], "80": ["家政服务", "洗涤"],
-    "81": ["汽车维修"], "82": ["保洁服务", "美容美发"], "77": ["环保科技"], "78": ["环卫", "园林绿化"],
-    "73": ["科技"], "74": ["检测", "工程设计"], "75": ["科技"], "83": ["教育科技", "培训"],
-    "84": ["医院管理", "医疗"], "85": ["养老服务"], "87": ["文化传媒"], "89": ["体育", "健身"], "90": ["娱乐"],
-    "63": ["通信"], "64": ["网络科技"], "65": ["软件", "信息技术"],
-}
-SECTION_TRADES = {"C": ["实业", "制品"], "E": ["建筑工程"], "G": ["物流"], "H": ["餐饮"], "F": ["贸易"],
-                  "K": ["物业管理"], "L": ["企业管理"], "O": ["服务"], "N": ["环境"], "M": ["科技"],
-                  "P": ["教育"], "Q": ["医疗"], "R": ["文化"], "I": ["信息技术"]}
-OTHER_TRADES = ["实业"]
-# The workplace as a news title names it ("一电子厂", "某工地"). A factory's is always a 厂, so
-# that "{地名}{字号}{workplace}" is also a plausible registered name ("金利源电子厂").
-WORKPLACES = {
-    "13": ["食品厂"], "14": ["食品厂"], "17": ["纺织厂"], "18": ["制衣厂", "服装厂"], "19": ["鞋厂"],
-    "21": ["家具厂"], "22": ["纸品厂", "包装厂"], "23": ["印刷厂"], "24": ["玩具厂", "工艺品厂"],
-    "26": ["化工厂"], "29": ["塑胶厂", "塑料厂"], "30": ["陶瓷厂", "建材厂"], "33": ["五金厂"], "34": ["机械厂"],
-    "35": ["设备厂"], "36": ["汽配厂"], "38": ["电器厂", "灯饰厂", "电线厂"], "39": ["电子厂"], "40": ["仪表厂"],
-    "47": ["工地", "建筑工地", "在建楼盘工地"], "48": ["道路施工工地", "市政工程工地"], "49": ["安装工程工地"],
-    "50": ["装修工地", "装饰工程工地"], "54": ["物流公司", "运输公司", "公交公司"], "59": ["物流仓库", "仓储公司"],
-    "60": ["快递网点", "快递公司"], "61": ["酒店"], "62": ["餐饮公司", "酒楼", "餐厅"], "51": ["贸易公司"],
-    "52": ["商场", "超市", "百货商场"], "70": ["物业公司", "小区物业"], "71": ["租赁公司"],
-    "72": ["保安公司", "劳务派遣公司", "人力资源公司"], "80": ["家政公司", "洗衣厂"], "81": ["汽修厂", "维修公司"],
-    "82": ["美容院", "保洁公司"], "77": ["环保公司"], "78": ["环卫公司", "环卫站", "绿化公司"],
-    "83": ["培训机构", "民办学校", "幼儿园"], "84": ["民营医院", "诊所"], "85": ["养老院"], "87": ["文化传媒公司"],
-    "89": ["健身房"], "90": ["娱乐场所"],
-}
-SECTION_WORKPLACES = {"C": ["工厂", "制造厂"], "E": ["工地"], "G": ["物流公司"], "H": ["餐饮公司"],
-                      "F": ["商贸公司"], "K": ["物业公司"], "L": ["服务公司"], "O": ["服务公司"], "N": ["环卫公司"],
-                      "M": ["科技公司"], "P": ["培训机构"], "Q": ["医院"], "R": ["文化公司"],
-                      "I": ["科技公司", "网络公司"]}
-OTHER_WORKPLACES = ["公司"]
-WORKERS = {"54": ["司机", "员工"], "60": ["快递员"], "62": ["员工", "服务员"], "70": ["物业员工", "保安"],
-           "72": ["保安", "员工"], "78": ["环卫工人"], "83": ["教师", "教职工"], "84": ["医护人员", "职工"]}
-SECTION_WORKERS = {"C": ["工人", "员工"], "E": ["农民工", "工人", "建筑工人"]}
-OTHER_WORKERS = ["员工", "职工"]
-SUFFIXES = (["有限公司"] * 8 + ["集团有限公司", "股份有限公司"],  # by sector
-            ["有限公司"] * 6 + ["集团有限公司"],
-            ["有限公司"] * 9 + ["集团有限公司"])
-ENTERPRISE_NAMES = (  # by sector: (weight, template)
-    [(35, "{city}{county}{brand}{trade}{suffix}"), (20, "{city}{brand}{trade}{suffix}"),
-     (8, "广东{brand}{trade}{suffix}"), (12, "{city_short}某{trade}公司"), (25, "{city}{county}{brand}{workplace}")],
-    [(20, "{city}{county}{brand}{trade}{suffix}"), (15, "{city}{brand}{trade}{suffix}"),
-     (5, "广东{brand}{trade}{suffix}"), (15, "{city_short}某{trade}公司"),
-     (45, "广东{brand}建设集团{county_short}{project}项目部")],  # a building site is a contractor's project
-    [(40, "{city}{county}{brand}{trade}{suffix}"), (30, "{city}{brand}{trade}{suffix}"),
-     (10, "广东{brand}{trade}{suffix}"), (20, "{city_short}某{trade}公司")],
-)
-
-DETERMINERS = (["一", "某", "一家"], ["某", "一"], ["一", "某", "一家"])  # by sector: "一家工地" is wrong
-CROWD_WORDS = (  # (smallest crowd, words for a title: "数百名工人")
-    (1, ["多名"]), (10, ["十余名", "十多名"]), (20, ["数十名", "几十名"]), (100, ["上百名", "百余名"]),
-    (200, ["数百名", "几百名"]), (800, ["近千名", "数百名"]), (1000, ["上千名", "逾千名"]),
-)
-TITLE_CROWD_SHOWN = 0.65
-COUNTY_IN_TITLE = 0.85
-ACTION_WORDS = {  # short, for titles: by action, then by sector
-    "strike": [["停工", "集体停工"]] * 3,
-    "gathering": [["聚集", "厂门口聚集", "在厂区聚集"], ["聚集", "工地聚集", "项目部门口聚集"], ["聚集", "门口聚集"]],
-    "road_block": [["堵路", "拦路"]] * 3,
-    "petition": [["集体上访", "到镇政府上访", "到人社部门上访"]] * 3,
-    "online": [["网上发帖", "网络发帖"]] * 3,
-    "march": [["上街游行"]] * 3,
-    "other": [["拉横幅", "拉横幅维权"]] * 3,
-}
-ACTION_SENTENCES = {  # for summaries: "……工人因欠薪{在厂区门口聚集}。"
-    "strike": [["集体停工", "停工"]] * 3,
-    "gathering": [["在厂区门口聚集", "在厂内聚集"], ["在工地聚集", "在项目部门口聚集"],
-                  ["在公司门口聚集", "在门店外聚集"]],
-    "road_block": [["在附近路段堵路", "到附近路口拦路"]] * 3,
-    "petition": [["到当地人社部门上访", "到镇街信访部门上访"]] * 3,
-    "online": [["在网上发帖维权", "在社交媒体发帖维权"]] * 3,
-    "march": [["上街游行"]] * 3,
-    "other": [["拉横幅维权", "拉起横幅维权"]] * 3,
-}
-DEMAND_VERBS = {"wage_arrears": ["讨薪", "讨要工资", "追讨欠薪", "讨要拖欠工资"],
-                "social_insurance": ["要求补缴社保", "讨要社保"], "severance": ["索要经济补偿", "要求经济补偿", "讨说法"],
-                "relocation": ["要求搬迁补偿", "反对搬迁", "就搬迁讨说法"], "overtime": ["讨要加班费", "要求支付加班费"],
-                "injury": ["讨要工伤赔偿", "为工友讨说法"], "wage_increase": ["要求加薪", "要求提高工资"],
-                "contract": ["要求签订劳动合同", "反对转签派遣合同"], "other": ["讨说法", "维权"]}
-DEMAND_NOUNS = {"wage_arrears": ["拖欠工资", "工资迟发", "欠薪"], "social_insurance": ["社保缴纳", "社保断缴", "未缴社保"],
-                "severance": ["补偿方案", "裁员补偿标准"], "relocation": ["搬迁安置方案", "工厂搬迁"],
-                "overtime": ["加班费计算", "加班工资"], "injury": ["工伤赔偿", "工伤处理"],
-                "wage_increase": ["降薪", "工资待遇"], "contract": ["合同变更", "转签派遣合同"],
-                "other": ["管理制度", "考勤规定"]}
-CAUSES = {"wage_arrears": ["欠薪", "拖欠工资", "停发工资"], "social_insurance": ["社保断缴", "少缴社保"],
-          "severance": ["关停", "倒闭", "裁员"], "relocation": ["搬迁", "外迁", "整体搬迁"],
-          "overtime": ["加班费纠纷"], "injury": ["工伤赔偿纠纷"], "wage_increase": ["降薪", "调薪"],
-          "contract": ["合同变更", "改制"], "other": ["管理纠纷", "劳资纠纷"]}
-COMPLAINTS = {"wage_arrears": ["拖欠工资", "拖欠工资数月"], "social_insurance": ["未缴社保", "不给员工买社保"],
-              "severance": ["辞退员工不给补偿", "违法解除劳动合同"], "relocation": ["搬迁后逼员工离职"],
-              "overtime": ["克扣加班费", "不付加班费"], "injury": ["工伤赔偿不到位", "拒认工伤"],
-              "wage_increase": ["工资低于最低工资标准"], "contract": ["不签劳动合同"], "other": ["随意罚款", "强制加班"]}
-DETAILS = {"wage_arrears": ["据反映，企业已拖欠工资两个多月。", "据反映，工人已有一个多月未领到工资。",
-                            "据了解，涉及欠薪金额数十万元。"],
-           "social_insurance": ["员工反映企业长期未足额缴纳社会保险。", "员工要求企业补缴社保。"],
-           "severance": ["企业拟停产关闭，员工要求依法支付经济补偿。", "企业突然宣布裁员，员工对补偿标准有异议。"],
-           "relocation": ["企业计划整体搬迁至外市，员工对安置方案不满。", "工厂拟搬迁，员工要求依法支付经济补偿。"],
-           "overtime": ["员工反映加班费长期未按规定计发。"], "injury": ["起因是一名工友受伤后赔偿迟迟未落实。"],
-           "wage_increase": ["员工反映近期被变相降薪。"], "contract": ["企业要求员工转签劳务派遣合同，员工不同意。"],
-           "other": ["员工对企业新出台的管理规定不满。"]}
-RESPONSES = ("当地工会已介入，正协调处理。", "属地镇街、人社部门和工会已介入调处。", "目前现场秩序平稳，当地工会已介入。",
-             "区总工会已派员到场了解情况。")
-COMPLAINT_REPLIES = ("当地工会已联系当事人了解情况。", "工会已引导其通过劳动仲裁依法维权。")
-ACTIVITIES = ("开展“送温暖”活动走访困难职工", "举办劳动法律知识讲座", "开展欠薪隐患排查", "召开劳资纠纷预警工作会议",
-              "推进新就业形态劳动者入会", "开展集体协商要约行动", "组织职工技能竞赛", "开展普法宣传进企业活动",
-              "设立户外劳动者服务站点", "开展夏季送清凉活动", "举办职工法律援助开放日", "开展工会会员实名制登记")
-NEWS_ENDINGS = ("活动覆盖职工数百人次。", "此举旨在进一步维护职工合法权益。", "相关负责人表示将持续推进此项工作。")
-POLICIES = ("发布企业工资指导线", "调整最低工资标准", "出台根治欠薪工作方案", "开展劳动保障监察专项行动",
-            "推行工程建设领域农民工工资专用账户管理", "发布新就业形态劳动者权益保障措施", "启动冬季根治欠薪专项行动",
-            "召开构建和谐劳动关系工作会议", "发布劳动争议典型案例", "推进劳动争议调解中心建设")
-POLICY_ENDINGS = ("进一步保障劳动者合法权益。", "着力构建和谐稳定的劳动关系。", "推动劳动者权益保障工作落实落细。")
-DETAIL_SHOWN, RESPONSE_SHOWN, REPLY_SHOWN, ENDING_SHOWN = 0.6, 0.75, 0.5, 0.6
-UNION_NAMES = ("{city}总工会", "{county}总工会")
-VERIFIERS = ("{city}总工会信息员", "{city}总工会权益保障部", "{county}总工会")  # roles, never a person
-NOTES = {  # by result: (for disputes, for other items)
-    "true": (["经核实，情况属实，当地工会已介入协调。", "经核实属实，企业已承诺限期解决。",
-              "情况属实，人社部门和工会已联合调处，现场秩序平稳。"],
-             ["经核实，情况属实。", "已核实，情况属实，已按程序处理。"]),
-    "partly": (["部分属实，实际涉及人数少于网传。", "经核实部分属实，欠薪金额与网传不符。", "部分属实，企业已于当日补发部分工资。"],
-               ["部分属实，细节与报道有出入。"]),
-    "false": (["经核实，该企业未发生聚集情况，网传信息不实。", "经核实不实，系旧闻重发。"], ["经核实，反映情况与事实不符。"]),
-    "duplicate": (["与此前报送信息重复，已合并处理。", "重复信息，已并入原台账。"], ["与此前报送信息重复。"]),
-}
-
-TITLES = {  # by kind: (weight, template); the fields are filled per row in _texts
-    COLLECTIVE: [(30, "{place}{det}{workplace}{crowd}{action}{demand_verb}"),
-                 (15, "{place}{det}{workplace}{crowd}{demand_verb}"),
-                 (20, "{place}{det}{workplace}{cause}引发{worker}集体维权"),
-                 (20, "{place}{det}{workplace}{worker}不满{demand_noun}{action}"),
-                 (15, "{place}{det}{workplace}{cause}，{crowd}{action}{demand_verb}")],
-    COMPLAINT: [(40, "{place}一{worker}反映所在{workplace}{complaint}"),
-                (35, "网友投诉{place}某{workplace}{complaint}"),
-                (25, "{place}某{workplace}被指{complaint}")],
-    NEWS: [(1, "{union}{activity}")],
-    POLICY: [(1, "{city_short}{policy}")],
-}
-SUMMARIES = {
-    COLLECTIVE: [(1, "{date}，{enterprise}{worker}因{cause}{action_sentence}。{scale}{detail}{response}")],
-    COMPLAINT: [(1, "网友反映{employer}{complaint}，希望有关部门帮助解决。{reply}"),
-                (1, "一名{worker}反映{employer}{complaint}，希望有关部门帮助解决。{reply}")],
-    NEWS: [(1, "近日，{title}。{news_ending}")],
-    POLICY: [(1, "近日，{title}，{policy_ending}")],
-}
 
 
 def generate(n_items: int = 9000, seed: int = 42, years: int = 3, end: date | None = None,
