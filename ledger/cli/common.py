@@ -71,7 +71,7 @@ def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，例如 2026-11-24 (not a date: {text!r})") from None
 
 
 def unit_code(name: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from queries import ALL, Scope
 
 from ledger.assessment import scoring
-from ledger.cli.common import CliError, Command, Parser, UsageError, current, unit_code
+from ledger.cli.common import CliError, Command, Parser, UsageError, current, iso_date, unit_code
 from ledger.config import Settings
 from ledger.documents import ranking as ranking_document
 from ledger.periods import BRIEF_KINDS, Period
@@ -52,13 +52,6 @@ def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _brief_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，例如 2026-11-24，而不是 {text!r}") from None
-
-
 def _brief_out(text: str) -> Path:
     from ledger.documents import briefs
     path = Path(text)
@@ -69,7 +62,7 @@ def _brief_out(text: str) -> Path:
 
 def report_arguments(parser: Parser) -> None:
     parser.add_argument("period", choices=tuple(BRIEF_KINDS), help="daily: one day; weekly: its ISO week; monthly: its month")
-    parser.add_argument("--date", type=_brief_date, default=None,
+    parser.add_argument("--date", type=iso_date, default=None,
                         help="a day in the period (default: the snapshot's data date, so reruns give the same brief)")
     parser.add_argument("--out", type=_brief_out, default=None, metavar="FILE",
                         help="FILE.docx, FILE.html or FILE.pdf (default: 哨岗周报_DATE.docx etc. in this folder)")

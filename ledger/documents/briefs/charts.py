@@ -61,39 +61,40 @@ def _style(axes, title: str) -> None:
 def compare_bars(labels: list[str], this: list[int], previous: list[int], this_label: str, previous_label: str,
                  title: str) -> bytes:
     """Horizontal bars, this period beside the previous one, first label at the top."""
-    font = cjk_font()
-    figure = _figure(1.0 + 0.38 * max(len(labels), 1))
-    axes = figure.add_subplot()
-    rows = list(range(len(labels)))[::-1]
+    figure, axes, rows = _bar_rows(len(labels))
     height = 0.38
     this_bars = axes.barh([r + height / 2 for r in rows], this, height, color=THIS_COLOUR, label=this_label)
     axes.barh([r - height / 2 for r in rows], previous, height, color=PREVIOUS_COLOUR, label=previous_label)
     axes.bar_label(this_bars, padding=2, fontsize=8)
-    axes.set_yticks(rows, labels)
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.margins(x=0.08)
-    figure.legend(prop={"family": font, "size": 9}, frameon=False, loc="outside lower center", ncols=2)
-    _style(axes, title)
-    return _png(figure)
+    return _finished(figure, axes, rows, labels, title, margin=0.08, legend_columns=2)
 
 
 def verification_bars(units: list[str], on_time: list[int], late: list[int], overdue: list[int],
                       rates: list[float | None], labels: tuple[str, str, str], title: str) -> bytes:
     """Items due per unit, split into verified on time, verified late and still unverified, with
     the on-time rate at the end of each bar."""
-    font = cjk_font()
-    figure = _figure(1.0 + 0.38 * max(len(units), 1))
-    axes = figure.add_subplot()
-    rows = list(range(len(units)))[::-1]
+    figure, axes, rows = _bar_rows(len(units))
     left = [0] * len(units)
     for values, colour, label in zip((on_time, late, overdue), (ON_TIME_COLOUR, LATE_COLOUR, OVERDUE_COLOUR), labels):
         axes.barh(rows, values, 0.6, left=left, color=colour, label=label)
         left = [a + b for a, b in zip(left, values)]
     for row, total, rate in zip(rows, left, rates):
         axes.text(total, row, "  —" if rate is None else f"  {rate:.1f}%", va="center", fontsize=8)
-    axes.set_yticks(rows, units)
+    return _finished(figure, axes, rows, units, title, margin=0.12, legend_columns=3)
+
+
+def _bar_rows(n: int):
+    """A figure tall enough for `n` horizontal bars, its axes, and the bars' rows, first at the top."""
+    figure = _figure(1.0 + 0.38 * max(n, 1))
+    return figure, figure.add_subplot(), list(range(n))[::-1]
+
+
+def _finished(figure, axes, rows: list[int], labels: list[str], title: str, margin: float, legend_columns: int) -> bytes:
+    """A chart of horizontal bars made ready: one labelled row per bar, whole numbers on the axis,
+    room at the right for the labels, the legend under it, as PNG."""
+    axes.set_yticks(rows, labels)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.margins(x=0.12)
-    figure.legend(prop={"family": font, "size": 9}, frameon=False, loc="outside lower center", ncols=3)
+    axes.margins(x=margin)
+    figure.legend(prop={"family": cjk_font(), "size": 9}, frameon=False, loc="outside lower center", ncols=legend_columns)
     _style(axes, title)
     return _png(figure)
