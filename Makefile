@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test demo install install-dev clean-venv wall soak bench
+.PHONY: run test demo install install-dev clean-venv wall soak bench hazards-eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ soak: install-dev
 ## Demo ledgers of 10 thousand, 1 million and 10 million items, every panel timed against pandas; writes bench/results.json (not part of `make test`; about 25 minutes)
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+## The hazard screen's accuracy on every baseline (demos, China Labour Bulletin); rewrites docs/hazards.md's tables (not part of `make test`; about ten minutes)
+hazards-eval: install-dev
+	$(BIN)/python -m tools.hazards_eval
 
 ## Run the whole test suite (browser tests too when Chromium is installed; required when CI=true).
 test: install-dev

@@ -18,10 +18,12 @@ from streamlit.testing.v1 import AppTest
 from ledger.config import REPO_ROOT, load_settings
 from ledger.hazards import methods, screen, screen_week
 from ledger.hazards.brief import brief_docx, brief_html
+from ledger.hazards import evaluate as evaluation
 from ledger.hazards.evaluate import evaluate, table
 from ledger.reference import spring_festivals
 from ledger.store import current_snapshot, now_shanghai
-from tests.helpers import add_dispute
+from tests.helpers import CLB_DIR, add_dispute
+
 
 WEEKS = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(160)]
 BINS = methods.festival_bins(WEEKS, sorted(spring_festivals().values()))
@@ -126,15 +128,64 @@ def test_repeat_trouble_at_one_enterprise_is_flagged(demo_settings, tmp_path):
 
 
 def test_evaluation_reports_every_method_side_by_side(snapshot):
-    report = evaluate(snapshot, date(2026, 11, 22), runs=6, seed=2)
+    report = evaluate(snapshot, date(2026, 11, 22), runs=12, seeds=(2,))
     assert set(report["methods"]) == {"seasonal", "ears", "naive", "gi_star"}
     for row in report["methods"].values():
-        assert 0 <= row["false_alarms_per_100"] <= 100
+        assert 0 <= row["false_alarms_per_100_all_cells"] <= 100 and row["province_false_flags_per_week"] >= 0
         for size in ("2", "3", "5", "8"):
-            assert 0 <= row["by_size"][size]["probability_of_detection"] <= 1
-    assert table(report).count("\n") == 5
-    big = [report["methods"][m]["by_size"]["8"]["probability_of_detection"] for m in ("seasonal", "ears")]
-    assert min(big) >= 0.8  # eight SDs a week cannot be missed
+            s = row["by_size"][size]
+            assert s["outbreaks"] == 12 and 0 <= s["probability_of_detection"] <= 1
+            low, high = s["pod_95"]
+            assert low <= s["probability_of_detection"] <= high
+        assert sum(level["outbreaks"] for level in row["by_level_k3"].values()) == 12
+    assert "| seasonal |" in table(report) and "baseline level" in table(report)
+
+
+def test_an_outbreak_is_a_total_spread_over_its_weeks():
+    """Noufaily et al.: the size is a total (Poisson, mean k × the baseline SD), spread by a
+    lognormal profile that peaks early, or by a ramp that rises."""
+    rng = np.random.default_rng(0)
+    for ramp in (False, True):
+        for total, weeks in ((1, 1), (7, 3), (40, 6)):
+            cases = evaluation.spread(rng, total, weeks, ramp)
+            assert cases.sum() == total and len(cases) == weeks and (cases >= 0).all()
+    early = np.mean([evaluation.spread(rng, 60, 6, False)[:3].sum() for _ in range(200)])
+    late = np.mean([evaluation.spread(rng, 60, 6, True)[3:].sum() for _ in range(200)])
+    assert early > 40 and late > 40  # lognormal front-loaded; ramp back-loaded (15/21 of it in weeks 4–6)
+    Y = np.zeros((3, 120))
+    Y[1] = rng.poisson(2.0, 120)  # the only cell with history
+    sizes = []
+    for _ in range(400):
+        outbreak = evaluation.draw(rng, Y, 68, 3, np.zeros(120, dtype=bool))
+        assert outbreak.cells == (1,) and 1 <= outbreak.weeks <= 6 and 68 <= outbreak.start <= 120 - outbreak.weeks
+        sizes.append(outbreak.cases.sum())
+    assert abs(np.mean(sizes) - 3 * Y[1, 16:68].std()) < 0.6  # mean k × SD (SD of roughly the 52 weeks before)
+
+
+def test_false_alarms_are_counted_in_the_cells_the_outbreaks_went_into():
+    """One busy, noisy cell among 49 empty ones: every outbreak goes into it, so its false alarms
+    are the ones weighed against the detections, not the province's average diluted by the
+    empty cells."""
+    rng = np.random.default_rng(3)
+    Y = np.zeros((50, 130))
+    Y[0] = rng.poisson(rng.choice([1.0, 6.0], 130))  # bursts the naive rule flags
+    weeks = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(130)]
+    row = evaluation.evaluate_method("naive", Y, weeks, None, runs=5, seeds=(1,))
+    own = 100 * methods.naive(Y).flag[0, -evaluation.TEST_WEEKS:].mean()
+    assert row["cells_with_history"] == 1 and own > 5
+    assert row["by_size"]["3"]["false_alarms_per_100_same_cells"] == pytest.approx(own, abs=0.01)
+    assert row["false_alarms_per_100_all_cells"] == pytest.approx(own / 50, abs=0.01)
+
+
+@pytest.mark.skipif(not CLB_DIR.exists(), reason=f"China Labour Bulletin exports not found at {CLB_DIR}")
+def test_the_real_clb_baseline_is_evaluated_by_the_same_protocol(tmp_path):
+    snapshot = evaluation.clb_baseline(CLB_DIR, tmp_path / "clb")
+    as_of = evaluation.last_day(snapshot)
+    assert as_of.year == 2014
+    report = evaluate(snapshot, as_of, runs=5, seeds=(4,), baseline="clb", method_names=("seasonal", "naive"))
+    for row in report["methods"].values():
+        assert 0 < row["cells_with_history"] < row["cells"]  # most unit × industry cells never saw a dispute
+        assert set(row["by_level_k3"]) <= {"< 0.25", "0.25–1", "1–4", "> 4"}
 
 
 def test_the_brief_is_a_real_word_document_and_escaped_html(snapshot):

@@ -15,13 +15,13 @@ import pytest
 import xlsxwriter
 
 from ledger import geo
-from ledger.config import REPO_ROOT, load_settings
+from ledger.config import load_settings
 from ledger.ingest import ingest_files
 from ledger.ingest.dedupe import DETAIL_FATE
 from ledger.schema import COLUMNS
 from ledger.store import current_snapshot
+from tests.helpers import CLB_DIR
 
-CLB_DIR = REPO_ROOT.parent / "shared" / "data" / "clb"
 LEDGER_HEADER = ["标题", "发布时间", "所属地市", "涉事企业", "行业", "涉及人数", "主要诉求", "来源", "核实情况"]
 RESULTS = ["属实", "部分属实", "不实", "经核实，情况属实", "经核实，情况不属实", None]
 

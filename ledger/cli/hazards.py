@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from ledger.cli.common import Command, Parser, current, iso_date, positive_int, progress_bar
+from ledger.cli.common import Command, Parser, UsageError, current, iso_date, positive_int, progress_bar
 from ledger.config import Settings
 from ledger.store import now_shanghai
 
@@ -30,18 +31,32 @@ def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def hazards_eval_arguments(parser: Parser) -> None:
-    parser.add_argument("--runs", type=positive_int, default=200, help="outbreaks per size (default 200)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed of the injections (default 1)")
-    parser.add_argument("--as-of", type=iso_date, default=None, help="end of the test year (default today)")
+    parser.add_argument("--runs", type=positive_int, default=200, help="outbreaks per size and seed (default 200)")
+    parser.add_argument("--seeds", type=lambda v: tuple(int(s) for s in v.split(",")), default=(1, 2, 3),
+                        help="random seeds of the injections, comma-separated (default 1,2,3)")
+    parser.add_argument("--baseline", default="ledger", metavar="ledger|demo:SEED|clb:FOLDER",
+                        help="the counts outbreaks go into: this ledger (default), the demo of a seed, or China "
+                             "Labour Bulletin exports in FOLDER (Guangdong rows)")
+    parser.add_argument("--as-of", type=iso_date, default=None,
+                        help="end of the test year (default: today for this ledger, the last capture otherwise)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from ledger.hazards.evaluate import evaluate, table as evaluation_table
+    import tempfile
+
+    from ledger.hazards.evaluate import clb_baseline, demo_baseline, evaluate, last_day, table as evaluation_table
     bar, update = progress_bar("评估 hazards-eval", disable=args.json or not sys.stderr.isatty())
-    with bar:
-        report = evaluate(current(settings), args.as_of or now_shanghai().date(), runs=args.runs, seed=args.seed,
-                          progress=update)
+    with tempfile.TemporaryDirectory() as folder, bar:
+        kind, _, value = args.baseline.partition(":")
+        if kind == "ledger":
+            snapshot, as_of = current(settings), args.as_of or now_shanghai().date()
+        elif kind in ("demo", "clb") and value:
+            snapshot = demo_baseline(int(value), Path(folder)) if kind == "demo" else clb_baseline(Path(value), Path(folder))
+            as_of = args.as_of or last_day(snapshot)
+        else:
+            raise UsageError(f"--baseline must be ledger, demo:SEED or clb:FOLDER, not {args.baseline!r}")
+        report = evaluate(snapshot, as_of, runs=args.runs, seeds=args.seeds, progress=update, baseline=args.baseline)
     print(json.dumps(report, ensure_ascii=False) if args.json else evaluation_table(report))
     return 0
 
