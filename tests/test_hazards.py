@@ -221,3 +221,15 @@ def test_the_page_shows_flags_sparklines_and_brief_downloads(sentinel_env):
     said = next(c.value for c in at.caption if c.value.startswith("本周共"))
     assert said.startswith(f"本周共 {items.height} 起群体性纠纷：其中 {items['county_code'].null_count()} 起没有区县")
     assert f"{items.filter(pl.col('unit_code').is_null()).height} 起属地待定" in said
+
+
+def test_the_readme_and_docs_tables_are_the_results_file():
+    """The accuracy tables are generated (make hazards-eval), never edited by hand: each is what
+    docs/hazards-results.json gives."""
+    results = json.loads((REPO_ROOT / "docs" / "hazards-results.json").read_text(encoding="utf-8"))
+    assert {r["baseline"].split(" (")[0] for r in results} >= {"demo seed 7", "demo seed 99"}
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- hazards-eval:start -->", 1)[1].split("<!-- hazards-eval:end -->", 1)[0]
+    assert block.strip() == evaluation.summary_table(results)
+    docs = (REPO_ROOT / "docs" / "hazards.md").read_text(encoding="utf-8")
+    assert all(table(report) in docs for report in results)

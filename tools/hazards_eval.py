@@ -1,5 +1,5 @@
-"""Regenerate the hazard screen's accuracy tables (docs/hazards.md, between the hazards-eval markers,
-and docs/hazards-eval.json) by the evaluation protocol of ledger/hazards/evaluate.py, on every
+"""Regenerate the hazard screen's accuracy tables (README.md and docs/hazards.md, between their
+hazards-eval markers, and docs/hazards-results.json) by the evaluation protocol of ledger/hazards/evaluate.py, on every
 baseline: the demo of seed 42 (the ledger the thresholds were set on, shown for reference), demos of
 seeds the tuning never saw, and the real China Labour Bulletin Guangdong incidents when their
 exports are beside the project. `make hazards-eval`; about ten minutes on two cores.
@@ -14,10 +14,17 @@ import time
 from pathlib import Path
 
 from ledger.config import REPO_ROOT
-from ledger.hazards.evaluate import clb_baseline, demo_baseline, evaluate, last_day, table
+from ledger.hazards.evaluate import clb_baseline, demo_baseline, evaluate, last_day, summary_table, table
 
-DOCS = REPO_ROOT / "docs" / "hazards.md"
+DOCS, README, RESULTS = REPO_ROOT / "docs" / "hazards.md", REPO_ROOT / "README.md", REPO_ROOT / "docs" / "hazards-results.json"
 START, END = "<!-- hazards-eval:start -->", "<!-- hazards-eval:end -->"
+
+
+def replace_block(path: Path, block: str) -> None:
+    """`block` between the markers of `path`."""
+    text = path.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    path.write_text(before + START + "\n\n" + block + "\n\n" + END + rest.split(END, 1)[1], encoding="utf-8")
 CLB_DIR = REPO_ROOT.parent / "shared" / "data" / "clb"
 
 
@@ -40,14 +47,11 @@ def main() -> None:
             snapshot = build()
             print(f"evaluating on {name} …", file=sys.stderr)
             reports.append(evaluate(snapshot, last_day(snapshot), runs=args.runs, seeds=seeds, baseline=name))
-    out = REPO_ROOT / "docs" / "hazards-eval.json"
-    out.write_text(json.dumps(reports, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    block = "\n\n".join(table(r) for r in reports)
-    text = DOCS.read_text(encoding="utf-8")
-    before, rest = text.split(START, 1)
-    measured = f"_Measured by `make hazards-eval` in {time.perf_counter() - started:.0f} s; every figure in docs/hazards-eval.json._"
-    DOCS.write_text(before + START + "\n\n" + measured + "\n\n" + block + "\n\n" + END + rest.split(END, 1)[1], encoding="utf-8")
-    print(f"wrote {out} and {DOCS}")
+    RESULTS.write_text(json.dumps(reports, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    measured = f"_Measured by `make hazards-eval` in {time.perf_counter() - started:.0f} s; every figure in docs/hazards-results.json._"
+    replace_block(DOCS, measured + "\n\n" + "\n\n".join(table(r) for r in reports))
+    replace_block(README, summary_table(reports))
+    print(f"wrote {RESULTS}, {DOCS} and {README}")
 
 
 if __name__ == "__main__":

@@ -302,3 +302,26 @@ def table(report: dict, size: str = "3") -> str:
                          f"[{_interval(s['pod_95'])}] | {s['false_alarms_per_100_same_cells']:.2f} "
                          f"[{_interval(s['false_alarms_95'])}] |")
     return "\n".join(lines)
+
+
+def summary_table(reports: list[dict], size: str = "3") -> str:
+    """One line per baseline and method, for the README: detection at k = `size` overall and in
+    cells of 0.25–1 and ≥ 1 disputes a week, false alarms in the same cells, the province's false
+    flags a week, PPV and delay. Regenerated from docs/hazards-results.json (tools/hazards_eval.py)."""
+    lines = [f"| baseline | method | POD k={size} [95%] | POD k={size}, 0.25–1 a week | POD k={size}, ≥ 1 a week | "
+             f"false alarms /100 same cells | false flags /week (province) | PPV during outbreaks | median delay (weeks) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for report in reports:
+        for name, row in report["methods"].items():
+            at, levels = row["by_size"][size], row["by_level_k3"]
+            busy = [levels[k] for k in ("1–4", "> 4") if k in levels]
+            busy_n = sum(level["outbreaks"] for level in busy)
+            busy_pod = (sum(level["probability_of_detection"] * level["outbreaks"] for level in busy) / busy_n) if busy_n else None
+            middle = levels.get("0.25–1")
+            lines.append(
+                f"| {report['baseline']} | {name} | {at['probability_of_detection']:.2f} [{_interval(at['pod_95'])}] | "
+                + (f"{middle['probability_of_detection']:.2f} (n={middle['outbreaks']})" if middle else "—") + " | "
+                + (f"{busy_pod:.2f} (n={busy_n})" if busy_pod is not None else "—") + " | "
+                f"{at['false_alarms_per_100_same_cells']:.2f} | {row['province_false_flags_per_week']:.1f} | "
+                f"{row['ppv_during_outbreaks']:.2f} | {'—' if at['median_delay_weeks'] is None else at['median_delay_weeks']} |")
+    return "\n".join(lines)
