@@ -406,11 +406,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "hazards.as_of": ("排查日期（可回放任一过去日期）", "Screen as of (replay any past day)"),
     "hazards.none": ("本周未发现需要预警的风险苗头。", "Nothing to warn about this week."),
     "hazards.count": ("共 {n} 处风险苗头", "{n} flags"),
-    "hazards.coverage": ("本周共 {total} 起群体性纠纷：其中 {no_county} 起没有区县或镇街，未计入区县热点分析（仅知地市或属地待定）；"
-                         "{no_industry} 起行业不详，未计入地市×行业分析；{no_unit} 起属地待定，待在“属地分派”页分派后计入。",
-                         "{total} collective disputes this week: {no_county} have no county or town and are not in the "
-                         "county hot-spot analysis (city only, or place unknown); {no_industry} have no industry and "
-                         "are not in the unit × industry cells; {no_unit} await their place on Place triage."),
+    "hazards.coverage": ("本周共 {total} 起群体性纠纷：其中 {no_county} 起没有区县或镇街，在区县热点分析中计入所在地市；"
+                         "{no_industry} 起行业不详，在地市×行业分析中单列为“行业不详”；{no_unit} 起属地待定，任何方法都无法计入，"
+                         "待在“属地分派”页分派后计入。",
+                         "{total} collective disputes this week: {no_county} have no county or town and are counted at "
+                         "their city in the county hot-spot analysis; {no_industry} have no industry and form their "
+                         "own “industry unknown” cell; {no_unit} await their place on Place triage, and no method can "
+                         "count them until then."),
+    "hazards.industry_unknown": ("行业不详", "industry unknown"),
     "hazards.items": ("相关台账记录（{n} 条）", "Ledger items behind it ({n})"),
     "hazards.method": ("方法：{method} · 类别：{category} · 强度 {score}", "Method: {method} · {category} · strength {score}"),
     "hazards.select": ("选入预警信息的事项", "Findings to put in the brief"),

@@ -20,10 +20,11 @@ def build_demo(data_dir, n_items: int = DEMO_ITEMS, seed: int = DEMO_SEED) -> Se
 
 
 def add_dispute(settings: Settings, *, title: str, grade: str = "I", captured_at=None, unit_code: str = "441900",
-                item_id: str | None = None, source: str = "test") -> str:
+                item_id: str | None = None, source: str = "test", blank: tuple[str, ...] = ()) -> str:
     """Journal one new, open collective dispute (a copy of an existing item with a new id, title,
-    grade and time) and build a snapshot, as an ingest would; return its item id. Journalled with
-    source="demo", the ledger stays a demo (no sign-in needed)."""
+    grade and time, and the columns in `blank` left empty) and build a snapshot, as an ingest
+    would; return its item id. Journalled with source="demo", the ledger stays a demo (no sign-in
+    needed)."""
     import polars as pl
 
     from ledger.store import current_snapshot, now_shanghai
@@ -39,6 +40,7 @@ def add_dispute(settings: Settings, *, title: str, grade: str = "I", captured_at
         verified_at=pl.lit(None, pl.Datetime("us")), verification_result=pl.lit(None, pl.String),
         assigned_at=pl.lit(when), verify_due_at=pl.lit(when), updated_at=pl.lit(when),
         participants_low=pl.lit(1200, pl.Int32), participants_high=pl.lit(1500, pl.Int32))
+    row = row.with_columns(pl.lit(None, row.schema[column]).alias(column) for column in blank)
     Journal(settings.journal_dir).append("items", [row.to_arrow().cast(ITEMS_SCHEMA)], source=source)
     build_snapshot(settings)
     return item_id

@@ -233,3 +233,26 @@ def test_the_readme_and_docs_tables_are_the_results_file():
     assert block.strip() == evaluation.summary_table(results)
     docs = (REPO_ROOT / "docs" / "hazards.md").read_text(encoding="utf-8")
     assert all(table(report) in docs for report in results)
+
+
+def test_no_dispute_with_a_unit_is_left_out_of_either_method(demo_settings, tmp_path):
+    """Disputes without a county count at their city in the county method; those without an
+    industry count in their unit's own "industry unknown" cell: both series hold every
+    collective dispute that has a unit (only 属地待定 waits for triage, and the page says so)."""
+    from ledger.hazards.screen import UNKNOWN_INDUSTRY, place_cells, unit_industry_cells
+    from ledger.hazards.series import weekly_series
+
+    shutil.copytree(demo_settings.data_dir, tmp_path / "data")
+    settings = load_settings(tmp_path / "data")
+    add_dispute(settings, title="某厂工人聚集", captured_at=datetime(2026, 11, 18, 10), blank=("industry", "county_code"))
+    snapshot = current_snapshot(settings)
+    monday = screen_week(date(2026, 11, 22))
+    items = pl.read_parquet(snapshot.table("items")).filter(
+        pl.col("is_collective") & pl.col("unit_code").is_not_null()
+        & (pl.col("captured_at") < datetime.combine(monday + timedelta(days=7), time())))
+    assert items["county_code"].null_count() > 0 and items["industry"].null_count() > 0  # the case is real
+    cells = weekly_series(snapshot, "unit_industry", monday, cells=unit_industry_cells(), evidence_weeks=0)
+    places = weekly_series(snapshot, "county", monday, cells=place_cells(), evidence_weeks=0)
+    assert cells.Y.sum() == places.Y.sum() == items.height
+    unknown = [i for i, c in enumerate(cells.cells) if c.endswith(f"|{UNKNOWN_INDUSTRY}")]
+    assert cells.Y[unknown].sum() == items["industry"].null_count()

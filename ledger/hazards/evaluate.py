@@ -35,7 +35,7 @@ import numpy as np
 from ledger import demo, geo
 from ledger.config import load_settings
 from ledger.hazards import methods
-from ledger.hazards.screen import _festivals, screen_week, unit_industry_cells
+from ledger.hazards.screen import _festivals, place_cells, place_coordinates, screen_week, unit_industry_cells
 from ledger.hazards.series import weekly_series
 from ledger.ingest import ingest_files
 from ledger.store import Journal, Snapshot, build_snapshot, current_snapshot
@@ -161,15 +161,13 @@ def _four_weeks_before_festival(weeks: list) -> np.ndarray:
 
 
 def _neighbours(codes: list[str]) -> dict[int, list[int]]:
-    """Each county's nearest counties of the same city, nearest first."""
+    """Each county's nearest counties of the same city, nearest first (a city's own cell, of the
+    disputes known only to the city, has none: a cluster is of counties)."""
     by_code = geo.county_by_code()
-    places = [by_code[c] for c in codes]
-    out = {}
-    for i, place in enumerate(places):
-        same = [(math.hypot(p.lon - place.lon, p.lat - place.lat), j) for j, p in enumerate(places)
-                if j != i and p.unit_code == place.unit_code]
-        out[i] = [j for _, j in sorted(same)]
-    return out
+    places = {i: by_code[c] for i, c in enumerate(codes) if c in by_code}
+    return {i: [j for _, j in sorted((math.hypot(p.lon - place.lon, p.lat - place.lat), j) for j, p in places.items()
+                                     if j != i and p.unit_code == place.unit_code)]
+            for i, place in places.items()}
 
 
 def evaluate_method(name: str, Y: np.ndarray, weeks: list, coordinates, runs: int, seeds: tuple[int, ...],
@@ -230,9 +228,8 @@ def evaluate(snapshot: Snapshot, as_of: date, runs: int = 200, seeds: tuple[int,
     """Every method's accuracy on this ledger's baseline, side by side."""
     monday = screen_week(as_of)
     cells = weekly_series(snapshot, "unit_industry", monday, cells=unit_industry_cells(), evidence_weeks=0)
-    counties = weekly_series(snapshot, "county", monday, cells=[c.code for c in geo.counties()], evidence_weeks=0)
-    by_code = geo.county_by_code()
-    coordinates = np.array([[by_code[c].lon, by_code[c].lat] for c in counties.cells])
+    counties = weekly_series(snapshot, "county", monday, cells=place_cells(), evidence_weeks=0)
+    coordinates = place_coordinates(counties.cells)
     report = {"baseline": baseline, "as_of": monday.isoformat(), "test_weeks": TEST_WEEKS, "runs_per_size_and_seed": runs,
               "seeds": list(seeds), "methods": {}}
     for name in method_names:

@@ -61,7 +61,7 @@ class Flag:
             county = self.county if lang == "zh" else geo.county_by_code()[self._county_code()].name("en")
             return f"{unit}·{county}" if lang == "zh" else f"{unit} · {county}"
         if self.industry:
-            industry = self.industry if lang == "zh" else reference.industry_by_code()[self.industry_code].name("en")
+            industry = self.industry if lang == "zh" else industry_name(self.industry_code, "en")
             return f"{unit}·{industry}" if lang == "zh" else f"{unit} · {industry}"
         return unit
 
@@ -95,8 +95,32 @@ def iso_week(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+UNKNOWN_INDUSTRY = "?"  # the cell of a unit's disputes whose industry is not known
+
+
 def unit_industry_cells() -> list[str]:
-    return [f"{u.code}|{s.code}" for u in geo.units() for s in reference.sections()]
+    """Every unit × industry section, and per unit one cell for disputes of unknown industry:
+    a dispute without an industry is still counted, in a cell of its own."""
+    return [f"{u.code}|{s}" for u in geo.units() for s in [*(s.code for s in reference.sections()), UNKNOWN_INDUSTRY]]
+
+
+def place_cells() -> list[str]:
+    """Every county or town, and every unit: the county method counts a dispute known only to its
+    city at the city (queries/hazard_weekly_counts.sql), so it is not left out."""
+    return [c.code for c in geo.counties()] + [u.code for u in geo.units()]
+
+
+def place_coordinates(cells: list[str]) -> np.ndarray:
+    """Where each place cell is: a county's point, or a unit's seat."""
+    counties, units = geo.county_by_code(), geo.unit_by_code()
+    return np.array([[(counties.get(c) or units[c]).lon, (counties.get(c) or units[c]).lat] for c in cells])
+
+
+def industry_name(code: str, lang: str = "zh") -> str:
+    if code == UNKNOWN_INDUSTRY:
+        return t("hazards.industry_unknown", lang)
+    section = reference.industry_by_code()[code]
+    return section.name_zh if lang == "zh" else section.name("en")
 
 
 def _festivals() -> list[date]:
@@ -139,16 +163,17 @@ def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
 
 def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
     counties = geo.county_by_code()
-    coordinates = np.array([[counties[c].lon, counties[c].lat] for c in series.cells])
-    result = methods.gi_star(series.Y, coordinates, first=max(0, t - methods.TREND_WEEKS - 11), last=t)
+    result = methods.gi_star(series.Y, place_coordinates(series.cells), first=max(0, t - methods.TREND_WEEKS - 11), last=t)
     categories = methods.emerging_categories(result, t)
     flags = []
     for c in np.nonzero(result.flag[:, t])[0]:
-        county = counties[series.cells[c]]
+        code = series.cells[c]
+        county = counties.get(code)  # None: the city's own cell (disputes known only to the city)
+        unit_code = county.unit_code if county else code
         window = slice(max(0, t - 11), t + 1)
-        ids = [i for w in series.weeks[max(0, t - 3):t + 1] for i in series.item_ids.get((county.code, w), [])]
+        ids = [i for w in series.weeks[max(0, t - 3):t + 1] for i in series.item_ids.get((code, w), [])]
         flags.append(Flag(
-            unit=geo.unit_name(county.unit_code), unit_code=county.unit_code, county=county.name_zh, industry=None,
+            unit=geo.unit_name(unit_code), unit_code=unit_code, county=county.name_zh if county else None, industry=None,
             industry_code=None, week=iso_week(series.weeks[t]), method="gi_star",
             observed=int(series.Y[c, max(0, t - 3):t + 1].sum()), expected=round(float(result.expected[c, t]), 2),
             score=round(_p_from_z(result.score[c, t]), 2), category=categories[int(c)], item_ids=ids,
@@ -177,9 +202,9 @@ def screen(snapshot: Snapshot, as_of: date) -> list[Flag]:
     """Every flag for the last complete week on or before `as_of`, most unusual first, using only
     items captured by the end of that week."""
     monday = screen_week(as_of)
-    names = {s.code: s.name_zh for s in reference.sections()}
+    names = {code.split("|")[1]: industry_name(code.split("|")[1]) for code in unit_industry_cells()}
     cells = weekly_series(snapshot, "unit_industry", monday, cells=unit_industry_cells())
-    counties = weekly_series(snapshot, "county", monday, cells=[c.code for c in geo.counties()])
+    counties = weekly_series(snapshot, "county", monday, cells=place_cells())
     t = cells.week_index(monday)
     flags = (_cell_flags(cells, t, names) if t >= 8 else []) + \
         (_hot_spot_flags(counties, counties.week_index(monday)) if t >= 8 else []) + \
