@@ -58,7 +58,7 @@ else:
                 try:
                     grade_review.review(load_settings(), item_id, decision, user, note)
                 except grade_review.ReviewError as error:
-                    st.error(plain(str(error)), icon=":material/error:")
+                    st.error(plain(error.text(lang)), icon=":material/error:")
                 else:
                     st.success(t("grades.saved", lang, decision=t(f"grades.{decision}", lang), item=plain(item_id)),
                                icon=":material/check_circle:")

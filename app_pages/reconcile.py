@@ -72,7 +72,8 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
         try:
             result = reconcile.reconcile(ctx.snapshot, ctx.scope, unit, month, path)
         except (reconcile.ReconcileError, ReadError, ValueError) as error:  # ReadError names the file and the limit
-            st.error(t("rec.unreadable", lang, detail=plain(str(error))), icon=":material/error:")
+            reason = error.text(lang) if isinstance(error, reconcile.ReconcileError) else str(error)
+            st.error(t("rec.unreadable", lang, detail=plain(reason)), icon=":material/error:")
             st.stop()
     reconcile.record_run(settings, result, user.username)
     st.session_state["rec_result"] = result

@@ -61,7 +61,7 @@ if st.button(t("triage.save", lang), type="primary", icon=":material/move_locati
     try:
         assign.assign_place_as(settings, user, item_id, unit_code, county_code)
     except assign.AssignmentError as error:
-        st.error(plain(str(error)), icon=":material/error:")
+        st.error(plain(error.text(lang)), icon=":material/error:")
     else:
         st.success(t("triage.saved", lang, item=plain(item_id), unit=units[unit_code].name(lang)),
                    icon=":material/check_circle:")

@@ -823,6 +823,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.events.report_time_in_future": ("报告时间 {at} 晚于当前时间。", "the report time {at} is in the future"),
     "msg.events.report_time_before_previous": ("报告时间早于上一次报告（{previous}）。",
                                                "the report time is before the previous report ({previous})"),
+    # ledger/workflow/assign.py
+    "msg.assign.unknown_unit": ("“{unit_code}”不是广东省的报送单位代码，请填写如 440300（深圳）的单位代码。",
+                                "“{unit_code}” is not a Guangdong reporting unit's code; write one such as 440300 (Shenzhen)."),
+    "msg.assign.county_not_in_unit": ("区县/镇街代码“{county_code}”不属于{unit}，请核对后重填或留空。",
+                                      "the county or town code “{county_code}” is not in {unit}; check it or leave it empty."),
+    "msg.assign.role_cannot_triage": ("“{role}”角色不能分派属地，须由省级分析员或管理员分派。",
+                                      "the {role} role cannot assign places: the province's analysts or administrators do."),
+    "msg.assign.no_such_item": ("{reason}，请核对编号。", "{reason}; check the id."),
+    "msg.assign.already_placed": ("{item_id} 已属于{unit}，无须再分派。", "{item_id} already belongs to {unit}: nothing to assign."),
+    "msg.assign.not_waiting": ("{item_id} 已核实或办结，不在待分派队列中。",
+                               "{item_id} is verified or closed: it is not waiting for its place."),
+    # ledger/workflow/grade_review.py
+    "msg.grade_review.role_cannot_review": ("“{role}”角色不能确认等级，须由省级领导或管理员确认。",
+                                            "the {role} role cannot confirm grades: the province's leaders or administrators do."),
+    "msg.grade_review.choose_decision": ("请选择“确认”或“退回”。", "choose confirm or send back."),
+    "msg.grade_review.reason_needed": ("退回时须填写理由，理由将反馈给报送单位。",
+                                       "a grade sent back needs a reason, which goes back to the reporting unit."),
+    "msg.grade_review.state_confirmed": ("已确认", "confirmed"),
+    "msg.grade_review.state_rejected": ("已退回", "sent back"),
+    "msg.grade_review.state_none": ("无需确认", "not to be confirmed"),
+    "msg.grade_review.not_pending": ("台账 {item_id} 的等级当前为“{state}”，不在待确认状态，无需再次处理。",
+                                     "the grade of {item_id} is {state}, not waiting for confirmation: nothing to do."),
     # ledger/workflow/reconcile.py
     "msg.reconcile.only_province_s_ledger": ("仅省台账有", "Only in the province's ledger"),
     "msg.reconcile.only_unit_s_ledger": ("仅地市台账有", "Only in the unit's ledger"),
@@ -830,6 +852,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.reconcile.unverified_at_month_end": ("月末未核实", "Unverified at month end"),
     "msg.reconcile.province": ("省总工会", "Province"),
     "msg.reconcile.unit": ("地市工会", "Unit"),
+    "msg.reconcile.bad_month": ("月份须写作 YYYY-MM，例如 2026-10：{month}", "write the month as YYYY-MM, e.g. 2026-10: {month}"),
+    "msg.reconcile.no_rows": ("{file} 中没有可读的台账行", "{file} holds no ledger row that can be read"),
+    "msg.reconcile.bad_side": ("确认方须为 province 或 unit：{side}", "the side signing must be province or unit: {side}"),
+    "msg.reconcile.no_report_to_sign": ("只能确认已生成的对账报告，请先运行对账。", "only a reconciliation that has run can be signed: run it first."),
     # ledger/workflow/verify.py
     "msg.verify.no_item_ledger": ("台账中没有编号为 {id} 的条目", "no item {id} in the ledger"),
     "msg.verify.item_cannot_duplicate_itself": ("不能与本条目自身重复", "an item cannot duplicate itself"),
@@ -860,6 +886,18 @@ def t(key: str, lang: str = "zh", **values) -> str:
     text = zh if lang == "zh" else en
     chosen = {k: (v.zh if lang == "zh" else v.en) if isinstance(v, Both) else v for k, v in values.items()}
     return text.format(**chosen) if values else text
+
+
+class Refusal(ValueError):
+    """What the ledger refuses to do, as a sentence of the table in both languages: str() is the
+    Chinese (the command line's and the log's), `text(lang)` what a page shows in its language."""
+
+    def __init__(self, key: str, **values):
+        self.zh, self.en = pair(key, **values)
+        super().__init__(self.zh)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 def pair(key: str, **values) -> tuple[str, str]:

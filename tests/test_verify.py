@@ -211,8 +211,9 @@ def test_the_province_assigns_an_item_whose_place_is_unknown(ledger):
     now = now_shanghai()
     change = assign.assign_place(ledger, item_id, "440500", by="省总 王分派", now=now)
     assert change.before["unit_code"] is None and change.after["place_precision"] == "city"
-    with pytest.raises(assign.AssignmentError, match="已属于汕头市"):  # the journal is read, not only the snapshot
+    with pytest.raises(assign.AssignmentError, match="已属于汕头市") as refused:  # the journal is read, not only the snapshot
         assign.assign_place(ledger, item_id, "440300")
+    assert refused.value.text("en") == f"{item_id} already belongs to Shantou: nothing to assign."  # the English page's
     build_snapshot(ledger)
     row = items(ledger).filter(pl.col("item_id") == item_id).row(0, named=True)
     assert (row["unit_code"], row["assigned_unit"], row["county_code"], row["place_precision"], row["place_reason"]) == \

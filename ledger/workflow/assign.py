@@ -30,13 +30,14 @@ from ledger.workflow.deadlines import configured_rules
 from ledger.store.rebuild import rebuild_soon
 from ledger.store import Journal, current_snapshot, exclusive_lock, now_shanghai
 from ledger.workflow.verify import VERIFY_LOCK_FILE, VerificationError, load_item
+from ledger.i18n import Both, Refusal
 
 ASSIGNER = "sentinel"  # recorded as the author of automatic assignments
 TRIAGE_ROLES = ("analyst", "admin")  # the province's monitoring staff give 属地待定 items their unit
 
 
-class AssignmentError(ValueError):
-    """An assignment that cannot be made as asked; the message is one Chinese sentence."""
+class AssignmentError(Refusal):
+    """An assignment that cannot be made as asked."""
 
 
 def assign_new(settings: Settings, now: datetime) -> list[Change]:
@@ -71,12 +72,12 @@ def place_values(unit_code: str, county_code: str | None) -> dict:
     at the precision that was given (a town, a county, or the city only)."""
     unit = geo.unit_by_code().get(unit_code)
     if unit is None:
-        raise AssignmentError(f"“{unit_code}”不是广东省的报送单位代码，请填写如 440300（深圳）的单位代码。")
+        raise AssignmentError("msg.assign.unknown_unit", unit_code=unit_code)
     place = unit
     if county_code:
         place = geo.county_by_code().get(county_code)
         if place is None or place.unit_code != unit_code:
-            raise AssignmentError(f"区县/镇街代码“{county_code}”不属于{unit.name_zh}，请核对后重填或留空。")
+            raise AssignmentError("msg.assign.county_not_in_unit", county_code=county_code, unit=Both(unit.name_zh, unit.name_en))
     precision = "city" if place is unit else "town" if len(county_code) > 6 else "county"
     return {"unit_code": unit_code, "county_code": county_code or None, "lon": place.lon, "lat": place.lat,
             "place_precision": precision, "place_reason": None}
@@ -90,7 +91,7 @@ def assign_place_as(settings: Settings, user: User, item_id: str, unit_code: str
                     county_code: str | None = None) -> Change:
     """`assign_place` on behalf of a signed-in `user`, who must be of the province's triage roles."""
     if not can_triage(user):
-        raise AssignmentError(f"“{user.role.zh}”角色不能分派属地，须由省级分析员或管理员分派。")
+        raise AssignmentError("msg.assign.role_cannot_triage", role=Both(user.role.zh, user.role.en))
     return assign_place(settings, item_id, unit_code, county_code, by=user.name or user.username)
 
 
@@ -106,11 +107,12 @@ def assign_place(settings: Settings, item_id: str, unit_code: str, county_code: 
         try:
             item = load_item(settings, item_id, ALL).item  # 属地待定 items belong to no unit yet
         except VerificationError as error:
-            raise AssignmentError(f"{error.text()}，请核对编号。") from None
+            raise AssignmentError("msg.assign.no_such_item", reason=Both(error.text("zh"), error.text("en"))) from None
         if item["unit_code"] is not None:
-            raise AssignmentError(f"{item_id} 已属于{geo.unit_name(item['unit_code'])}，无须再分派。")
+            raise AssignmentError("msg.assign.already_placed", item_id=item_id,
+                                  unit=Both(geo.unit_name(item["unit_code"]), geo.unit_name(item["unit_code"], "en")))
         if item["status"] not in ("pending", "verifying"):
-            raise AssignmentError(f"{item_id} 已核实或办结，不在待分派队列中。")
+            raise AssignmentError("msg.assign.not_waiting", item_id=item_id)
         after = {**place, "assigned_unit": unit_code, "assigned_at": now,
                  "verify_due_at": configured_rules().due_at(now, item["grade"], item["source"])}
         change = Change(item_id, before={k: item.get(k) for k in after}, after=after, note="属地分派")

@@ -22,14 +22,15 @@ from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes
 from ledger.config import Settings, load_settings
 from ledger.store.rebuild import rebuild_soon
 from ledger.store import Journal, exclusive_lock, now_shanghai
+from ledger.i18n import Both, Refusal, pair
 
 DECISIONS = {"confirm": "confirmed", "reject": "rejected"}
 REVIEW_COLUMNS = ("grade_review", "grade_review_note", "grade_reviewed_by", "grade_reviewed_at")
 REVIEWER_ROLES = ("leader", "admin")  # provincial roles; an officer grades, the province confirms
 
 
-class ReviewError(ValueError):
-    """A confirmation that cannot be made; the message is one Chinese sentence."""
+class ReviewError(Refusal):
+    """A confirmation that cannot be made."""
 
 
 def initial_review(grade: str | None, settings: Settings | None = None) -> str | None:
@@ -52,19 +53,20 @@ def review(settings: Settings, item_id: str, decision: str, user: User, note: st
     """Confirm or reject the pending grade of `item_id` as `user`; returns the journalled change."""
     from ledger.workflow.verify import VERIFY_LOCK_FILE, load_item
     if not can_review(user):
-        raise ReviewError(f"“{user.role.zh}”角色不能确认等级，须由省级领导或管理员确认。")
+        raise ReviewError("msg.grade_review.role_cannot_review", role=Both(user.role.zh, user.role.en))
     if decision not in DECISIONS:
-        raise ReviewError("请选择“确认”或“退回”。")
+        raise ReviewError("msg.grade_review.choose_decision")
     note = note.strip()
     if decision == "reject" and not note:
-        raise ReviewError("退回时须填写理由，理由将反馈给报送单位。")
+        raise ReviewError("msg.grade_review.reason_needed")
     at = at or now_shanghai()
     by = user.name or user.username
     with exclusive_lock(settings.journal_dir / VERIFY_LOCK_FILE):
         item = load_item(settings, item_id, ALL).item  # the province confirms grades of every unit
         if item.get("grade_review") != "pending":
-            state = {"confirmed": "已确认", "rejected": "已退回"}.get(item.get("grade_review"), "无需确认")
-            raise ReviewError(f"台账 {item_id} 的等级当前为“{state}”，不在待确认状态，无需再次处理。")
+            state = pair({"confirmed": "msg.grade_review.state_confirmed", "rejected": "msg.grade_review.state_rejected"}
+                         .get(item.get("grade_review"), "msg.grade_review.state_none"))
+            raise ReviewError("msg.grade_review.not_pending", item_id=item_id, state=Both(*state))
         after = {"grade_review": DECISIONS[decision], "grade_review_note": note or None,
                  "grade_reviewed_by": by, "grade_reviewed_at": at}
         change = Change(item_id, before={k: item.get(k) for k in after}, after=after,

@@ -42,7 +42,7 @@ from ledger.ingest.dedupe import url_key
 from ledger.schema import COLUMN_BY_NAME, verification_time_unknown
 from ledger.periods import recent
 from ledger.store import Snapshot, now_shanghai
-from ledger.i18n import pair
+from ledger.i18n import Refusal, pair
 
 KINDS = {"only_province": pair("msg.reconcile.only_province_s_ledger"),
          "only_unit": pair("msg.reconcile.only_unit_s_ledger"),
@@ -55,8 +55,8 @@ REPORT_COLUMNS = {"kind": "差异类型", "item_id": "编号", "title": "标题"
                   "unit": "地市台账"}
 
 
-class ReconcileError(ValueError):
-    """A reconciliation that cannot run as asked; the message says why."""
+class ReconcileError(Refusal):
+    """A reconciliation that cannot run as asked."""
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -65,7 +65,7 @@ def month_bounds(month: str) -> tuple[date, date]:
         year, number = (int(part) for part in month.split("-"))
         return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
     except (ValueError, TypeError):
-        raise ReconcileError(f"月份须写作 YYYY-MM，例如 2026-10：{month}") from None
+        raise ReconcileError("msg.reconcile.bad_month", month=month) from None
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _shown(column: str, value) -> str | None:
 def _unit_side(path: Path) -> list[dict]:
     rows = understood_rows(path)
     if not rows:
-        raise ReconcileError(f"{path.name} 中没有可读的台账行")
+        raise ReconcileError("msg.reconcile.no_rows", file=path.name)
     return [{"item_id": r.fields.get("item_id"), "url": url_key(r.fields.get("url")), "title": r.fields.get("title"),
              **{c: r.fields.get(c) for c in COMPARED}} for r in rows]
 
@@ -221,10 +221,10 @@ def sign_off(settings: Settings, result: Reconciliation, side: str, by: str, not
     """Record that `side` (province or unit) accepts the report `result`, as `by` (a username),
     and audit it."""
     if side not in SIDES:
-        raise ReconcileError(f"确认方须为 province 或 unit：{side}")
+        raise ReconcileError("msg.reconcile.bad_side", side=side)
     runs = [e for e in read_log(settings) if e["event"] == "run" and e["report_id"] == result.report_id]
     if not runs:
-        raise ReconcileError("只能确认已生成的对账报告，请先运行对账。")
+        raise ReconcileError("msg.reconcile.no_report_to_sign")
     entry = _append(settings, {"event": "signoff", "unit": result.unit_code, "month": result.month, "side": side,
                                "by": by, "note": note, "report_id": result.report_id})
     audit.record(settings, "reconciliation", by, unit=result.unit_code, month=result.month,
