@@ -2,7 +2,8 @@
 sparkline of its cell's recent weeks against the expected band and the ledger items behind it;
 replay any past week ("as of", no peeking at later data); export the selected findings as an
 early-warning brief (Word or HTML). "方法说明" beside the title says what each method does in a
-few sentences; their measured accuracy is in docs/hazards.md, for the people who maintain them."""
+few sentences. A handful of the strongest kinds of flag lead (ledger.hazards.leading), each with how
+often such a flag was right in the evaluation; the weaker signals are one click away."""
 from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ import streamlit as st
 from ledger import geo
 from ledger.hazards import Flag, screen_week
 from ledger.hazards.brief import brief_docx, brief_html
+from ledger.hazards.leading import split, track_record
 from ledger.hazards.screen import METHODS, category_name, method_name
 from ledger.i18n import t
 from queries import q
@@ -83,7 +85,8 @@ if left_out["no_county_n"] or left_out["no_industry_n"]:
     st.caption(t("hazards.coverage", lang, total=left_out["total_n"], no_county=left_out["no_county_n"],
                  no_industry=left_out["no_industry_n"], no_unit=left_out["no_unit_n"]))
 
-flags = flags_in_scope(week_flags(ctx.snapshot.snapshot_id, day, ctx.snapshot), ctx.scope)
+leading, weaker = split(flags_in_scope(week_flags(ctx.snapshot.snapshot_id, day, ctx.snapshot), ctx.scope))
+flags = leading + weaker  # numbered in this order on the page, in the brief's choice and on the map
 if not flags:
     st.success(t("hazards.none", lang), icon=":material/check_circle:")
     st.stop()
@@ -93,7 +96,7 @@ map_column.pydeck_chart(flag_map(flags[:SHOWN * 2]), height=520, key="hazard_map
 with brief_column:
     st.subheader(t("hazards.count", lang, n=len(flags)))
     labels = {i: f"{i + 1}. {f.sentence(lang)}" for i, f in enumerate(flags)}
-    chosen = st.multiselect(t("hazards.select", lang), list(labels), default=list(labels)[:5], format_func=labels.get,
+    chosen = st.multiselect(t("hazards.select", lang), list(labels), default=list(labels)[:len(leading)], format_func=labels.get,
                             key="hazards_chosen")
     selected = [flags[i] for i in chosen]
     issued = ctx.now.date()
@@ -106,17 +109,31 @@ with brief_column:
                        file_name=f"预警信息_{week.isoformat()}.html", mime="text/html", on_click="ignore",
                        disabled=not selected)
 
-for number, flag in enumerate(flags[:SHOWN], start=1):
+def flag_card(number: int, flag: Flag, with_items: bool) -> None:
+    """One flag: where, the sentence, the method and how often such a flag was right, the
+    sparkline, and (where there is room for it) the ledger items behind it."""
     with st.container(border=True):
         text_column, spark_column = st.columns([3, 2])
         text_column.markdown(f"**{number}. {flag.place(lang)}**")
         text_column.text(flag.sentence(lang))
         text_column.caption(t("hazards.method", lang, method=plain(method_name(flag.method, lang)),
                               category=category_name(flag.category, lang), score=flag.score))
+        record = track_record(flag)
+        text_column.caption(t("hazards.track_record", lang, low=f"{record[0]:.0%}", high=f"{record[1]:.0%}") if record
+                            else t("hazards.track_record.none", lang))
         if flag.recent:
             spark_column.plotly_chart(sparkline(flag), config={"displayModeBar": False, "staticPlot": True},
                                       key=f"spark_{number}")
-        if flag.item_ids:
+        if with_items and flag.item_ids:
             with st.expander(t("hazards.items", lang, n=len(flag.item_ids))):
                 items = q("items_by_id", ctx.scope, ids=flag.item_ids)
                 show_disputes(items, lang, ["title", "place", "enterprise", "grade", "participants", "status"])
+
+
+st.subheader(t("hazards.leading", lang, n=len(leading)))
+for number, flag in enumerate(leading, start=1):
+    flag_card(number, flag, with_items=True)
+if weaker:
+    with st.expander(t("hazards.weaker", lang, n=len(weaker))):
+        for number, flag in enumerate(weaker[:SHOWN], start=len(leading) + 1):
+            flag_card(number, flag, with_items=False)

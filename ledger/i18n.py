@@ -406,6 +406,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "hazards.as_of": ("排查日期（可回放任一过去日期）", "Screen as of (replay any past day)"),
     "hazards.none": ("本周未发现需要预警的风险苗头。", "Nothing to warn about this week."),
     "hazards.count": ("共 {n} 处风险苗头", "{n} flags"),
+    "hazards.leading": ("重点预警 {n} 处", "{n} leading flags"),
+    "hazards.weaker": ("其他较弱信号 {n} 处（仅由短期突增法或热点法发现，误报较多）",
+                       "{n} weaker signals (found by the short-term or hot-spot method alone: more false alarms)"),
+    "hazards.track_record": ("在评估中，这类预警约有 {low}–{high} 是真实的异常（预警阳性率）。",
+                             "In the evaluation, {low}–{high} of such flags were real outbreaks (positive predictive value)."),
+    "hazards.track_record.none": ("这类预警未纳入准确性评估。", "This kind of flag is not part of the accuracy evaluation."),
     "hazards.coverage": ("本周共 {total} 起群体性纠纷：其中 {no_county} 起没有区县或镇街，在区县热点分析中计入所在地市；"
                          "{no_industry} 起行业不详，在地市×行业分析中单列为“行业不详”；{no_unit} 起属地待定，任何方法都无法计入，"
                          "待在“属地分派”页分派后计入。",

@@ -213,6 +213,9 @@ def test_the_page_shows_flags_sparklines_and_brief_downloads(sentinel_env):
     at.run()
     assert not at.exception and not at.error
     assert at.subheader[0].value.startswith("共 ")
+    leading = next(h.value for h in at.subheader if h.value.startswith("重点预警"))
+    assert int(leading.split()[1]) <= 5  # a handful first; the rest folded as weaker signals
+    assert any(c.value.startswith("在评估中，这类预警约有") for c in at.caption)  # how often such a flag was right
     assert len(at.get("download_button")) == 2 and at.get("deck_gl_json_chart")
     assert len(at.get("plotly_chart")) >= 3
     # What the cells leave out is said, counted on the same ledger as the screen counts.
@@ -256,3 +259,27 @@ def test_no_dispute_with_a_unit_is_left_out_of_either_method(demo_settings, tmp_
     assert cells.Y.sum() == places.Y.sum() == items.height
     unknown = [i for i, c in enumerate(cells.cells) if c.endswith(f"|{UNKNOWN_INDUSTRY}")]
     assert cells.Y[unknown].sum() == items["industry"].null_count()
+
+
+def test_a_leader_sees_a_handful_of_the_strongest_kinds_first_with_their_track_record(tmp_path):
+    from ledger.hazards.leading import LEADING, split, track_record
+    from ledger.hazards.screen import Flag
+
+    def flag(method: str, score: float, category: str = "new") -> Flag:
+        return Flag(unit="深圳市", unit_code="440300", county=None, industry="制造业", industry_code="C",
+                    week="2026-W47", method=method, observed=3, expected=0.5, score=score, category=category,
+                    item_ids=[])
+
+    flags = [flag("ears", 9), flag("gi_star", 8), *(flag("seasonal", 7 - n) for n in range(6)),
+             flag("ears+gi_star", 1), flag("enterprise_repeat", 5, "escalating"), flag("enterprise_repeat", 4, "repeat")]
+    first, rest = split(sorted(flags, key=lambda f: -f.score))
+    assert len(first) == LEADING and all("seasonal" in f.method or f.category == "escalating" for f in first)
+    assert len(first) + len(rest) == len(flags) and not set(map(id, first)) & set(map(id, rest))
+    results = [{"baseline": "demo seed 42 (thresholds set on it)", "methods": {"seasonal": {"ppv_during_outbreaks": 0.9}}},
+               {"baseline": "demo seed 7", "methods": {"seasonal": {"ppv_during_outbreaks": 0.18}}},
+               {"baseline": "China Labour Bulletin", "methods": {"seasonal": {"ppv_during_outbreaks": 0.17}}}]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results), encoding="utf-8")
+    assert track_record(flag("seasonal+ears", 1), path) == (0.17, 0.18)  # the tuning ledger left out
+    assert track_record(flag("enterprise_repeat", 1), path) is None
+    assert track_record(flag("seasonal", 1))  # the repository's own results have it
