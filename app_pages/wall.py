@@ -23,6 +23,7 @@ import streamlit as st
 from ledger import geo
 from ledger.config import load_settings
 from ledger.hazards import screen as hazard_screen
+from ledger.hazards.leading import split as leading_flags
 from ledger.i18n import t
 from ledger.schema import PLACE_PRECISION
 from queries import Filters, NoSnapshot, q, snapshot
@@ -141,8 +142,9 @@ def dispute_lines(disputes: pl.DataFrame, most: int) -> str:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def hazard_sentences(snapshot_id: str, day, lang: str) -> list[str]:
-    """This week's hazard flags as sentences, computed once per snapshot and day."""
-    return [f.sentence(lang) for f in hazard_screen(snapshot(), day)]
+    """This week's leading hazard flags as sentences (the few the hazard page leads with),
+    computed once per snapshot and day."""
+    return [f.sentence(lang) for f in leading_flags(hazard_screen(snapshot(), day))[0]]
 
 
 PANELS = ("new_today", "serious", "hazards", "overdue")  # the rotating panel's fixed order

@@ -16,6 +16,7 @@ import streamlit as st
 from ledger import geo
 from ledger.access import Role
 from ledger.config import load_settings
+from ledger.hazards.leading import split
 from ledger.i18n import t
 from queries import q
 from ui.hazard_flags import flags_in_scope, week_flags
@@ -74,7 +75,7 @@ def todays_actions(ctx: PageContext, role: Role) -> list[Action]:
     unit_actions = [Action("overdue_unit", t("today.overdue_unit", lang, unit=geo.unit_name(u["unit_code"], lang),
                                              n=u["overdue_n"]),
                            "app_pages/verification.py", {"unit": u["unit_code"]}) for u in worst.iter_rows(named=True)]
-    flags = flags_in_scope(week_flags(ctx.snapshot.snapshot_id, ctx.now.date(), ctx.snapshot), ctx.scope)
+    flags = split(flags_in_scope(week_flags(ctx.snapshot.snapshot_id, ctx.now.date(), ctx.snapshot), ctx.scope))[0]
     hazard_actions = [Action("hazard", t("today.hazard", lang, sentence=f.sentence(lang)), "app_pages/hazards.py")
                       for f in flags[:PER_KIND]]
     return (_dispute_actions(new["I"], "grade_i", role, ctx) + event_actions + _dispute_actions(new["II"], "grade_ii", role, ctx)
