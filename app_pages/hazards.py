@@ -96,8 +96,8 @@ map_column.pydeck_chart(flag_map(flags[:SHOWN * 2]), height=520, key="hazard_map
 with brief_column:
     st.subheader(t("hazards.count", lang, n=len(flags)))
     labels = {i: f"{i + 1}. {f.sentence(lang)}" for i, f in enumerate(flags)}
-    chosen = st.multiselect(t("hazards.select", lang), list(labels), default=list(labels)[:len(leading)], format_func=labels.get,
-                            key="hazards_chosen")
+    chosen = st.multiselect(t("hazards.select", lang), list(labels), default=list(labels)[:len(leading)],
+                            format_func=labels.get, placeholder=t("hazards.select.none", lang), key="hazards_chosen")
     selected = [flags[i] for i in chosen]
     issued = ctx.now.date()
     st.download_button(t("hazards.brief_docx", lang), icon=":material/description:", width="stretch",

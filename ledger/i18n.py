@@ -423,6 +423,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hazards.items": ("相关台账记录（{n} 条）", "Ledger items behind it ({n})"),
     "hazards.method": ("方法：{method} · 类别：{category} · 强度 {score}", "Method: {method} · {category} · strength {score}"),
     "hazards.select": ("选入预警信息的事项", "Findings to put in the brief"),
+    "hazards.select.none": ("请选择要写入预警信息的事项", "Choose the findings for the brief"),
     "hazards.brief_docx": ("下载预警信息（Word）", "Download the brief (Word)"),
     "hazards.brief_html": ("下载预警信息（网页）", "Download the brief (HTML)"),
     "hazards.observed": ("实际", "Observed"),
