@@ -906,6 +906,15 @@ class Refusal(ValueError):
     def text(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def __reduce__(self):  # copied or pickled as its two sentences, not re-read from the table
+        return _refusal, (type(self), self.zh, self.en)
+
+
+def _refusal(kind: type, zh: str, en: str) -> Refusal:
+    refusal = Exception.__new__(kind)
+    refusal.zh, refusal.en, refusal.args = zh, en, (zh,)
+    return refusal
+
 
 def pair(key: str, **values) -> tuple[str, str]:
     """The text for `key` in both languages: for a reason the ledger keeps with a row or raises in

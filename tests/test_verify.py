@@ -3,6 +3,7 @@ rules a verification must meet, the conflict between two officers, the scope of 
 the background rebuild, and the 核实办理 page (AppTest) saving a verification end to end."""
 from __future__ import annotations
 
+import pickle
 from datetime import timedelta
 
 import polars as pl
@@ -214,6 +215,8 @@ def test_the_province_assigns_an_item_whose_place_is_unknown(ledger):
     with pytest.raises(assign.AssignmentError, match="已属于汕头市") as refused:  # the journal is read, not only the snapshot
         assign.assign_place(ledger, item_id, "440300")
     assert refused.value.text("en") == f"{item_id} already belongs to Shantou: nothing to assign."  # the English page's
+    copied = pickle.loads(pickle.dumps(refused.value))  # as a cache or a worker would copy it
+    assert (type(copied), str(copied), copied.text("en")) == (assign.AssignmentError, str(refused.value), refused.value.text("en"))
     build_snapshot(ledger)
     row = items(ledger).filter(pl.col("item_id") == item_id).row(0, named=True)
     assert (row["unit_code"], row["assigned_unit"], row["county_code"], row["place_precision"], row["place_reason"]) == \
