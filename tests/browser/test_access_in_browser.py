@@ -154,7 +154,7 @@ def test_revocation_ends_open_sessions_within_one_refresh(secured, browser):
         analyst.get_by_role("link", name=t("page.overview")).click()  # the next click, same session
         analyst.wait_for_selector(f"text={t('auth.revoked')}", timeout=30_000)
         analyst.locator(f"text={t('auth.heading')}").wait_for(timeout=30_000)
-        assert analyst.locator('[data-testid="stMetric"]').count() == 0
+        expect(analyst.locator('[data-testid="stMetric"]')).to_have_count(0, timeout=15_000)
         assert any(e["event"] == "session_ended" and e["user"] == "leaving" for e in audit.read(settings))
     finally:
         context.close()
