@@ -49,6 +49,7 @@ LONGEST = 6  # weeks
 RAMP_SHARE = 0.25
 CLUSTER_SHARE = 1 / 3  # of the spatial method's outbreaks
 LOGNORMAL_SIGMA = 0.5
+FOUR_WEEKS_BEFORE = methods.SEASON_BINS.index((-4, -1)) + 1  # the festival bin of weeks -4 … -1
 Z95 = 1.959964
 
 
@@ -156,10 +157,6 @@ def _run(name: str, Y: np.ndarray, bins: np.ndarray, first: int, last: int, coor
     return methods.gi_star(Y, coordinates, first=first, last=last).flag
 
 
-def _four_weeks_before_festival(weeks: list) -> np.ndarray:
-    return methods.festival_bins(weeks, _festivals()) == 3  # SEASON_BINS[2]: weeks -4 … -1
-
-
 def _neighbours(codes: list[str]) -> dict[int, list[int]]:
     """Each county's nearest counties of the same city, nearest first (a city's own cell, of the
     disputes known only to the city, has none: a cluster is of counties)."""
@@ -178,7 +175,7 @@ def evaluate_method(name: str, Y: np.ndarray, weeks: list, coordinates, runs: in
     if first < HISTORY_WEEKS:
         raise ValueError("the ledger needs more than a year and a quarter of weekly history before its last year")
     bins = methods.festival_bins(weeks, _festivals())
-    pre = _four_weeks_before_festival(weeks)
+    pre = bins == FOUR_WEEKS_BEFORE
     baseline = _run(name, Y, bins, first, n - 1, coordinates)[:, first:]
     per_cell = baseline.sum(axis=1)
     by_size = {k: _Tally() for k in SIZES}
@@ -191,16 +188,14 @@ def evaluate_method(name: str, Y: np.ndarray, weeks: list, coordinates, runs: in
         for k in SIZES:
             for _ in range(runs):
                 outbreak = draw(rng, Y, first, k, pre, neighbours)
+                cells, window = list(outbreak.cells), slice(outbreak.start, outbreak.start + outbreak.weeks)
                 injected = Y.copy()
-                window = slice(outbreak.start, outbreak.start + outbreak.weeks)
-                injected[list(outbreak.cells), window] += outbreak.cases
+                injected[cells, window] += outbreak.cases
                 flags = _run(name, injected, bins, outbreak.start, outbreak.start + outbreak.weeks - 1, coordinates)
-                in_cells = flags[list(outbreak.cells), window].any(axis=0)
-                hit = int(np.argmax(in_cells)) if in_cells.any() else None
-                others = np.ones(Y.shape[0], dtype=bool)
-                others[list(outbreak.cells)] = False
-                true_flags += int(flags[list(outbreak.cells), window].sum())
-                false_during += int(flags[others][:, window].sum())
+                in_outbreak = flags[cells, window]
+                hit = int(np.argmax(in_outbreak.any(axis=0))) if in_outbreak.any() else None
+                true_flags += int(in_outbreak.sum())
+                false_during += int(flags[:, window].sum()) - int(in_outbreak.sum())
                 flagged_before = int(per_cell[outbreak.cells[0]])
                 for tally in (by_size[k], (festival if outbreak.pre_festival else other)):
                     tally.add(hit, outbreak.weeks, flagged_before)

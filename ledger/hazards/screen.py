@@ -113,7 +113,8 @@ def place_cells() -> list[str]:
 def place_coordinates(cells: list[str]) -> np.ndarray:
     """Where each place cell is: a county's point, or a unit's seat."""
     counties, units = geo.county_by_code(), geo.unit_by_code()
-    return np.array([[(counties.get(c) or units[c]).lon, (counties.get(c) or units[c]).lat] for c in cells])
+    places = [counties.get(c) or units[c] for c in cells]
+    return np.array([[p.lon, p.lat] for p in places])
 
 
 def industry_name(code: str, lang: str = "zh") -> str:

@@ -30,21 +30,14 @@ from ledger.geo import unit_by_code
 from ledger.store.rebuild import rebuild_soon, wait as wait_for_rebuild
 from ledger.schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, EVENT_STAGE, in_guangdong
 from ledger.store import Journal, current_snapshot, exclusive_lock, now_shanghai
-from ledger.i18n import Both, pair
+from ledger.i18n import Both, Refusal, pair
 
 FIRST, FOLLOWUP, CLOSING = EVENT_STAGE.codes
 CLOCK_SKEW = timedelta(minutes=5)  # a report time this far ahead of the server's clock is a typo
 
 
-class EventError(Exception):
+class EventError(Refusal):
     """A report that breaks a rule; the message says what to do, in Chinese and in English."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(zh)
-        self.zh, self.en = zh, en
-
-    def text(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -106,7 +99,7 @@ def open_event(settings: Settings, report: Report, *, unit_code: str | None, by:
         known = {row["event_id"] for row in _journal_reports(settings)}
         event_id = event_id or _new_event_id(at, known)
         if event_id in known:
-            raise EventError(*pair("msg.events.event_already_exists", event_id=event_id))
+            raise EventError("msg.events.event_already_exists", event_id=event_id)
         _file(settings, event_id, unit_code, report, [], by, at, units, source)
     if rebuild:
         rebuild_soon(settings)
@@ -124,7 +117,7 @@ def add_report(settings: Settings, event_id: str, report: Report, *, by: str, at
         at = at or now_shanghai()
         earlier = event_reports(settings, event_id)
         if not earlier:
-            raise EventError(*pair("msg.events.no_event_check_id", event_id=event_id))
+            raise EventError("msg.events.no_event_check_id", event_id=event_id)
         _file(settings, event_id, earlier[0]["unit_code"], report, earlier, by, at, units, source)
     if rebuild:
         rebuild_soon(settings)
@@ -170,55 +163,55 @@ def _file(settings: Settings, event_id: str, unit_code: str | None, report: Repo
 def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: dict[str, dict], at: datetime,
            units: frozenset[str] | None) -> None:
     """Raise EventError for the first rule `report` breaks."""
-    def refuse(zh: str, en: str):
-        raise EventError(zh, en)
+    def refuse(key: str, **values):
+        raise EventError(key, **values)
 
     stages = [r["stage"] for r in earlier]
     allowed = allowed_next(stages)
     if report.stage not in EVENT_STAGE.labels:
-        refuse(*pair("msg.events.unknown_stage", stage=report.stage))
+        refuse("msg.events.unknown_stage", stage=report.stage)
     if not allowed:
-        refuse(*pair("msg.events.event_has_closing_report"))
+        refuse("msg.events.event_has_closing_report")
     if report.stage not in allowed:
-        refuse(*pair("msg.events.only_stages_may_follow", stages=Both("或".join(EVENT_STAGE.label(s) for s in allowed),
-                                                                     " or ".join(EVENT_STAGE.label(s, "en") for s in allowed))))
+        refuse("msg.events.only_stages_may_follow", stages=Both("或".join(EVENT_STAGE.label(s) for s in allowed),
+                                                                " or ".join(EVENT_STAGE.label(s, "en") for s in allowed)))
     if report.stage == FIRST and not report.item_ids and report.lon is None:
-        refuse(*pair("msg.events.first_report_needs_linked"))
+        refuse("msg.events.first_report_needs_linked")
     for item_id in report.item_ids:
         if item_id not in linked:
-            refuse(*pair("msg.events.no_ledger_item_new", id=item_id))
+            refuse("msg.events.no_ledger_item_new", id=item_id)
     if unit_code is None:
-        refuse(*pair("msg.events.choose_reporting_unit"))
+        refuse("msg.events.choose_reporting_unit")
     if unit_code not in unit_by_code():
-        refuse(*pair("msg.events.not_reporting_unit", unit_code=unit_code))
+        refuse("msg.events.not_reporting_unit", unit_code=unit_code)
     if units is not None and unit_code not in units:
-        refuse(*pair("msg.events.you_may_only_report"))
+        refuse("msg.events.you_may_only_report")
     if report.stage == FIRST and not report.title:
-        refuse(*pair("msg.events.first_report_needs_title"))
+        refuse("msg.events.first_report_needs_title")
     if not report.facts:
-        refuse(*pair("msg.events.every_report_needs_facts"))
+        refuse("msg.events.every_report_needs_facts")
     if report.stage == CLOSING:
         missing = [pair(f"msg.events.part_{part}") for part, value in (("causes", report.causes),
                                                                       ("handling", report.handling),
                                                                       ("lessons", report.lessons)) if not value]
         if missing:
-            refuse(*pair("msg.events.closing_report_needs", missing=Both("、".join(zh for zh, _ in missing),
-                                                                          ", ".join(en for _, en in missing))))
+            refuse("msg.events.closing_report_needs", missing=Both("、".join(zh for zh, _ in missing),
+                                                                   ", ".join(en for _, en in missing)))
     elif report.lessons:
-        refuse(*pair("msg.events.lessons_belong_closing_report"))
+        refuse("msg.events.lessons_belong_closing_report")
     for item_id in report.item_ids:
         if units is not None and linked[item_id]["unit_code"] not in units:
-            refuse(*pair("msg.events.item_belongs_another_unit", id=item_id))
+            refuse("msg.events.item_belongs_another_unit", id=item_id)
     if (report.lon is None) != (report.lat is None):
-        refuse(*pair("msg.events.longitude_latitude_go_together"))
+        refuse("msg.events.longitude_latitude_go_together")
     if report.lon is not None and not in_guangdong(report.lon, report.lat):
-        refuse(*pair("msg.events.location_outside", lon=report.lon, lat=report.lat))
+        refuse("msg.events.location_outside", lon=report.lon, lat=report.lat)
     if report.participants is not None and report.participants < 0:
-        refuse(*pair("msg.events.participants_cannot_negative"))
+        refuse("msg.events.participants_cannot_negative")
     if at > now_shanghai() + CLOCK_SKEW:
-        refuse(*pair("msg.events.report_time_in_future", at=f"{at:%Y-%m-%d %H:%M}"))
+        refuse("msg.events.report_time_in_future", at=f"{at:%Y-%m-%d %H:%M}")
     if earlier and at < earlier[-1]["reported_at"]:
-        refuse(*pair("msg.events.report_time_before_previous", previous=f"{earlier[-1]['reported_at']:%Y-%m-%d %H:%M}"))
+        refuse("msg.events.report_time_before_previous", previous=f"{earlier[-1]['reported_at']:%Y-%m-%d %H:%M}")
 
 
 def _linked_items(settings: Settings, ids: tuple[str, ...]) -> dict[str, dict]:
