@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# China Labour Bulletin's real strike-map exports, beside the project and never copied into it:
+# the ingest tests and the hazard evaluation read them where they exist.
+CLB_EXPORTS = REPO_ROOT.parent / "shared" / "data" / "clb"
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 
 

@@ -88,7 +88,7 @@ class Scope:
     def allows_item(self, item: dict) -> bool:
         """Whether an item (a dict with unit_code and assigned_unit) is in scope: the rule of the
         door's `items` view, for an item read from the journal rather than through the door."""
-        return self.units is None or item.get("unit_code") in self.units or item.get("assigned_unit") in self.units
+        return self.allows(item.get("unit_code")) or self.allows(item.get("assigned_unit"))
 
     def allows(self, unit_code: str | None) -> bool:
         """Whether the caller may see what concerns `unit_code` (a flag, a score): the rule the

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from ledger import demo
-from ledger.config import REPO_ROOT, Settings, load_settings
+from ledger.config import Settings, load_settings
 from ledger.store import Journal, build_snapshot
 
 DEMO_ITEMS = 4000
 DEMO_SEED = 7
-# China Labour Bulletin's real exports, beside the project (never copied into it); tests that need them skip without.
-CLB_DIR = REPO_ROOT.parent / "shared" / "data" / "clb"
 
 
 def build_demo(data_dir, n_items: int = DEMO_ITEMS, seed: int = DEMO_SEED) -> Settings:

@@ -15,14 +15,14 @@ import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from ledger.config import REPO_ROOT, load_settings
+from ledger.config import CLB_EXPORTS, REPO_ROOT, load_settings
 from ledger.hazards import methods, screen, screen_week
 from ledger.hazards.brief import brief_docx, brief_html
 from ledger.hazards import evaluate as evaluation
 from ledger.hazards.evaluate import evaluate, table
 from ledger.reference import spring_festivals
 from ledger.store import current_snapshot, now_shanghai
-from tests.helpers import CLB_DIR, add_dispute
+from tests.helpers import add_dispute
 
 
 WEEKS = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(160)]
@@ -177,9 +177,9 @@ def test_false_alarms_are_counted_in_the_cells_the_outbreaks_went_into():
     assert row["false_alarms_per_100_all_cells"] == pytest.approx(own / 50, abs=0.01)
 
 
-@pytest.mark.skipif(not CLB_DIR.exists(), reason=f"China Labour Bulletin exports not found at {CLB_DIR}")
+@pytest.mark.skipif(not CLB_EXPORTS.exists(), reason=f"China Labour Bulletin exports not found at {CLB_EXPORTS}")
 def test_the_real_clb_baseline_is_evaluated_by_the_same_protocol(tmp_path):
-    snapshot = evaluation.clb_baseline(CLB_DIR, tmp_path / "clb")
+    snapshot = evaluation.clb_baseline(CLB_EXPORTS, tmp_path / "clb")
     as_of = evaluation.last_day(snapshot)
     assert as_of.year == 2014
     report = evaluate(snapshot, as_of, runs=5, seeds=(4,), baseline="clb", method_names=("seasonal", "naive"))

@@ -15,12 +15,11 @@ import pytest
 import xlsxwriter
 
 from ledger import geo
-from ledger.config import load_settings
+from ledger.config import CLB_EXPORTS, load_settings
 from ledger.ingest import ingest_files
 from ledger.ingest.dedupe import DETAIL_FATE
 from ledger.schema import COLUMNS
 from ledger.store import current_snapshot
-from tests.helpers import CLB_DIR
 
 LEDGER_HEADER = ["标题", "发布时间", "所属地市", "涉事企业", "行业", "涉及人数", "主要诉求", "来源", "核实情况"]
 RESULTS = ["属实", "部分属实", "不实", "经核实，情况属实", "经核实，情况不属实", None]
@@ -215,12 +214,12 @@ def test_clb_rows_from_the_whole_province(tmp_path):
     assert items.filter(pl.col("unit_code").is_null())["place_precision"].to_list() == ["unknown"]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CLB_DIR.glob("clb_*.xlsx")) or ["none"])
+@pytest.mark.parametrize("name", sorted(p.name for p in CLB_EXPORTS.glob("clb_*.xlsx")) or ["none"])
 def test_real_clb_exports(tmp_path, name):
-    if not CLB_DIR.is_dir() or name == "none":
+    if not CLB_EXPORTS.is_dir() or name == "none":
         pytest.skip("China Labour Bulletin exports not found in ../shared/data/clb/ (the shared data folder)")
     settings = load_settings(tmp_path / "ledger")
-    report = ingest_files(settings, [CLB_DIR / name], dry_run=True)
+    report = ingest_files(settings, [CLB_EXPORTS / name], dry_run=True)
     f = report.files[0]
     assert f.balanced and not f.error
     guangdong = f.rows_read - f.outside

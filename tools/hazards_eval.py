@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ledger.config import REPO_ROOT
+from ledger.config import CLB_EXPORTS, REPO_ROOT
 from ledger.hazards.evaluate import clb_baseline, demo_baseline, evaluate, last_day, summary_table, table
 
 DOCS, README, RESULTS = REPO_ROOT / "docs" / "hazards.md", REPO_ROOT / "README.md", REPO_ROOT / "docs" / "hazards-results.json"
@@ -25,7 +25,6 @@ def replace_block(path: Path, block: str) -> None:
     text = path.read_text(encoding="utf-8")
     before, rest = text.split(START, 1)
     path.write_text(before + START + "\n\n" + block + "\n\n" + END + rest.split(END, 1)[1], encoding="utf-8")
-CLB_DIR = REPO_ROOT.parent / "shared" / "data" / "clb"
 
 
 def main() -> None:
@@ -39,10 +38,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         baselines = [(f"demo seed {s}" + (" (thresholds set on it)" if s == 42 else ""),
                       lambda s=s: demo_baseline(s, Path(folder) / f"demo{s}")) for s in map(int, args.demo_seeds.split(","))]
-        if CLB_DIR.exists():
-            baselines.append(("China Labour Bulletin, Guangdong 2011–2014", lambda: clb_baseline(CLB_DIR, Path(folder) / "clb")))
+        if CLB_EXPORTS.exists():
+            baselines.append(("China Labour Bulletin, Guangdong 2011–2014", lambda: clb_baseline(CLB_EXPORTS, Path(folder) / "clb")))
         else:
-            print(f"China Labour Bulletin exports not found at {CLB_DIR}: the real baseline is left out", file=sys.stderr)
+            print(f"China Labour Bulletin exports not found at {CLB_EXPORTS}: the real baseline is left out", file=sys.stderr)
         for name, build in baselines:
             snapshot = build()
             print(f"evaluating on {name} …", file=sys.stderr)
