@@ -101,7 +101,12 @@ UNKNOWN_INDUSTRY = "?"  # the cell of a unit's disputes whose industry is not kn
 def unit_industry_cells() -> list[str]:
     """Every unit × industry section, and per unit one cell for disputes of unknown industry:
     a dispute without an industry is still counted, in a cell of its own."""
-    return [f"{u.code}|{s}" for u in geo.units() for s in [*(s.code for s in reference.sections()), UNKNOWN_INDUSTRY]]
+    return [f"{u.code}|{code}" for u in geo.units() for code in industry_codes()]
+
+
+def industry_codes() -> list[str]:
+    """The industry of a unit × industry cell: a GB/T 4754 section, or unknown."""
+    return [*(s.code for s in reference.sections()), UNKNOWN_INDUSTRY]
 
 
 def place_cells() -> list[str]:
@@ -203,7 +208,7 @@ def screen(snapshot: Snapshot, as_of: date) -> list[Flag]:
     """Every flag for the last complete week on or before `as_of`, most unusual first, using only
     items captured by the end of that week."""
     monday = screen_week(as_of)
-    names = {code.split("|")[1]: industry_name(code.split("|")[1]) for code in unit_industry_cells()}
+    names = {code: industry_name(code) for code in industry_codes()}
     cells = weekly_series(snapshot, "unit_industry", monday, cells=unit_industry_cells())
     counties = weekly_series(snapshot, "county", monday, cells=place_cells())
     t = cells.week_index(monday)
