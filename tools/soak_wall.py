@@ -63,7 +63,7 @@ def main() -> None:
                     time.sleep(5)
                     text = page.locator('[data-testid="stMain"]').inner_text()
                     failures += page.locator('[data-testid="stException"]').count() + ("Traceback" in text)
-                    seen.update(p for p in ("今日新增", "最严重的未办结纠纷", "本周隐患预警", "各地市逾期未核实") if p in text)
+                    seen.update(p for p in ("今日新增", "最严重的在办纠纷", "本周隐患预警", "各地市逾期未核实") if p in text)
                 add_dispute(settings, title=f"浸泡测试第 {swap + 1} 起", grade="II" if swap % 3 else "I")
                 prune_snapshots(settings)
                 samples.append((round((time.monotonic() - start) / 60, 1), rss_mb(process.pid)))

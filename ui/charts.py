@@ -65,13 +65,13 @@ def gauge_grid(rows: list[dict], green_pct: float, amber_pct: float, columns: in
                          col=1 + i % columns)
     figure.update_annotations(font=dict(size=15))
     figure = styled(figure, height=n_rows * height_per_row + 30, legend=False)
-    return figure.update_layout(margin=dict(l=24, r=24))  # room for the outer gauges' 0 and 95 ticks
+    return figure.update_layout(margin=dict(l=28, r=28))  # room for the outer gauges' 0 and 95 ticks
 
 
 def single_gauge(title: str, rate_pct: float | None, green_pct: float, amber_pct: float) -> go.Figure:
     figure = go.Figure(_gauge(rate_pct, green_pct, amber_pct, big=True))
     figure.update_layout(title=dict(text=title, x=0.5, xanchor="center", font=dict(size=18)))
-    return styled(figure, height=260, legend=False)
+    return styled(figure, height=260, legend=False).update_layout(margin=dict(l=28, r=28))  # the 0 and 95 ticks
 
 
 def lines(frame: pl.DataFrame, x: str, y: str, series: str, y_title: str, height: int = 360,

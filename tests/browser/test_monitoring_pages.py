@@ -38,15 +38,15 @@ def canvas_is_drawn(page, selector: str) -> bool:
 
 
 def listed_disputes(page, place: str) -> int:
-    """The count in the map's list heading, "{place}活跃纠纷 N 起"."""
-    heading = page.locator('[data-testid="stMain"] h3', has_text=f"{place}活跃纠纷").first
+    """The count in the map's list heading, "{place}在办纠纷 N 起"."""
+    heading = page.locator('[data-testid="stMain"] h3', has_text=f"{place}在办纠纷").first
     heading.wait_for(timeout=60_000)
-    return int(re.search(r"活跃纠纷 (\d+) 起", heading.inner_text()).group(1))
+    return int(re.search(r"在办纠纷 (\d+) 起", heading.inner_text()).group(1))
 
 
 def test_map_page_draws_an_offline_map_and_widens_to_the_whole_province(server, page):
     text = open_page(page, server + "/map", '[data-testid="stDeckGlJsonChart"] canvas')
-    assert t("mappage.heading") in text and "活跃纠纷" in text
+    assert t("mappage.heading") in text and "在办纠纷" in text
     assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
     page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
     delta = listed_disputes(page, "珠三角")
@@ -62,7 +62,7 @@ def test_map_page_draws_an_offline_map_and_widens_to_the_whole_province(server, 
 
 def test_map_choropleth_focused_on_a_city(server, page):
     text = open_page(page, server + "/map?view=choropleth&focus=441900", '[data-testid="stDeckGlJsonChart"] canvas')
-    assert "东莞市活跃纠纷" in text
+    assert "东莞市在办纠纷" in text
     assert canvas_is_drawn(page, '[data-testid="stDeckGlJsonChart"] canvas')
     page.screenshot(path=str(ARTIFACTS / "map-choropleth-dongguan.png"), full_page=True)
     assert page.outside_requests == [], page.outside_requests

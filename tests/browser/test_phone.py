@@ -1,6 +1,7 @@
 """Phones are first-class (issue 21 point 2): at 390×844, as an iPhone's browser identifies itself,
 总览, 核实督办, 态势地图 and 核实办理 draw with no overlapping text and no sideways scrolling, the
-gauges become a list of bars, and an officer finds an item and saves its verification."""
+gauges become a list of bars, and an officer finds an item and saves its verification. The same
+pages at a leader's 1440×900 laptop: no overlapping text, no sideways scrolling either."""
 from __future__ import annotations
 
 
@@ -29,10 +30,13 @@ def settle(page, url: str, ready: str) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-@pytest.mark.parametrize("path,ready", [("/", '[data-testid="stMetric"]'),
-                                        ("/verification", '[data-testid="stProgress"]'),
-                                        ("/map", '[data-testid="stDeckGlJsonChart"] canvas'),
-                                        ("/verify", '[data-testid="stSelectbox"]')])
+FIELD_PAGES = [("/", '[data-testid="stMetric"]'),
+               ("/verification", '[data-testid="stProgress"]'),
+               ("/map", '[data-testid="stDeckGlJsonChart"] canvas'),
+               ("/verify", '[data-testid="stSelectbox"]')]
+
+
+@pytest.mark.parametrize("path,ready", FIELD_PAGES)
 def test_the_pages_an_officer_opens_in_the_field_fit_a_phone(server, browser, path, ready):
     context = phone(browser)
     page = context.new_page()
@@ -44,6 +48,23 @@ def test_the_pages_an_officer_opens_in_the_field_fit_a_phone(server, browser, pa
         if path == "/verification":  # every unit a readable bar, not five gauges a row
             assert page.locator('[data-testid="stProgress"]').count() >= 10
             assert page.locator(".js-plotly-plot .indicatorlayer .trace").count() == 1  # the province's own gauge only
+    finally:
+        context.close()
+
+
+# On a wider screen 核实督办 draws gauges and 核实办理 a table of the queue.
+@pytest.mark.parametrize("path,ready", [("/", '[data-testid="stMetric"]'),
+                                        ("/verification", '.js-plotly-plot .indicatorlayer .trace'),
+                                        ("/map", '[data-testid="stDeckGlJsonChart"] canvas'),
+                                        ("/verify", '[data-testid="stDataFrame"]')])
+def test_the_same_pages_fit_a_laptop(server, browser, path, ready):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        settle(page, server + path, ready)
+        assert document_width(page) == 1440
+        assert overlapping_text(page) == []
+        page.screenshot(path=str(ARTIFACTS / f"laptop-{path.strip('/') or 'overview'}.png"))
     finally:
         context.close()
 

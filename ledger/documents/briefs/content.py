@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from queries import ALL, Door, Scope
+from queries import ALL, Door, Filters, Scope
 
 from ledger import geo
 from ledger.config import Settings
@@ -181,8 +181,17 @@ def _unit_order(code: str) -> int:
 
 # --- the sections -----------------------------------------------------------------------------
 
-def _headline(total: dict, rates_now: dict, rates_before: dict) -> dict[str, Figure]:
+def open_disputes(door: Door, scope: Scope, moment: datetime) -> int:
+    """Collective disputes open at `moment`, counted as 总览, 态势地图 and the wall count them (the
+    active_disputes rule over the default window ending that day), so that a brief of the period
+    under way says the number the screens show."""
+    window = Filters.last_days(door.settings.default_window_days, moment.date())
+    return door.q("overview_kpis", scope, now=moment, **window.params()).row(0, named=True)["active_n"]
+
+
+def _headline(total: dict, rates_now: dict, rates_before: dict, open_now: int, open_before: int) -> dict[str, Figure]:
     return {
+        "open": Figure("在办群体性纠纷（期末）", open_now, open_before, "起"),
         "new": Figure("新发群体性劳资纠纷", total["n"], total["n_prev"], "起"),
         "participants": Figure("涉及人数（按下限计）", total["participants_n"], total["participants_prev_n"], "人"),
         "serious": Figure("其中I、II级纠纷", total["serious_n"], total["serious_prev_n"], "起"),
@@ -193,12 +202,13 @@ def _headline(total: dict, rates_now: dict, rates_before: dict) -> dict[str, Fig
 
 def _overall(kind: str, period: Period, figures: dict[str, Figure], rates_now: dict, scope: str) -> Section:
     this, before = THIS_ZH[kind], PREVIOUS_ZH[kind]
-    new, people, serious, on_time, overdue = (figures[k] for k in ("new", "participants", "serious", "on_time", "overdue"))
+    active, new, people, serious, on_time, overdue = (
+        figures[k] for k in ("open", "new", "participants", "serious", "on_time", "overdue"))
     rate = (f"到期应核实 {rates_now['due_n']} 条，按时核实率 {on_time.shown(on_time.value)}，较{before}{on_time.change}"
             if rates_now["due_n"] else "无到期应核实事项")
     lead = (f"{period.label()}，{scope}共监测到群体性劳资纠纷 {new.shown(new.value)}，较{before}{new.change}；"
             f"涉及职工约 {people.shown(people.value)}；其中I、II级纠纷 {serious.shown(serious.value)}。"
-            f"{rate}；截至期末逾期未核实 {overdue.shown(overdue.value)}。")
+            f"{rate}；截至期末在办群体性纠纷 {active.shown(active.value)}，逾期未核实 {overdue.shown(overdue.value)}。")
     table = Table(("指标", this, before, "变化"),
                   tuple((f.label, f.shown(f.value), f.shown(f.previous), f.change) for f in figures.values()))
     return Section("总体情况", (Text(lead), table))
@@ -333,7 +343,9 @@ def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:
                      now=as_of, grades=SERIOUS_GRADES, limit=SERIOUS_LISTED)
     total = counts.filter(pl.col("breakdown") == "total").row(0, named=True)
     rates_now = rates.filter(pl.col("unit_code").is_null()).row(0, named=True)
-    headline = _headline(total, rates_now, rates_before.filter(pl.col("unit_code").is_null()).row(0, named=True))
+    headline = _headline(total, rates_now, rates_before.filter(pl.col("unit_code").is_null()).row(0, named=True),
+                         open_disputes(door, scope, as_of),
+                         open_disputes(door, scope, datetime.combine(period.first, datetime.min.time())))
     label = scope_label(scope.units)
     sections = (
         _overall(kind, period, headline, rates_now, label),
