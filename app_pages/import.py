@@ -40,7 +40,7 @@ for upload in uploads:
     try:
         seen = preview(path, fmt)
     except ReadError as error:
-        st.error(t("import.unreadable", lang, name=plain(upload.name), reason=plain(str(error))))
+        st.error(t("import.unreadable", lang, name=plain(upload.name), reason=plain(error.text(lang))))
         continue
     with st.expander(t("import.preview", lang, name=plain(upload.name), format=t(f"import.format.{seen.format}", lang),
                        encoding=seen.encoding or "Excel"), expanded=len(uploads) == 1):
@@ -71,7 +71,7 @@ if report is not None:
         column.metric(t(f"import.{name}", lang), getattr(report, name), border=True)
     (st.success if report.balanced else st.error)(report.summary(lang))
     for failed in report.unreadable:
-        st.error(t("import.unreadable", lang, name=plain(failed.name), reason=plain(str(failed.error))))
+        st.error(t("import.unreadable", lang, name=plain(failed.name), reason=plain(failed.error.text(lang))))
     if report.dry_run:
         st.info(t("import.dry_run_done", lang))
     elif report.snapshot_id:

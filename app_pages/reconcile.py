@@ -15,8 +15,7 @@ import streamlit as st
 from ledger import geo
 from ledger.workflow import reconcile
 from ledger.config import load_settings
-from ledger.i18n import t
-from ledger.ingest import ReadError
+from ledger.i18n import Refusal, t
 from queries import q
 from ui.plain_text import plain
 from ui.shell import context, current_user, keep_in_url, url_value
@@ -71,8 +70,8 @@ if upload is not None and st.button(t("rec.run", lang), type="primary", icon=":m
         path.write_bytes(upload.getvalue())
         try:
             result = reconcile.reconcile(ctx.snapshot, ctx.scope, unit, month, path)
-        except (reconcile.ReconcileError, ReadError, ValueError) as error:  # ReadError names the file and the limit
-            reason = error.text(lang) if isinstance(error, reconcile.ReconcileError) else str(error)
+        except ValueError as error:  # a Refusal (the reconciliation's, or the reader's naming the file and the limit)
+            reason = error.text(lang) if isinstance(error, Refusal) else str(error)
             st.error(t("rec.unreadable", lang, detail=plain(reason)), icon=":material/error:")
             st.stop()
     reconcile.record_run(settings, result, user.username)

@@ -39,9 +39,11 @@ def test_every_hostile_file_ends_in_a_sentence_or_a_balanced_report(hostile, tmp
     file_report = report.files[0]
     assert report.balanced, file_report.to_json()
     if expected == "refused":
-        assert file_report.error and name in file_report.error, file_report.error
-        assert "\n" not in file_report.error and "Traceback" not in file_report.error
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in file_report.error)
+        zh, en = file_report.error.text("zh"), file_report.error.text("en")  # one sentence in each language
+        for text in (zh, en):
+            assert name in text and "\n" not in text and "Traceback" not in text, text
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and en[0].isascii() and en != zh
+        assert str(file_report.error) == zh
         assert file_report.rows_read == 0
     else:
         assert file_report.error is None, file_report.error
@@ -55,12 +57,13 @@ def test_unclosed_quote_is_reported_with_its_line_and_extent_and_the_other_rows_
     assert f.quarantined == 1 and f.accepted == 9
     assert [p.row for p in f.problems] == [3]
     assert f.problems[0].reason[0].startswith("第 3 行起引号未闭合，影响 9 行")
+    assert f.problems[0].reason[1].startswith("a quote opened on line 3 is never closed, affecting 9 lines")
 
 
 def test_quote_closed_later_quarantines_both_ends_and_reads_the_rows_between(hostile):
     sheet = read_file(hostile["broken_quote_closed_later.csv"][0]).sheets[0]
     assert sorted(sheet.broken) == [4, 8]
-    assert sheet.broken[4].startswith("第 4 行起引号未闭合，影响 5 行")
+    assert sheet.broken[4][0].startswith("第 4 行起引号未闭合，影响 5 行")
     assert sheet.row_numbers == list(range(1, 12))
     assert sheet.rows[5][1] == "2026-11-06 10:05"
 

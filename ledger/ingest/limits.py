@@ -13,7 +13,8 @@ Excel reader ask for 512 GiB and abort). Two guards, because neither alone is en
    (excel_child.py), so that whatever a reader library does with a file these checks cannot see
    into (.xls, .xlsb, .ods), the server survives and the user gets a sentence.
 
-Every refusal is one Chinese sentence naming the file and the limit, with what to do.
+Every refusal is one sentence of the i18n table, in Chinese and English, naming the file and the
+limit, with what to do.
 The limits can be changed with SENTINEL_INGEST_* environment variables (see `Limits.from_env`).
 """
 from __future__ import annotations
@@ -25,12 +26,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 
+from ledger.i18n import Both, Refusal, pair
+
 
 _MILLION = 1_000_000
 
 
-class ReadError(Exception):
-    """The file cannot be read at all; the message is one sentence for a person (Chinese first)."""
+class ReadError(Refusal):
+    """The file cannot be read at all: one sentence of the i18n table saying what to do, str() in
+    Chinese for the command line, `text(lang)` for the page that shows it."""
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,15 @@ def _mb(n: int) -> str:
     return f"{n / _MILLION:,.0f} MB"
 
 
-def _cells(n: int) -> str:
-    return f"{n / 10_000:,.0f} 万个单元格" if n >= 10_000 else f"{n} 个单元格"
+def _cells(n: int) -> Both:
+    """A number of cells as each language counts them: 500 万个单元格, 5,000,000 cells."""
+    count = Both(f"{n / 10_000:,.0f} 万" if n >= 10_000 else f"{n} ", f"{n:,}")
+    return Both(*pair("msg.read.cells", count=count))
 
 
 def check_size(name: str, size: int, limits: Limits) -> None:
     if size > limits.max_bytes:
-        raise ReadError(f"文件“{name}”有 {_mb(size)}，超过上限 {_mb(limits.max_bytes)}，未读取；"
-                        f"请按月份或地市拆分成几个文件后分别导入。 The file exceeds {_mb(limits.max_bytes)}.")
+        raise ReadError("msg.read.too_large", name=name, size=_mb(size), limit=_mb(limits.max_bytes))
 
 
 # ---- zip-based workbooks ----------------------------------------------------------------------
@@ -104,10 +109,10 @@ def area(ref: str) -> int:
     return 0 if bounds is None else (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
 
 
-def _too_big(name: str, what: str, n: int, limits: Limits) -> ReadError:
-    return ReadError(f"文件“{name}”{what}超过上限 {_cells(limits.max_cells)}（{_cells(n)}），未读取；"
-                     f"请删除多余的空行空列（或取消大范围的合并单元格）后重新导出。 "
-                     f"The sheet exceeds {limits.max_cells:,} cells.")
+def _too_big(name: str, n: int, limits: Limits, what: str, **values) -> ReadError:
+    """`what` of the sheet is too big: msg.read.what.<what> (declared, cells, extent, merged)."""
+    return ReadError("msg.read.too_many_cells", name=name, what=Both(*pair(f"msg.read.what.{what}", **values)),
+                     limit=_cells(limits.max_cells), n=_cells(n))
 
 
 def check_zip_workbook(name: str, archive: zipfile.ZipFile, limits: Limits) -> None:
@@ -115,15 +120,12 @@ def check_zip_workbook(name: str, archive: zipfile.ZipFile, limits: Limits) -> N
     members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > limits.max_unzipped_bytes:
-        raise ReadError(f"文件“{name}”解压后有 {_mb(total)}，超过上限 {_mb(limits.max_unzipped_bytes)}，未读取；"
-                        f"请删除多余的工作表或空行空列后重新导出。 The workbook unpacks to more than "
-                        f"{_mb(limits.max_unzipped_bytes)}.")
+        raise ReadError("msg.read.unzipped_too_large", name=name, size=_mb(total), limit=_mb(limits.max_unzipped_bytes))
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 10 * _MILLION and ratio > limits.max_zip_ratio:
-            raise ReadError(f"文件“{name}”中的“{member.filename}”压缩比为 {ratio:,.0f} 倍，超过上限 "
-                            f"{limits.max_zip_ratio} 倍（疑似压缩炸弹），未读取；请用 Excel 打开后另存为新文件再导入。 "
-                            f"The workbook's compression ratio is suspicious (zip bomb).")
+            raise ReadError("msg.read.zip_bomb", name=name, member=member.filename, ratio=ratio,
+                            limit=limits.max_zip_ratio)
     for member in members:
         path = PurePosixPath(member.filename)
         if path.parts[:2] == ("xl", "worksheets") and path.suffix == ".xml":
@@ -148,7 +150,7 @@ def _check_sheet_xml(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInf
         for n, piece in enumerate(_pieces(stream)):
             if n == 0:  # the declared dimension comes before the data, in the first KB
                 if (match := _DIMENSION.search(piece[:8192])) and area(ref := match.group(1).decode()) > limits.max_cells:
-                    raise _too_big(name, f"声明的表格范围（{ref}）", area(ref), limits)
+                    raise _too_big(name, area(ref), limits, "declared", ref=ref)
             for match in _CELL.finditer(piece):
                 cells += 1
                 if ref := _CELL_R.search(match.group(1)):
@@ -159,11 +161,11 @@ def _check_sheet_xml(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInf
             for match in _MERGE.finditer(piece):
                 merged += area(match.group(1).decode())
             if cells > limits.max_cells:
-                raise _too_big(name, "中的单元格数", cells, limits)
+                raise _too_big(name, cells, limits, "cells")
             if max_row * max_col > limits.max_cells:
-                raise _too_big(name, f"的数据范围（到第 {max_row:,} 行、第 {max_col:,} 列）", max_row * max_col, limits)
+                raise _too_big(name, max_row * max_col, limits, "extent", rows=max_row, columns=max_col)
             if merged > limits.max_cells:
-                raise _too_big(name, "的合并单元格总面积", merged, limits)
+                raise _too_big(name, merged, limits, "merged")
 
 
 # ---- JSON ---------------------------------------------------------------------------------------
@@ -187,8 +189,6 @@ def json_depth(text: str, stop_at: int) -> int:
     return deepest
 
 
-def check_json_depth(name: str, text: str, limits: Limits, where: str = "") -> None:
+def check_json_depth(name: str, text: str, limits: Limits) -> None:
     if json_depth(text, limits.max_json_depth) > limits.max_json_depth:
-        raise ReadError(f"文件“{name}”{where}的 JSON 嵌套超过 {limits.max_json_depth} 层，未读取；"
-                        f"请导出为一组平铺的记录（[{{\"标题\": …}}, …]）。 JSON nested deeper than "
-                        f"{limits.max_json_depth} levels.")
+        raise ReadError("msg.read.json_too_deep", name=name, limit=limits.max_json_depth)

@@ -64,8 +64,7 @@ def preview(path: Path, fmt: str = "auto") -> Preview:
     tables = [t for t in (find_table(s) for s in result.sheets) if t is not None]
     if not tables:
         names = "、".join(s.name for s in result.sheets if s.name) or Path(path).name
-        raise ReadError(f"在“{names}”中找不到表头（如 标题、发布时间、地区）；请确认这是舆情台账导出文件。 "
-                        "No header row with known columns (such as 标题/Title, 发布时间/Date) was found.")
+        raise ReadError("msg.read.no_header", names=names)
     chosen = fmt if fmt != "auto" else detect_format(tables[0])
     return Preview(Path(path).name, result.kind, result.encoding, chosen, tables)
 
@@ -204,7 +203,7 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
             try:
                 changed |= _ingest_one(settings, path, fmt, source, dry_run, snapshot, state, file_report, scaled)
             except (ReadError, StoreError) as e:
-                file_report.error = str(e)
+                file_report.error = e
         del state  # the run's view of the ledger: a large file's items, no longer needed by the build
         # Arrow's allocator keeps what the journal's tables freed (220 MB after 200,000 rows) unless
         # asked to give it back; the build's own peak then comes on top of far less.

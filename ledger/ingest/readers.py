@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import json
 import pickle
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from ledger.i18n import Both, pair
 from ledger.ingest.limits import Limits, ReadError, check_json_depth, check_size, check_zip_workbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -60,7 +62,7 @@ class Sheet:
     name: str | None
     rows: list[list[Cell]]
     row_numbers: list[int]  # as a person counts: spreadsheet row, CSV line, JSONL line, JSON record
-    broken: dict[int, str] = field(default_factory=dict)  # row number -> why it could not be read
+    broken: dict[int, tuple[str, str]] = field(default_factory=dict)  # row number -> why not read (zh, en)
 
 
 @dataclass
@@ -79,9 +81,9 @@ def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
         check_size(path.name, path.stat().st_size, limits)
         data = path.read_bytes()
     except OSError as e:
-        raise ReadError(f"无法打开文件“{path.name}”（{e.strerror}）。 Cannot open the file.") from None
+        raise ReadError("msg.read.cannot_open", name=path.name, reason=_why_not_opened(e)) from None
     if not data.strip():
-        raise ReadError(f"文件“{path.name}”是空的。 The file is empty.")
+        raise ReadError("msg.read.empty", name=path.name)
     kind = _kind(path, data, limits)
     try:
         if kind == "excel":
@@ -95,9 +97,15 @@ def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
         return ReadResult("csv", [_read_csv(path.name, text, limits)], encoding)
     except ReadError:
         raise
-    except Exception as e:  # noqa: BLE001 — a corrupt file must give a sentence, not a trace
-        raise ReadError(f"文件“{path.name}”已损坏或不是 {_KIND_NAME[kind]} 文件，无法读取（{type(e).__name__}）。 "
-                        f"The file is damaged or not in {_KIND_NAME[kind]} format.") from None
+    except Exception:  # noqa: BLE001 — a corrupt file must give a sentence, not a trace
+        raise ReadError("msg.read.damaged", name=path.name, kind=_KIND_NAME[kind]) from None
+
+
+def _why_not_opened(error: OSError) -> Both:
+    """The operating system's reason in both languages (its own strerror is English only)."""
+    key = {errno.ENOENT: "msg.read.missing", errno.EACCES: "msg.read.denied",
+           errno.EISDIR: "msg.read.folder"}.get(error.errno, "msg.read.os_error")
+    return Both(*pair(key, errno=error.errno))
 
 
 _KIND_NAME = {"excel": "Excel", "csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}
@@ -139,9 +147,7 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
         pass
     guess = charset_normalizer.from_bytes(data).best()
     if guess is None:
-        raise ReadError(f"无法识别文件“{name}”的字符编码（不是 UTF-8 或 GBK/GB18030，或不是文本文件）；"
-                        "请另存为 UTF-8 的 CSV 或 Excel 文件。 "
-                        "Unknown text encoding; save it as UTF-8 CSV or Excel.")
+        raise ReadError("msg.read.encoding", name=name)
     encoding = "gb18030" if guess.encoding.replace("_", "").lower() in GB_FAMILY else guess.encoding
     return data.decode(encoding, errors="strict"), encoding
 
@@ -170,16 +176,12 @@ def _read_csv(name: str, text: str, limits: Limits) -> Sheet:
                 sheet.row_numbers.append(last)  # where the record ends; a quoted newline spans lines
             cells += len(row)
             if cells > limits.max_cells:
-                raise ReadError(f"文件“{name}”的单元格超过上限 {limits.max_cells:,} 个，未读取；"
-                                f"请按月份或地市拆分成几个文件后分别导入。 More than {limits.max_cells:,} cells.")
+                raise ReadError("msg.read.csv_too_many_cells", name=name, limit=limits.max_cells)
     except csv.Error as e:
         line = reader.line_num
         if "field larger than field limit" in str(e):
-            raise ReadError(f"文件“{name}”第 {line} 行附近有一个单元格超过上限 {limits.max_cell_chars:,} 个字符，未读取；"
-                            f"请检查该行（可能是引号未闭合）后重新导出。 A cell is longer than "
-                            f"{limits.max_cell_chars:,} characters.") from None
-        raise ReadError(f"文件“{name}”第 {line} 行无法按 CSV 读取（{e}）；请检查该行后重新导出。 "
-                        f"Line {line} is not valid CSV.") from None
+            raise ReadError("msg.read.cell_too_long", name=name, line=line, limit=limits.max_cell_chars) from None
+        raise ReadError("msg.read.bad_csv", name=name, line=line, error=e) from None
     return sheet
 
 
@@ -231,8 +233,7 @@ def _swallows_records(continued: list[str], delimiter: str, width: int | None) -
 def _read_lines_alone(sheet: Sheet, lines: _Lines, first: int, last: int, delimiter: str) -> None:
     """Lines `first`..`last` (1-based) read one by one; the line where the quote opens, and any
     other whose quotes do not balance, go to quarantine with where the quoting broke."""
-    reason = (f"第 {first} 行起引号未闭合，影响 {last - first + 1} 行（至第 {last} 行）；本行已隔离，其余各行已单独读取，"
-              f"请修正本行的引号后重新导入")
+    reason = pair("msg.read.line.open_quote", first=first, n=last - first + 1, last=last)
     for number in range(first, last + 1):
         row, balanced = _split_alone(lines[number - 1], delimiter)
         if number == first or not balanced:
@@ -249,12 +250,12 @@ def _records_to_sheet(records: list[tuple[int, object]], limits: Limits, name: s
             keys.update(dict.fromkeys(map(str, record)))
     header = list(keys)
     if len(header) * len(records) > limits.max_cells:
-        raise ReadError(f"文件“{name}”有 {len(records):,} 条记录、{len(header):,} 个字段，超过上限 "
-                        f"{limits.max_cells:,} 个单元格，未读取；请拆分成几个文件后分别导入。 Too many cells.")
+        raise ReadError("msg.read.json_too_many_cells", name=name, records=len(records), fields=len(header),
+                        limit=limits.max_cells)
     sheet = Sheet(None, [list(header)], [0])
     for number, record in records:
         if not isinstance(record, dict):
-            sheet.broken[number] = "不是一个 JSON 对象（应为 {\"标题\": …} 的形式）"
+            sheet.broken[number] = pair("msg.read.line.not_object")
             sheet.rows.append([])
         else:
             sheet.rows.append([_json_cell(record.get(k)) for k in header])
@@ -274,13 +275,12 @@ def _read_json(name: str, text: str, limits: Limits) -> Sheet:
         data = json.loads(text)
     except ValueError as e:
         line, column = getattr(e, "lineno", 0), getattr(e, "colno", 0)
-        raise ReadError(f"文件“{name}”不是有效的 JSON（第 {line} 行第 {column} 列：{getattr(e, 'msg', e)}），未读取；"
-                        f"请确认导出的是 JSON 格式后重新导出。 Invalid JSON at line {line}, column {column}.") from None
+        raise ReadError("msg.read.bad_json", name=name, line=line, column=column, error=getattr(e, "msg", e)) from None
     if isinstance(data, dict):  # {"items": [...]} or {"data": [...]} wrappers, else one record
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
-        raise ReadError(f"文件“{name}”应是一组记录（JSON 数组），未读取。 The JSON file should hold a list of records.")
+        raise ReadError("msg.read.json_not_list", name=name)
     return _records_to_sheet(list(enumerate(data, start=1)), limits, name)
 
 
@@ -293,10 +293,10 @@ def _read_jsonl(text: str, limits: Limits, name: str = "") -> Sheet:
             check_json_depth(name, line, limits)
             records.append((number, json.loads(line)))
         except ReadError:
-            broken[number] = f"JSON 嵌套超过 {limits.max_json_depth} 层"
+            broken[number] = pair("msg.read.line.too_deep", limit=limits.max_json_depth)
             records.append((number, None))
         except ValueError as e:
-            broken[number] = f"不是有效的 JSON（{getattr(e, 'msg', e)}）"
+            broken[number] = pair("msg.read.line.bad_json", column=getattr(e, "colno", 0), error=getattr(e, "msg", e))
             records.append((number, None))
     sheet = _records_to_sheet(records, limits, name)
     sheet.broken.update(broken)
@@ -308,8 +308,10 @@ def _read_excel(path: Path, data: bytes, limits: Limits) -> list[Sheet]:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 check_zip_workbook(path.name, archive, limits)
+        except ReadError:  # a Refusal is a ValueError too: the limit's own sentence, not "damaged"
+            raise
         except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
-            raise ReadError(f"文件“{path.name}”已损坏或不是 Excel 文件，无法读取。 The workbook is damaged.") from None
+            raise ReadError("msg.read.damaged", name=path.name, kind="Excel") from None
     sheets = []
     for name, rows, merged in _excel_in_child(path, limits):
         rows = [[None if cell == "" else cell for cell in row] for row in rows]
@@ -333,13 +335,9 @@ def _excel_in_child(path: Path, limits: Limits) -> list:
         done = subprocess.run([sys.executable, "-I", str(EXCEL_CHILD), str(path), str(limits.child_memory_bytes)],
                               capture_output=True, timeout=limits.child_seconds, check=False)
     except subprocess.TimeoutExpired:
-        raise ReadError(f"文件“{path.name}”读取超过 {limits.child_seconds} 秒的上限，未读取；"
-                        f"请删除多余的空行空列或拆分成几个文件后重新导出。 Reading took longer than "
-                        f"{limits.child_seconds} s.") from None
+        raise ReadError("msg.read.too_slow", name=path.name, seconds=limits.child_seconds) from None
     if done.returncode == 0:  # the child's own output, written by excel_child.py for this process only
         return pickle.loads(done.stdout)
     if done.returncode < 0 or b"MemoryError" in done.stderr or b"memory allocation" in done.stderr:
-        raise ReadError(f"文件“{path.name}”读取所需内存超过上限 {limits.child_memory_bytes // 1_000_000:,} MB，未读取；"
-                        f"请删除多余的空行空列（或取消大范围的合并单元格）后重新导出。 Reading needs more memory "
-                        f"than allowed.")
-    raise ReadError(f"文件“{path.name}”已损坏或不是 Excel 文件，无法读取。 The workbook is damaged or not Excel.")
+        raise ReadError("msg.read.too_much_memory", name=path.name, limit=limits.child_memory_bytes // 1_000_000)
+    raise ReadError("msg.read.damaged", name=path.name, kind="Excel")

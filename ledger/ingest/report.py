@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from ledger.documents.export import workbook_bytes
+from ledger.i18n import Refusal
 from ledger.ingest.rows import Reason, Row
 
 QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
@@ -77,7 +78,7 @@ class FileReport:
     batches: list[str] = field(default_factory=list)
     quarantine_files: list[str] = field(default_factory=list)
     seen_before: list[str] = field(default_factory=list)  # batches that already hold this exact file
-    error: str | None = None
+    error: Refusal | None = None  # why the file could not be read at all (ReadError, StoreError)
     quarantine_rows: list[dict] = field(default_factory=list, repr=False)
 
     @property
@@ -124,7 +125,7 @@ class FileReport:
             "tables": self.tables, "batches": self.batches, "quarantine_files": self.quarantine_files,
             "seen_before": self.seen_before, "skipped": dict(self.skipped),
             "skipped_lines": [{"sheet": n.sheet, "row": n.row, "reason": n.reason[0]} for n in self.skipped_lines],
-            "unmapped": {k: dict(v) for k, v in self.unmapped.items()}, "error": self.error,
+            "unmapped": {k: dict(v) for k, v in self.unmapped.items()}, "error": str(self.error) if self.error else None,
         }
 
 

@@ -224,7 +224,7 @@ def read_row(table: Table, index: int, ctx: Context) -> Row:
     row = Row(ctx.file, table.sheet.name, number, original,
               columns=table.headers_by_field)
     if number in table.sheet.broken:
-        row.problem(table.sheet.broken[number], "the line could not be read")
+        row.problem(*table.sheet.broken[number])
         row.row_key = f"{ctx.file}#{number}"
         return row
     raw = {}

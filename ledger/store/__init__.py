@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 
 from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from ledger.config import REFERENCE_DIR, Settings
+from ledger.i18n import Refusal
 from ledger.store.migrate import upgrade_items
 from ledger.schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from ledger.store.sqlfiles import sql
@@ -58,8 +59,8 @@ BUILDING_PREFIX = ".building-"  # a snapshot being built, under snapshots/
 Progress = Callable[[str, float], None]  # (step description, fraction done 0..1)
 
 
-class StoreError(Exception):
-    """A problem with the journal or snapshots that a person can act on."""
+class StoreError(Refusal):
+    """A problem with the journal or snapshots that a person can act on, said in both languages."""
 
 
 def now_shanghai() -> datetime:
@@ -131,7 +132,7 @@ def _conform(chunk: pa.Table, schema: pa.Schema, index: int, temp: Path) -> pa.T
         return chunk.cast(schema)
     except (ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
         shutil.rmtree(temp, ignore_errors=True)
-        raise StoreError(f"批次第 {index + 1} 块的列与台账结构不一致，未写入。") from None
+        raise StoreError("msg.store.batch_columns", n=index + 1) from None
 
 
 @dataclass(frozen=True)
@@ -242,8 +243,7 @@ def _items_parts(batch: Batch) -> list[Path]:
     if version == SCHEMA_VERSION:
         return batch.part_files
     if version > SCHEMA_VERSION:
-        raise StoreError(f"日志批次 {batch.batch_id} 由较新版本的哨岗写入（数据结构第 {version} 版），"
-                         f"本程序只认识到第 {SCHEMA_VERSION} 版：请先升级哨岗再生成快照。")
+        raise StoreError("msg.store.newer_schema", batch=batch.batch_id, version=version, known=SCHEMA_VERSION)
     folder = batch.path.parent / CONFORMED_DIR / f"v{SCHEMA_VERSION}" / batch.batch_id
     if not folder.exists():
         temp = folder.with_name(f"{Journal.TEMP_PREFIX}{batch.batch_id}")
@@ -351,7 +351,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
         batches = [b for b in Journal(settings.journal_dir).batches() if b.kind in SNAPSHOT_KINDS]
         files = JournalFiles(batches)
         if not files.items:
-            raise StoreError("日志中还没有任何台账数据：请先导入数据或运行 `python -m ledger demo`。")
+            raise StoreError("msg.store.empty_journal")
         base = None if full else _incremental_base(settings, batches)
         created = now_shanghai()
         # Sortable to the millisecond (builds are serialised by the lock), unique by the suffix.
@@ -520,7 +520,7 @@ def open_snapshot(settings: Settings, snapshot_id: str) -> Snapshot:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StoreError(f"快照 {snapshot_id} 不存在或已被清理。") from None
+        raise StoreError("msg.store.no_such_snapshot", snapshot=snapshot_id) from None
     return Snapshot(snapshot_id, folder, manifest)
 
 

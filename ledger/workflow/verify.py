@@ -186,7 +186,7 @@ def load_item(settings: Settings, item_id: str, scope: Scope) -> ItemVersion:
     comes back whole (never masked), because what is loaded is written back."""
     snapshot = current_snapshot(settings)
     if snapshot is None:
-        raise StoreError("还没有台账快照，请先运行 `python -m ledger demo` 或导入数据。")
+        raise StoreError("msg.store.no_snapshot")
     journal = Journal(settings.journal_dir).batches()
     pending = _newer(journal, max(snapshot.manifest.get("source_batches") or [], default=None))
     missing = VerificationError([pair("msg.verify.no_item_ledger", id=item_id)])
