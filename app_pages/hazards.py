@@ -12,7 +12,7 @@ import streamlit as st
 
 from ledger import geo
 from ledger.hazards import Flag, screen_week
-from ledger.hazards.brief import brief_docx, brief_html
+from ledger.hazards.brief import brief_docx, brief_html, file_name
 from ledger.hazards.leading import split, track_record
 from ledger.hazards.screen import METHODS, category_name, method_name
 from ledger.i18n import t
@@ -102,11 +102,11 @@ with brief_column:
     issued = ctx.now.date()
     st.download_button(t("hazards.brief_docx", lang), icon=":material/description:", width="stretch",
                        data=lambda: brief_docx(selected, week, ctx.snapshot.snapshot_id, issued),
-                       file_name=f"预警信息_{week.isoformat()}.docx", on_click="ignore", disabled=not selected,
+                       file_name=file_name(week, "docx"), on_click="ignore", disabled=not selected,
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.download_button(t("hazards.brief_html", lang), icon=":material/language:", width="stretch",
                        data=lambda: brief_html(selected, week, ctx.snapshot.snapshot_id, issued),
-                       file_name=f"预警信息_{week.isoformat()}.html", mime="text/html", on_click="ignore",
+                       file_name=file_name(week, "html"), mime="text/html", on_click="ignore",
                        disabled=not selected)
 
 def flag_card(number: int, flag: Flag, with_items: bool) -> None:

@@ -84,19 +84,13 @@ if report is not None:
             t("import.col.row", lang): [p.row for p in report.problems],
             t("import.col.reason", lang): [p.reason[0 if lang == "zh" else 1] for p in report.problems],
         }), hide_index=True, width="stretch")
-        st.download_button(t("import.download", lang), data=report.quarantine_xlsx(lang), file_name="隔离数据.xlsx",
+        st.download_button(t("import.download", lang), data=report.quarantine_xlsx(lang), file_name=t("msg.report.file.quarantine", lang),
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if report.warnings:
         st.subheader(t("import.warnings", lang, n=len(report.warnings)))
-        warnings = report.warnings_frame(lang)
-        st.dataframe(pl.DataFrame({t("import.col.file", lang): warnings["来源文件"],
-                                   t("import.col.row", lang): warnings["原行号"],
-                                   t("import.col.column", lang): warnings["列"],
-                                   t("import.col.reason", lang): warnings["原因"],
-                                   t("import.col.original", lang): warnings["原值"]}),
-                     hide_index=True, width="stretch")
+        st.dataframe(report.warnings_frame(lang).drop(t("import.col.sheet", lang)), hide_index=True, width="stretch")
         st.download_button(t("import.download_warnings", lang), data=report.warnings_xlsx(lang),
-                           file_name="导入提示.xlsx" if lang == "zh" else "import-warnings.xlsx",
+                           file_name=t("msg.report.file.warnings", lang),
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     for kind, listed in (("outside_rows", report.outside_rows), ("skipped", report.skipped_lines)):
         if listed:

@@ -74,8 +74,9 @@ def banner(now: datetime) -> int:
                 now=now, grades=["I", "II"], limit=3)
     for row in serious.iter_rows(named=True):
         place = " · ".join(p for p in (row[f"unit_name_{suffix(lang)}"], row[f"county_name_{suffix(lang)}"]) if p)
-        st.error(f"**{t('wall.banner', lang)}（{row['grade']}级）** {row['captured_at']:%H:%M} {plain(place)}："
-                 f"{plain(row['title'])}", icon=":material/campaign:")
+        st.error(t("wall.banner.line", lang, banner=t("wall.banner", lang), grade=row["grade"],
+                   time=f"{row['captured_at']:%H:%M}", place=plain(place), title=plain(row["title"])),
+                 icon=":material/campaign:")
     return serious.height
 
 
@@ -134,7 +135,7 @@ def dispute_lines(disputes: pl.DataFrame, most: int) -> str:
     s = suffix(lang)
     lines = []
     for row in disputes.head(most).iter_rows(named=True):
-        grade = f"{row['grade']}级" if row["grade"] and lang == "zh" else row["grade"] or t("grade.none", lang)
+        grade = t("grade.short", lang, grade=row["grade"]) if row["grade"] else t("grade.none", lang)
         place = (row[f"county_name_{s}"] or row[f"unit_name_{s}"] or PLACE_PRECISION.label("unknown", lang)).removesuffix("市")
         lines.append(f"- **{plain(place)}** · {grade} · {plain(row['title'])}")
     return "\n".join(lines)

@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.window_reversed": ("开始日期晚于结束日期，已对调。", "The start date was after the end date; they were swapped."),
     # shared labels
     "grade.none": ("未定级", "Ungraded"),
+    "grade.short": ("{grade}级", "{grade}"),
     "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),
     # 等级确认 Grade confirmation (ledger/workflow/grade_review.py)
     "page.grades": ("等级确认", "Grade confirmation"),
@@ -268,6 +269,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall.legend.rings": (" · ○ 仅知地市 {n} 起", " · ○ known only to the city: {n}"),
     "wall.position": ("{dots} {i}/{n}", "{dots} {i}/{n}"),
     "wall.banner": ("新发生重大劳资纠纷", "New serious dispute"),
+    "wall.banner.line": ("**{banner}（{grade}级）** {time} {place}：{title}", "**{banner} (grade {grade})** {time} {place}: {title}"),
     "wall.panel.new_today": ("今日新增（{n} 起）", "New today ({n})"),
     "wall.panel.serious": ("最严重的在办纠纷", "Most serious open disputes"),
     "wall.panel.overdue": ("各地市逾期未核实", "Overdue by city"),
@@ -763,6 +765,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.meta.snapshot": ("台账快照", "Snapshot"),
     "score.meta.as_of": ("数据截至", "Data as of"),
     "score.meta.rule": ("规则 {n}", "Rule {n}"),
+    # ledger/access: the users file
+    "msg.access.bad_file": ("用户文件 {file} 格式有误：{error}", "The users file {file} is malformed: {error}"),
+    "msg.access.bad_role": ("用户文件中 {user} 的角色 {role} 无效，应为 {roles} 之一", "In the users file, {user} has the role {role}, which is not one of {roles}"),
+    "msg.access.officer_unit": ("地市信息员 {user} 须填写有效的报送单位代码（unit）", "The city officer {user} needs a valid reporting unit code (unit)"),
+    "msg.access.short_password": ("密码至少 10 个字符", "A password has at least 10 characters"),
     # ledger/store: the journal and its snapshots
     "msg.store.batch_columns": ("批次第 {n} 块的列与台账结构不一致，未写入。", "Part {n} of the batch does not have the ledger's columns; nothing was written."),
     "msg.store.newer_schema": ("日志批次 {batch} 由较新版本的哨岗写入（数据结构第 {version} 版），本程序只认识到第 {known} 版：请先升级哨岗再生成快照。",
@@ -772,6 +779,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.store.no_such_snapshot": ("快照 {snapshot} 不存在或已被清理。", "Snapshot {snapshot} does not exist or has been cleaned up."),
     "msg.store.no_snapshot": ("还没有台账快照，请先运行 `python -m ledger demo` 或导入数据。",
                               "There is no ledger snapshot yet: run `python -m ledger demo` or import data first."),
+    # ledger/ingest/report.py: what an ingest did, row by row and in one sentence
+    "msg.report.row": ("第 {row} 行：{reason}", "Row {row}: {reason}"),
+    "msg.report.row_column": ("第 {row} 行（{column}）：{reason}", "Row {row} ({column}): {reason}"),
+    "msg.report.balanced": ("合计相符，没有遗漏任何一行", "they add up: no row lost"),
+    "msg.report.unbalanced": ("合计不符，请联系管理员", "they do NOT add up; tell the administrator"),
+    "msg.report.summary": ("共读取 {read} 行：新增 {new} 条，合并重复 {merged} 条，更新核实 {updated} 条，非本省 {outside} 条，"
+                           "隔离 {quarantined} 条（{parts}={total}，{check}）。已接收的行中有 {warned} 处信息未采用（见提示）；"
+                           "跳过 {skipped} 行（空行、合计行、重复表头）。",
+                           "Read {read} rows: {new} new, {merged} merged duplicates, {updated} updates, {outside} outside Guangdong, "
+                           "{quarantined} quarantined ({parts}={total}; {check}). {warned} details of accepted rows were set "
+                           "aside (see the warnings); {skipped} lines skipped (blank, totals, repeated headers)."),
+    "msg.report.sheet.warnings": ("提示", "Warnings"),
+    "msg.report.sheet.quarantine": ("隔离", "Quarantine"),
+    "msg.report.about": ("说明", "About"),
+    "msg.report.file": ("文件", "File"),
+    "msg.report.quarantined_n": ("隔离行数", "Rows quarantined"),
+    "msg.report.file.warnings": ("导入提示.xlsx", "import-warnings.xlsx"),
+    "msg.report.file.quarantine": ("隔离数据.xlsx", "quarantine.xlsx"),
     # ledger/ingest/limits.py, readers.py and pipeline.py: a file that cannot be read at all
     "msg.read.too_large": ("文件“{name}”有 {size}，超过上限 {limit}，未读取；请按月份或地市拆分成几个文件后分别导入。",
                            "The file “{name}” is {size}, more than the limit of {limit}, and was not read; split it by month or city and import the parts one by one."),

@@ -124,5 +124,7 @@ def test_warnings_workbook_has_row_column_reason_and_original(ledger_env):
     report = ingest_files(ledger_env, [FIXTURES / "platform_gbk.csv"])
     sheet = openpyxl.load_workbook(io.BytesIO(report.warnings_xlsx())).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("来源文件", "工作表", "原行号", "列", "原因", "原值")
+    assert rows[0] == ("文件", "工作表", "行号", "列", "原因", "原值")  # as the page's table names them
+    english = openpyxl.load_workbook(io.BytesIO(report.warnings_xlsx("en"))).worksheets[0]
+    assert next(english.iter_rows(values_only=True)) == ("File", "Sheet", "Row", "Column", "Reason", "Original value")
     assert ("platform_gbk.csv", "", "8", "行业", "行业“制鞋”无法对应国民经济行业分类，已略去（原文保留）", "制鞋") in rows

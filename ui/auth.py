@@ -126,7 +126,7 @@ def current_user(lang: str) -> User | None:
     try:
         directory = load_directory(settings)
     except AccessError as error:
-        _stop(str(error))
+        _stop(error.text(lang))
     token = st.query_params.get("token")
     if token:
         user = directory.wall_user(token)

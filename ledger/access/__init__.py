@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ledger.access import lockout
 from ledger.config import REPO_ROOT, Settings
+from ledger.i18n import Refusal
 from ledger.geo import unit_by_code
 from ledger.store import now_shanghai
 
@@ -82,8 +83,8 @@ class User:
         return None if self.role.all_units else frozenset({self.unit_code or ""})
 
 
-class AccessError(Exception):
-    """A users file that cannot be used as it is; the message says what to fix."""
+class AccessError(Refusal):
+    """A users file that cannot be used as it is; the sentence, in both languages, says what to fix."""
 
 
 @dataclass
@@ -124,16 +125,16 @@ def load_directory(settings: Settings) -> Directory:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
-        raise AccessError(f"用户文件 {path.name} 格式有误：{e}") from None
+        raise AccessError("msg.access.bad_file", file=path.name, error=e) from None
     directory = Directory(path=path)
     for entry in raw.get("users", []):
         role = ROLES.get(entry.get("role", ""))
         if role is None:
-            raise AccessError(f"用户文件中 {entry.get('username')!r} 的角色 {entry.get('role')!r} 无效，"
-                              f"应为 {', '.join(ROLES)} 之一")
+            raise AccessError("msg.access.bad_role", user=repr(entry.get("username")), role=repr(entry.get("role")),
+                              roles=", ".join(ROLES))
         unit = entry.get("unit")
         if role.code == "officer" and unit not in unit_by_code():
-            raise AccessError(f"地市信息员 {entry.get('username')!r} 须填写有效的报送单位代码（unit）")
+            raise AccessError("msg.access.officer_unit", user=repr(entry.get("username")))
         user = User(entry["username"], role, entry.get("name", ""), unit, entry.get("email", ""))
         directory.users[user.username] = (user, entry.get("password_hash", ""))
     directory.wall_tokens = {t["sha256"]: t.get("note", "") for t in raw.get("wall_tokens", []) if not t.get("revoked")}
@@ -146,7 +147,7 @@ def _token_digest(token: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < 10:
-        raise AccessError("密码至少 10 个字符")
+        raise AccessError("msg.access.short_password")
     return _hasher.hash(password)
 
 

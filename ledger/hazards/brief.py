@@ -17,6 +17,11 @@ TITLE = "劳资纠纷隐患预警信息"
 ISSUER = "广东省总工会劳资纠纷应急处置工作组"
 
 
+def file_name(week: date, fmt: str) -> str:
+    """预警信息_2026-11-23.docx: what the file is and for which week, readable in a folder listing."""
+    return f"预警信息_{week.isoformat()}.{fmt}"
+
+
 def _finding(flag: Flag) -> str:
     return f"{flag.sentence('zh')}（依据：{method_name(flag.method)}；涉及 {len(flag.item_ids)} 条台账记录：{'、'.join(flag.item_ids[:8])}" \
            f"{'等' if len(flag.item_ids) > 8 else ''}）"

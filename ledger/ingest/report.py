@@ -17,11 +17,12 @@ from pathlib import Path
 import polars as pl
 
 from ledger.documents.export import workbook_bytes
-from ledger.i18n import Refusal
+from ledger.i18n import Both, Refusal, t
 from ledger.ingest.rows import Reason, Row
 
 QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
-WARNING_COLUMNS = ("来源文件", "工作表", "原行号", "列", "原因", "原值")
+WARNING_COLUMNS = ("import.col.file", "import.col.sheet", "import.col.row", "import.col.column", "import.col.reason",
+                   "import.col.original")  # keys of the i18n table: the columns in the reader's language
 SKIPPED_EN = {"空行": "blank line", "合计行": "total line", "重复的表头行": "the header repeated"}
 
 
@@ -33,8 +34,7 @@ class RowNote:
     reason: Reason
 
     def text(self, lang: str = "zh") -> str:
-        zh, en = self.reason
-        return f"第 {self.row} 行：{zh}" if lang == "zh" else f"Row {self.row}: {en}"
+        return t("msg.report.row", lang, row=self.row, reason=Both(*self.reason))
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ class WarningNote:
     original: str | None
 
     def text(self, lang: str = "zh") -> str:
-        zh, en = self.reason
-        return f"第 {self.row} 行（{self.column}）：{zh}" if lang == "zh" else f"Row {self.row} ({self.column}): {en}"
+        return t("msg.report.row_column", lang, row=self.row, column=self.column, reason=Both(*self.reason))
 
 
 @dataclass
@@ -180,18 +179,12 @@ class IngestReport:
     def summary(self, lang: str = "zh") -> str:
         """One sentence with the five outcomes, saying whether they add up, then the warnings
         (on accepted rows, counted apart) and the lines skipped."""
-        n = (self.rows_read, self.accepted, self.duplicates, self.updated, self.outside, self.quarantined)
-        parts = "+".join(map(str, n[1:]))
-        warned, skipped = len(self.warnings), len(self.skipped_lines)
-        if lang == "zh":
-            check = "合计相符，没有遗漏任何一行" if self.balanced else "合计不符，请联系管理员"
-            return (f"共读取 {n[0]} 行：新增 {n[1]} 条，合并重复 {n[2]} 条，更新核实 {n[3]} 条，非本省 {n[4]} 条，"
-                    f"隔离 {n[5]} 条（{parts}={sum(n[1:])}，{check}）。"
-                    f"已接收的行中有 {warned} 处信息未采用（见提示）；跳过 {skipped} 行（空行、合计行、重复表头）。")
-        check = "they add up: no row lost" if self.balanced else "they do NOT add up; tell the administrator"
-        return (f"Read {n[0]} rows: {n[1]} new, {n[2]} merged duplicates, {n[3]} updates, {n[4]} outside Guangdong, "
-                f"{n[5]} quarantined ({parts}={sum(n[1:])}; {check}). {warned} details of accepted rows were set "
-                f"aside (see the warnings); {skipped} lines skipped (blank, totals, repeated headers).")
+        outcomes = (self.accepted, self.duplicates, self.updated, self.outside, self.quarantined)
+        return t("msg.report.summary", lang, read=self.rows_read, new=self.accepted, merged=self.duplicates,
+                 updated=self.updated, outside=self.outside, quarantined=self.quarantined,
+                 parts="+".join(map(str, outcomes)), total=sum(outcomes),
+                 check=t("msg.report.balanced" if self.balanced else "msg.report.unbalanced", lang),
+                 warned=len(self.warnings), skipped=len(self.skipped_lines))
 
     def to_json(self) -> dict:
         return {
@@ -212,23 +205,24 @@ class IngestReport:
         }
 
     def warnings_frame(self, lang: str = "zh") -> pl.DataFrame:
-        """The warnings as text columns (WARNING_COLUMNS): file, sheet, row, column, reason, original value."""
+        """The warnings as text columns named in `lang` (WARNING_COLUMNS): file, sheet, row, column,
+        reason, original value."""
         rows = [(w.file, w.sheet or "", str(w.row), w.column, w.reason[0 if lang == "zh" else 1], w.original)
                 for w in self.warnings]
-        return pl.DataFrame(rows, schema=dict.fromkeys(WARNING_COLUMNS, pl.String), orient="row")
+        return pl.DataFrame(rows, schema=dict.fromkeys((t(c, lang) for c in WARNING_COLUMNS), pl.String), orient="row")
 
     def warnings_xlsx(self, lang: str = "zh") -> bytes:
         """The warnings as a workbook: what was set aside on which row, and the cell as sent."""
-        return workbook_bytes(self.warnings_frame(lang), "提示" if lang == "zh" else "Warnings",
-                              {"说明" if lang == "zh" else "About": self.summary(lang)})
+        return workbook_bytes(self.warnings_frame(lang), t("msg.report.sheet.warnings", lang),
+                              {t("msg.report.about", lang): self.summary(lang)})
 
     def quarantine_frame(self) -> pl.DataFrame:
         return quarantine_frame([r for f in self.files for r in f.quarantine_rows])
 
     def quarantine_xlsx(self, lang: str = "zh") -> bytes:
         """The quarantined rows of every file as one workbook to correct and submit again."""
-        return workbook_bytes(self.quarantine_frame(), "隔离" if lang == "zh" else "Quarantine",
-                              {"说明" if lang == "zh" else "About": self.summary(lang)})
+        return workbook_bytes(self.quarantine_frame(), t("msg.report.sheet.quarantine", lang),
+                              {t("msg.report.about", lang): self.summary(lang)})
 
 
 def write_quarantine(report: FileReport, folder: Path) -> list[str]:
@@ -240,7 +234,9 @@ def write_quarantine(report: FileReport, folder: Path) -> list[str]:
     stem = f"{(report.sha256 or 'unknown')[:12]}-{Path(report.name).stem}.quarantine"
     frame = report.quarantine_frame()
     xlsx, parquet = folder / f"{stem}.xlsx", folder / f"{stem}.parquet"
-    for target, data in ((xlsx, workbook_bytes(frame, "隔离", {"文件": report.name, "隔离行数": str(frame.height)})),
+    for target, data in ((xlsx, workbook_bytes(frame, t("msg.report.sheet.quarantine"),
+                                                 {t("msg.report.file"): report.name,
+                                                  t("msg.report.quarantined_n"): str(frame.height)})),
                          (parquet, None)):
         temp = target.with_name(f".{target.name}.tmp")
         if data is None:
