@@ -200,3 +200,18 @@ def test_every_page_speaks_one_language(server, browser, ledger_text, lang):
         context.close()
     assert not problems, f"{'English' if lang == 'zh' else 'Chinese'} in the {lang} interface:\n" + "\n".join(
         f"{path}:\n  " + "\n  ".join(words) for path, words in problems.items())
+
+
+def test_a_chosen_file_keeps_its_name_in_the_chinese_uploader(server, page):
+    """The Chinese words drawn over Streamlit's uploader must not cover what it shows once a file
+    is chosen: the chip's name stays readable and the drag-over words stay away."""
+    open_drawn(page, server + "/import")
+    fixture = Path(__file__).parents[1] / "fixtures" / "ingest" / "platform_gbk.csv"
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixture))
+    chip = page.locator('[data-testid="stFileChipName"]').first
+    chip.wait_for(timeout=30_000)
+    assert chip.inner_text() == "platform_gbk.csv"
+    assert chip.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
+    drawn = page.locator('[data-testid="stFileUploader"] *').evaluate_all(
+        "all => all.map(e => getComputedStyle(e, '::after').content).filter(c => c && c !== 'none')")
+    assert not any("松开鼠标" in c for c in drawn), drawn
