@@ -38,16 +38,11 @@ placed as (
         k.severity_rank,
         k.t,
         map_place(d.unit_code, d.county_code, d.place_precision, d.lon) as shown_as,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
+        columns('_name_(zh|en)$'),
         u.lon as unit_lon,
         u.lat as unit_lat,
-        c.name_zh as county_name_zh,
-        c.name_en as county_name_en,
         c.lon as county_lon,
-        c.lat as county_lat,
-        i.name_zh as industry_name_zh,
-        i.name_en as industry_name_en
+        c.lat as county_lat
     from chosen as k
     join items as d on d.item_id = k.item_id
         and d.captured_at >= (select min(captured_at) from chosen)
@@ -55,7 +50,9 @@ placed as (
         and (d.closed_at is null or d.closed_at > as_of($now, $until))  -- skips the closed part's row groups
     left join units as u on u.unit_code = d.unit_code
     left join counties as c on c.county_code = d.county_code
-    left join industries as i on i.code = d.industry
+    left join unit_names as un on un.unit_code = d.unit_code
+    left join county_names as cn on cn.county_code = d.county_code
+    left join industry_names as n on n.industry = d.industry
 ),
 
 positioned as (

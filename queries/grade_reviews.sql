@@ -16,8 +16,7 @@ final as (
         r.item_id,
         r.title,
         r.unit_code,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
+        columns('_name_(zh|en)$'),
         r.grade,
         r.participants_text,
         r.participants_high,
@@ -29,7 +28,7 @@ final as (
         r.grade_reviewed_at,
         round(date_diff('minute', r.captured_at, $now::timestamp) / 1440.0, 1) as waiting_days
     from reviewed as r
-    left join units as u on u.unit_code = r.unit_code
+    left join unit_names as u on u.unit_code = r.unit_code
     order by r.grade_review = 'rejected', r.captured_at, r.item_id
 )
 

@@ -10,15 +10,10 @@ select
     i.grade_review,
     i.participants_text,
     i.status,
-    u.name_zh as unit_name_zh,
-    u.name_en as unit_name_en,
-    c.name_zh as county_name_zh,
-    c.name_en as county_name_en,
-    n.name_zh as industry_name_zh,
-    n.name_en as industry_name_en
+    columns('_name_(zh|en)$')
 from items as i
-left join units as u on u.unit_code = i.unit_code
-left join counties as c on c.county_code = i.county_code
-left join industries as n on n.code = i.industry
+left join unit_names as u on u.unit_code = i.unit_code
+left join county_names as c on c.county_code = i.county_code
+left join industry_names as n on n.industry = i.industry
 where list_contains($ids, i.item_id)
 order by i.captured_at desc

@@ -90,23 +90,16 @@ final as (
     select
         items.*,
         page.overdue,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
-        c.name_zh as county_name_zh,
-        c.name_en as county_name_en,
-        i.name_zh as industry_name_zh,
-        i.name_en as industry_name_en,
-        d.name_zh as sub_industry_name_zh,
-        d.name_en as sub_industry_name_en,
+        columns('_name_(zh|en)$'),
         (select count(*) from matching) as total_n
     from page
     join items on items.item_id = page.item_id
         and items.captured_at >= (select min(captured_at) from page)
         and items.captured_at <= (select max(captured_at) from page)
-    left join units as u on u.unit_code = items.unit_code
-    left join counties as c on c.county_code = items.county_code
-    left join industries as i on i.code = items.industry
-    left join industries as d on d.code = items.sub_industry
+    left join unit_names as u on u.unit_code = items.unit_code
+    left join county_names as c on c.county_code = items.county_code
+    left join industry_names as i on i.industry = items.industry
+    left join sub_industry_names as d on d.sub_industry = items.sub_industry
     order by
         case when $descending then page.sort_key end desc nulls last,
         case when not $descending then page.sort_key end asc nulls last,

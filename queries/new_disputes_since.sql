@@ -19,12 +19,7 @@ final as (
         r.title,
         r.enterprise,
         r.unit_code,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
-        c.name_zh as county_name_zh,
-        c.name_en as county_name_en,
-        i.name_zh as industry_name_zh,
-        i.name_en as industry_name_en,
+        columns('_name_(zh|en)$'),
         r.grade,
         r.grade_review,
         r.participants_text,
@@ -33,9 +28,9 @@ final as (
         r.captured_at,
         count(*) over () as total_n
     from recent as r
-    left join units as u on u.unit_code = r.unit_code
-    left join counties as c on c.county_code = r.county_code
-    left join industries as i on i.code = r.industry
+    left join unit_names as u on u.unit_code = r.unit_code
+    left join county_names as c on c.county_code = r.county_code
+    left join industry_names as i on i.industry = r.industry
     left join grades as g on g.grade = r.grade
     order by coalesce(g.severity_rank, 99), r.captured_at desc
     limit $limit

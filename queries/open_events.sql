@@ -60,8 +60,7 @@ final as (
         d.event_id,
         d.title,
         d.unit_code,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
+        columns('_name_(zh|en)$'),
         d.stage,
         d.reports_n,
         d.first_reported_at,
@@ -78,7 +77,7 @@ final as (
         d.lon,
         d.lat
     from dues as d
-    left join units as u on u.unit_code = d.unit_code
+    left join unit_names as u on u.unit_code = d.unit_code
     where (d.closed_at is null or d.closed_at >= $closed_since)
       and ($units is null or list_contains($units, d.unit_code))
 )

@@ -33,10 +33,7 @@ final as (
     select
         o.item_id,
         i.unit_code,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
-        c.name_zh as county_name_zh,
-        c.name_en as county_name_en,
+        columns('_name_(zh|en)$'),
         i.title,
         i.grade,
         i.grade_review,
@@ -51,8 +48,8 @@ final as (
     join items as i on i.item_id = o.item_id
         and i.captured_at >= (select min(captured_at) from most_overdue)
         and i.captured_at <= (select max(captured_at) from most_overdue)
-    left join units as u on u.unit_code = i.unit_code
-    left join counties as c on c.county_code = i.county_code
+    left join unit_names as u on u.unit_code = i.unit_code
+    left join county_names as c on c.county_code = i.county_code
     order by o.verify_due_at, o.item_id
 )
 

@@ -40,3 +40,16 @@ create or replace macro map_place(unit_code, county_code, place_precision, lon) 
             then if(length(county_code) = 9, 'town', 'county')
         else 'city'
     end;
+
+-- unit_names, county_names, industry_names, sub_industry_names: each place and industry code with
+--   its names in both languages under the names the pages read (unit_name_zh, unit_name_en, …),
+--   so that a query names what it lists with one join each and one select line,
+--   `columns('_name_(zh|en)$')`, instead of the same aliases written out in every file.
+create or replace view unit_names as
+    select unit_code, name_zh as unit_name_zh, name_en as unit_name_en from units;
+create or replace view county_names as
+    select county_code, name_zh as county_name_zh, name_en as county_name_en from counties;
+create or replace view industry_names as
+    select code as industry, name_zh as industry_name_zh, name_en as industry_name_en from industries;
+create or replace view sub_industry_names as
+    select code as sub_industry, name_zh as sub_industry_name_zh, name_en as sub_industry_name_en from industries;

@@ -42,10 +42,7 @@ final as (
         q.item_id,
         q.state,
         i.unit_code,
-        u.name_zh as unit_name_zh,
-        u.name_en as unit_name_en,
-        c.name_zh as county_name_zh,
-        c.name_en as county_name_en,
+        columns('_name_(zh|en)$'),
         i.title,
         i.grade,
         i.grade_review,
@@ -59,8 +56,8 @@ final as (
         q.n_new
     from counted as q
     join items as i using (item_id)
-    left join units as u on u.unit_code = i.unit_code
-    left join counties as c on c.county_code = i.county_code
+    left join unit_names as u on u.unit_code = i.unit_code
+    left join county_names as c on c.county_code = i.county_code
     order by q.verify_due_at nulls last, q.item_id
 )
 
