@@ -765,6 +765,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.meta.snapshot": ("台账快照", "Snapshot"),
     "score.meta.as_of": ("数据截至", "Data as of"),
     "score.meta.rule": ("规则 {n}", "Rule {n}"),
+    # ledger/summaries.py: the trends page's written summary
+    "summary.none_before": ("前30天为 0 起", "none in the 30 days before"),
+    "summary.change": ("较前30天 {pct:+.0f}%", "{pct:+.0f}% on the 30 days before"),
+    "summary.industry": ("{industry}近30天 {n} 起，{change}", "{industry}: {n} in the last 30 days, {change}"),
+    "summary.mostly_in": ("，主要集中在{units}", ", mostly in {units}"),
+    "summary.units_joined": ("、", " and "),
+    "summary.end": ("。", "."),
+    "summary.overall": ("近30天共发生群体性劳资纠纷 {n} 起，{change}。", "{n} collective disputes in the last 30 days, {change}."),
+    "summary.unknown_industry": ("未知行业", "Unknown industry"),
+    # ledger/periods.py: a period's name
+    "period.day": ("{first:%Y年%-m月%-d日}", "{first:%-d %B %Y}"),
+    "period.week": ("{year}年第{week}周（{first:%-m月%-d日}至{last:%-m月%-d日}）", "Week {week} of {year} ({first:%-d %b} – {last:%-d %b})"),
+    "period.month": ("{first:%Y年%-m月}", "{first:%B %Y}"),
+    "period.quarter": ("{year}年第{quarter}季度", "Q{quarter} {year}"),  # quarter: 三 / 3
+    "period.year": ("{year}年度", "{year}"),
+    # ledger/hazards/screen.py: a flag in one sentence
+    "flag.place": ("{unit}·{part}", "{unit} · {part}"),
+    "flag.enterprise": ("{place}：{enterprise}近4周发生 {observed} 起群体性纠纷，{category}。",
+                        "{place}: {enterprise} had {observed} collective disputes in 4 weeks ({category})."),
+    "flag.this_week": ("本周", "this week"),
+    "flag.last_weeks": ("近{weeks}周", "last {weeks} weeks"),
+    "flag.count": ("{place}：{period} {observed} 起，预期 {expected:.1f} 起，{category}。",
+                   "{place}: {observed} {period}, {expected:.1f} expected, {category}."),
     # ledger/access: the users file
     "msg.access.bad_file": ("用户文件 {file} 格式有误：{error}", "The users file {file} is malformed: {error}"),
     "msg.access.bad_role": ("用户文件中 {user} 的角色 {role} 无效，应为 {roles} 之一", "In the users file, {user} has the role {role}, which is not one of {roles}"),

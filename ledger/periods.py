@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ledger.i18n import Both, t
+
 KINDS = ("day", "week", "month", "quarter", "year")
 # The briefs' names for their periods (日报、周报、月报), here so the CLI can offer them without
 # loading the briefs.
@@ -88,15 +90,10 @@ class Period:
 
     def label(self, lang: str = "zh") -> str:
         """2026年11月25日, 2026年第48周（11月23日至11月29日）, 2026年11月, 2026年第三季度, 2026年度."""
-        first, last = self.first, self.last
-        if lang == "zh":
-            return {"day": f"{first:%Y年%-m月%-d日}",
-                    "week": f"{first.isocalendar()[0]}年第{first.isocalendar()[1]}周（{first:%-m月%-d日}至{last:%-m月%-d日}）",
-                    "month": f"{first:%Y年%-m月}", "quarter": f"{first.year}年第{QUARTERS[self.quarter - 1]}季度",
-                    "year": f"{first.year}年度"}[self.kind]
-        return {"day": f"{first:%-d %B %Y}",
-                "week": f"Week {first.isocalendar()[1]} of {first.isocalendar()[0]} ({first:%-d %b} – {last:%-d %b})",
-                "month": f"{first:%B %Y}", "quarter": f"Q{self.quarter} {first.year}", "year": f"{first.year}"}[self.kind]
+        iso_year, week, _ = self.first.isocalendar()  # a week is named by its ISO year
+        return t(f"period.{self.kind}", lang, first=self.first, last=self.last, week=week,
+                 year=iso_year if self.kind == "week" else self.first.year,
+                 quarter=Both(QUARTERS[self.quarter - 1], str(self.quarter)))
 
 
 def under_way(kind: str, as_of: datetime) -> tuple[Period, int] | None:

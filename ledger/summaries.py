@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ledger import geo
-from ledger.i18n import pair
+from ledger.i18n import pair, t
 
 MIN_COUNT = 5  # below this in both periods, a percentage change is noise
 
@@ -34,7 +34,8 @@ class IndustryChange:
 def biggest_changes(rows: list[dict], limit: int = 3) -> list[IndustryChange]:
     """The industries whose counts moved most (by absolute change), among those with at least
     MIN_COUNT disputes in either period; rows as returned by queries/industry_change_summary.sql."""
-    changes = [IndustryChange(r["industry_name_zh"] or "未知行业", r["industry_name_en"] or "Unknown industry",
+    unknown_zh, unknown_en = pair("summary.unknown_industry")
+    changes = [IndustryChange(r["industry_name_zh"] or unknown_zh, r["industry_name_en"] or unknown_en,
                               int(r["n"]), int(r["n_prev"]), tuple(r["top_units_zh"] or ()), tuple(r["top_units_en"] or ()))
                for r in rows]
     notable = [c for c in changes if max(c.n, c.n_prev) >= MIN_COUNT and c.n != c.n_prev]
@@ -43,31 +44,24 @@ def biggest_changes(rows: list[dict], limit: int = 3) -> list[IndustryChange]:
 
 def _change_text(change: IndustryChange, lang: str) -> str:
     pct = change.change_pct
-    if pct is None:
-        return "前30天为 0 起" if lang == "zh" else "none in the 30 days before"
-    return (f"较前30天 {pct:+.0f}%" if lang == "zh" else f"{pct:+.0f}% on the 30 days before")
+    return t("summary.none_before", lang) if pct is None else t("summary.change", lang, pct=pct)
 
 
 def sentence(change: IndustryChange, lang: str = "zh") -> str:
     """One sentence: count, change, and where most of them happened."""
-    if lang == "zh":
-        text = f"{change.name_zh}近30天 {change.n} 起，{_change_text(change, lang)}"
-        if change.top_units_zh and change.n:
-            text += f"，主要集中在{'、'.join(u.removesuffix('市') for u in change.top_units_zh)}"
-        return text + "。"
-    text = f"{change.name_en}: {change.n} in the last 30 days, {_change_text(change, lang)}"
-    if change.top_units_en and change.n:
-        text += f", mostly in {' and '.join(change.top_units_en)}"
-    return text + "."
+    name, units = (change.name_zh, [u.removesuffix("市") for u in change.top_units_zh]) if lang == "zh" \
+        else (change.name_en, list(change.top_units_en))
+    text = t("summary.industry", lang, industry=name, n=change.n, change=_change_text(change, lang))
+    if units and change.n:
+        text += t("summary.mostly_in", lang, units=t("summary.units_joined", lang).join(units))
+    return text + t("summary.end", lang)
 
 
 def overall_sentence(rows: list[dict], lang: str = "zh") -> str:
     """The headline: all collective disputes in the last 30 days against the 30 before."""
     total = IndustryChange(*pair("app.industries_all"), sum(int(r["n"]) for r in rows),
                            sum(int(r["n_prev"]) for r in rows), (), ())
-    if lang == "zh":
-        return f"近30天共发生群体性劳资纠纷 {total.n} 起，{_change_text(total, lang)}。"
-    return f"{total.n} collective disputes in the last 30 days, {_change_text(total, lang)}."
+    return t("summary.overall", lang, n=total.n, change=_change_text(total, lang))
 
 
 def industry_summary(rows: list[dict], lang: str = "zh", limit: int = 3) -> list[str]:

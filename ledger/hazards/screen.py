@@ -59,10 +59,10 @@ class Flag:
         unit = unit.removesuffix("市") if lang == "zh" else unit
         if self.county:
             county = self.county if lang == "zh" else geo.county_by_code()[self._county_code()].name("en")
-            return f"{unit}·{county}" if lang == "zh" else f"{unit} · {county}"
+            return t("flag.place", lang, unit=unit, part=county)
         if self.industry:
             industry = self.industry if lang == "zh" else industry_name(self.industry_code, "en")
-            return f"{unit}·{industry}" if lang == "zh" else f"{unit} · {industry}"
+            return t("flag.place", lang, unit=unit, part=industry)
         return unit
 
     def _county_code(self) -> str:
@@ -72,17 +72,15 @@ class Flag:
         """One sentence saying where, how many against how many expected, and what kind of rise."""
         category = category_name(self.category, lang)
         if self.method == "enterprise_repeat":
-            if lang == "zh":
-                return f"{self.place(lang)}：{self.enterprise}近4周发生 {self.observed} 起群体性纠纷，{category}。"
-            return f"{self.place(lang)}: {self.enterprise} had {self.observed} collective disputes in 4 weeks ({category})."
+            return t("flag.enterprise", lang, place=self.place(lang), enterprise=self.enterprise,
+                     observed=self.observed, category=category)
         weeks = methods.ROLLING if self.method == "gi_star" else 1
         observed, expected = self.observed, self.expected
         if weeks > 1 and self.recent_expected:
             expected = sum(self.recent_expected[-weeks:])
-        period = (f"近{weeks}周" if weeks > 1 else "本周") if lang == "zh" else (f"last {weeks} weeks" if weeks > 1 else "this week")
-        if lang == "zh":
-            return f"{self.place(lang)}：{period} {observed} 起，预期 {expected:.1f} 起，{category}。"
-        return f"{self.place(lang)}: {observed} {period}, {expected:.1f} expected, {category}."
+        period = t("flag.last_weeks", lang, weeks=weeks) if weeks > 1 else t("flag.this_week", lang)
+        return t("flag.count", lang, place=self.place(lang), period=period, observed=observed, expected=expected,
+                 category=category)
 
 
 def screen_week(as_of: date) -> date:
