@@ -56,7 +56,7 @@ dry_run = dry.button(t("import.dry_run", lang), width="stretch")
 if run.button(t("import.run", lang), type="primary", width="stretch") or dry_run:
     bar = st.progress(0.0, text=t("import.running", lang))
     done = ingest_files(load_settings(), paths, fmt=fmt, source=source, dry_run=dry_run,
-                        progress=lambda step, fraction: bar.progress(min(fraction, 1.0), text=step))
+                        progress=lambda step, fraction: bar.progress(min(fraction, 1.0), text=step.text(lang)))
     if not dry_run:
         audit.record(load_settings(), "import", current_user().username, files=[p.name for p in paths],
                      accepted=done.accepted, duplicates=done.duplicates, quarantined=done.quarantined,

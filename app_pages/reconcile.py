@@ -94,10 +94,11 @@ st.download_button(t("rec.download", lang), data=lambda: reconcile.report_xlsx(r
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 may_sign = {"province": user.units is None, "unit": user.units is None or unit in user.units}
-for column, side in zip(st.columns(2), reconcile.SIDES):
+for column, (side, names) in zip(st.columns(2), reconcile.SIDES.items()):
+    name = names[0] if lang == "zh" else names[1]
     done = next((s for s in reversed(signed) if s["side"] == side and s["report_id"] == result.report_id), None)
     if done:
-        column.success(t("rec.signed", lang, side=sides[side], by=done["by"], at=done["at"]), icon=":material/draw:")
-    elif may_sign[side] and column.button(t("rec.sign", lang, side=sides[side]), key=f"sign_{side}"):
+        column.success(t("rec.signed", lang, side=name, by=done["by"], at=done["at"]), icon=":material/draw:")
+    elif may_sign[side] and column.button(t("rec.sign", lang, side=name), key=f"sign_{side}"):
         reconcile.sign_off(settings, result, side, user.username)
         st.rerun()

@@ -765,6 +765,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.meta.snapshot": ("台账快照", "Snapshot"),
     "score.meta.as_of": ("数据截至", "Data as of"),
     "score.meta.rule": ("规则 {n}", "Rule {n}"),
+    # a step of long work (ingest, snapshot), shown beside its progress bar
+    "progress.file": ("{file}：{step}", "{file}: {step}"),
+    "progress.compare": ("读取并与台账比对", "reading and matching against the ledger"),
+    "progress.journal": ("写入日志", "writing the journal"),
+    "progress.journal_batch": ("写入日志批次", "writing the journal batch"),
+    "progress.snapshot": ("生成快照", "building the snapshot"),
+    "progress.done": ("完成", "done"),
+    "progress.checksums": ("计算校验和", "computing checksums"),
+    "progress.switch": ("切换当前快照", "switching to the new snapshot"),
+    "progress.verifications": ("整理核实记录", "gathering the verifications"),
+    "progress.merge": ("合并日志批次、应用核实记录并按时间排序写入台账", "merging the journal batches, applying the verifications and writing the ledger in time order"),
+    "progress.reference": ("写入参考表", "writing the reference tables"),
     # ledger/summaries.py: the trends page's written summary
     "summary.none_before": ("前30天为 0 起", "none in the 30 days before"),
     "summary.change": ("较前30天 {pct:+.0f}%", "{pct:+.0f}% on the 30 days before"),
@@ -985,10 +997,19 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 class Both(NamedTuple):
-    """A placeholder's value in each language (a role's name, a column's label), for `t` and `pair`."""
+    """A text in each language: a placeholder's value for `t` and `pair` (a role's name, a
+    column's label), or a step of long work that a page and the command line each show."""
 
     zh: str
     en: str
+
+    @classmethod
+    def of(cls, key: str, **values) -> Both:
+        """The table's entry `key` in both languages."""
+        return cls(*pair(key, **values))
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

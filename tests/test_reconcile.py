@@ -155,3 +155,25 @@ def test_the_month_view_counts_found_resolved_and_signed_per_unit(pair):
     items = province_items(settings)
     assert shenzhen["收到"] == items.height
     assert "尚有" in at.warning[0].value  # the goal is not met while discrepancies are open
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_shows_who_signed_and_offers_the_other_side_its_signature(pair, lang):
+    """月度对账 after a run: the province's signature is shown with its signer, the unit's side is a
+    button (the page once failed here on a name left over from a refactor)."""
+    from streamlit.testing.v1 import AppTest
+
+    from ledger.i18n import pair as both
+
+    settings, unit_file, _ = pair
+    result = reconcile.reconcile(current_snapshot(settings), ALL, UNIT, MONTH, unit_file)
+    reconcile.record_run(settings, result, "cli")
+    reconcile.sign_off(settings, result, "province", "省总 王")
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["month"], at.query_params["lang"] = MONTH, lang
+    at.session_state["rec_result"], at.session_state["rec_unit"] = result, UNIT
+    at.switch_page("app_pages/reconcile.py").run()
+    assert not at.exception, at.exception
+    province, unit = (both(f"msg.reconcile.{side}")[lang == "en"] for side in ("province", "unit"))
+    assert any(province in s.value and "省总 王" in s.value for s in at.success)
+    assert any(unit in b.label for b in at.button)

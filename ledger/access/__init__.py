@@ -24,7 +24,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from ledger import access, geo
 from ledger.config import Settings
+from ledger.i18n import Both
 from ledger.ingest.places import gazetteer
 from ledger.store import current_snapshot
 
@@ -49,8 +50,8 @@ def progress_bar(description: str, disable: bool = False):
     bar = tqdm(total=100, desc=description, unit="%", delay=0.5, disable=disable,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
 
-    def update(step: str, fraction: float) -> None:
-        bar.set_postfix_str(step)
+    def update(step: Both, fraction: float) -> None:
+        bar.set_postfix_str(step.zh)
         bar.n = round(fraction * 100)
         bar.refresh()
 

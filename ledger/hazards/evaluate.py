@@ -34,6 +34,7 @@ import numpy as np
 
 from ledger import demo, geo
 from ledger.config import load_settings
+from ledger.i18n import Both
 from ledger.hazards import methods
 from ledger.hazards.screen import _festivals, place_cells, place_coordinates, screen_week, unit_industry_cells
 from ledger.hazards.series import weekly_series
@@ -203,7 +204,7 @@ def evaluate_method(name: str, Y: np.ndarray, weeks: list, coordinates, runs: in
                     by_level[outbreak.level].add(hit, outbreak.weeks, flagged_before)
                 done += 1
                 if progress:
-                    progress(f"{name} k={k}", done / total)
+                    progress(Both(f"{name} k={k}", f"{name} k={k}"), done / total)
     ppv_low, ppv_high = wilson(true_flags, true_flags + false_during)
     return {
         "cells": int(Y.shape[0]), "cells_with_history": int((Y[:, :first].sum(axis=1) > 0).sum()),

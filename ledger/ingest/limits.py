@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import PurePosixPath
 
-from ledger.i18n import Both, Refusal, pair
+from ledger.i18n import Both, Refusal
 
 
 _MILLION = 1_000_000
@@ -66,7 +66,7 @@ def _mb(n: int) -> str:
 def _cells(n: int) -> Both:
     """A number of cells as each language counts them: 500 万个单元格, 5,000,000 cells."""
     count = Both(f"{n / 10_000:,.0f} 万" if n >= 10_000 else f"{n} ", f"{n:,}")
-    return Both(*pair("msg.read.cells", count=count))
+    return Both.of("msg.read.cells", count=count)
 
 
 def check_size(name: str, size: int, limits: Limits) -> None:
@@ -111,7 +111,7 @@ def area(ref: str) -> int:
 
 def _too_big(name: str, n: int, limits: Limits, what: str, **values) -> ReadError:
     """`what` of the sheet is too big: msg.read.what.<what> (declared, cells, extent, merged)."""
-    return ReadError("msg.read.too_many_cells", name=name, what=Both(*pair(f"msg.read.what.{what}", **values)),
+    return ReadError("msg.read.too_many_cells", name=name, what=Both.of(f"msg.read.what.{what}", **values),
                      limit=_cells(limits.max_cells), n=_cells(n))
 
 

@@ -17,7 +17,7 @@ once cannot both accept the same new item.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,11 @@ import pyarrow as pa
 
 from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from ledger.config import Settings
+from ledger.i18n import Both
 from ledger.schema import ORIGINS_SCHEMA
 from ledger.store import (
     Journal,
+    Progress,
     Snapshot,
     StoreError,
     build_snapshot,
@@ -44,7 +46,6 @@ from ledger.ingest.report import FileReport, IngestReport, RowNote, write_quaran
 from ledger.ingest.rows import Context, Row, read_row, skip_reason, year_hint
 
 FORMATS = ("auto", "clb", "ledger", "generic")
-Progress = Callable[[str, float], None]
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dr
     total = sum(len(t.sheet.rows) - t.header_index - 1 for t in found.tables) or 1
     outcome, origins, changes = Outcome(), [ORIGINS_SCHEMA.empty_table()], []
     for rows in _read_rows(found, source, report):
-        progress("读取并与台账比对", 0.1 + 0.6 * min(report.rows_read / total, 1.0))
+        progress(Both.of("progress.compare"), 0.1 + 0.6 * min(report.rows_read / total, 1.0))
         state.extend(snapshot, rows)
         classify(rows, state, report.format, now_shanghai(), outcome)
         _report_chunk(report, outcome, rows)
@@ -171,7 +172,7 @@ def _ingest_one(settings: Settings, path: Path, fmt: str, source: str | None, dr
     del found  # the sheets' rows, emptied as they were read
     if dry_run:
         return False
-    progress("写入日志", 0.7)
+    progress(Both.of("progress.journal"), 0.7)
     _journal(settings, path, outcome.new_items, origins, changes, source or report.name, report)
     report.quarantine_files = write_quarantine(report, settings.data_dir / "quarantine")
     return bool(report.batches)
@@ -198,7 +199,7 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
             report.files.append(file_report)
 
             def scaled(step: str, fraction: float, n=n) -> None:
-                report_progress(f"{path.name}：{step}", (n + fraction * 0.9) / len(paths))
+                report_progress(Both.of("progress.file", file=path.name, step=step), (n + fraction * 0.9) / len(paths))
 
             try:
                 changed |= _ingest_one(settings, path, fmt, source, dry_run, snapshot, state, file_report, scaled)
@@ -209,10 +210,10 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
         # asked to give it back; the build's own peak then comes on top of far less.
         pa.default_memory_pool().release_unused()
         if changed:
-            report_progress("生成快照", 0.95)
+            report_progress(Both.of("progress.snapshot"), 0.95)
             report.snapshot_id = build_snapshot(settings).snapshot_id
         elif not dry_run and (current := current_snapshot(settings)):
             report.snapshot_id = current.snapshot_id
-    report_progress("完成", 1.0)
+    report_progress(Both.of("progress.done"), 1.0)
     return report
 

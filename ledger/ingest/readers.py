@@ -105,7 +105,7 @@ def _why_not_opened(error: OSError) -> Both:
     """The operating system's reason in both languages (its own strerror is English only)."""
     key = {errno.ENOENT: "msg.read.missing", errno.EACCES: "msg.read.denied",
            errno.EISDIR: "msg.read.folder"}.get(error.errno, "msg.read.os_error")
-    return Both(*pair(key, errno=error.errno))
+    return Both.of(key, errno=error.errno)
 
 
 _KIND_NAME = {"excel": "Excel", "csv": "CSV", "json": "JSON", "jsonl": "JSON Lines"}

@@ -24,7 +24,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ledger import geo, reference
 from ledger.config import Settings

@@ -47,7 +47,7 @@ import pyarrow.parquet as pq
 
 from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, items_json_structure
 from ledger.config import REFERENCE_DIR, Settings
-from ledger.i18n import Refusal
+from ledger.i18n import Both, Refusal
 from ledger.store.migrate import upgrade_items
 from ledger.schema import EVENT_REPORTS_KIND, EVENT_REPORTS_SCHEMA, ITEMS_SCHEMA, ORIGINS_SCHEMA, SCHEMA_VERSION
 from ledger.store.sqlfiles import sql
@@ -56,7 +56,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 SNAPSHOT_KINDS = ("items", CHANGES_KIND, EVENT_REPORTS_KIND)  # the batch kinds a snapshot is built from
 STALE_TEMP_SECONDS = 3600  # a temp folder this old belongs to a writer that died
 BUILDING_PREFIX = ".building-"  # a snapshot being built, under snapshots/
-Progress = Callable[[str, float], None]  # (step description, fraction done 0..1)
+Progress = Callable[[Both, float], None]  # (the step in both languages, fraction done 0..1)
 
 
 class StoreError(Refusal):
@@ -192,7 +192,7 @@ class Journal:
             checksums[part.name] = sha256_of(part)
             rows += chunk.num_rows
             if progress:
-                progress("写入日志批次", min(rows / expected_rows, 1.0) if expected_rows else 0.0)
+                progress(Both.of("progress.journal_batch"), min(rows / expected_rows, 1.0) if expected_rows else 0.0)
         raw_meta = []
         if raw_files:
             (temp / "raw").mkdir()
@@ -360,7 +360,7 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
         temp.mkdir()
         try:
             tables = _write_snapshot_tables(settings, temp, files, report, base)
-            report("计算校验和", 0.85)
+            report(Both.of("progress.checksums"), 0.85)
             for entry in tables.values():
                 entry["sha256"] = sha256_of(temp / entry["file"])
             manifest = {
@@ -378,10 +378,10 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
-        report("切换当前快照", 0.95)
+        report(Both.of("progress.switch"), 0.95)
         _point_current_at(snapshots_dir, snapshot_id)
         prune_snapshots(settings)
-        report("完成", 1.0)
+        report(Both.of("progress.done"), 1.0)
         return Snapshot(snapshot_id, snapshots_dir / snapshot_id, manifest)
 
 
@@ -441,10 +441,10 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
             tables[name] = {"file": out.name, "rows": pq.read_metadata(out).num_rows}
             return out
 
-        report("整理核实记录", 0.05)
+        report(Both.of("progress.verifications"), 0.05)
         history = write("verifications", "build_verifications",
                         change_files=_or_empty(files.changes, CHANGES_SCHEMA, folder, "changes"))
-        report("合并日志批次、应用核实记录并按时间排序写入台账", 0.1)
+        report(Both.of("progress.merge"), 0.1)
         changed = folder / ".changed-items.parquet"
         con.execute(sql("build_changed_items"), {"item_files": files.items, "history_file": str(history),
                                                  "item_structure": items_json_structure(), "out": str(changed),
@@ -462,7 +462,7 @@ def _write_snapshot_tables(settings: Settings, folder: Path, files: JournalFiles
               report_files=_or_empty(files.event_reports, EVENT_REPORTS_SCHEMA, folder, "event_reports"))
         for empty in folder.glob(".empty-*.parquet"):
             empty.unlink()
-        report("写入参考表", 0.75)
+        report(Both.of("progress.reference"), 0.75)
         for name in REFERENCE_TABLES:
             reference = _read_reference(name)
             pq.write_table(reference, folder / f"{name}.parquet")

@@ -42,6 +42,7 @@ from ledger.ingest.dedupe import url_key
 from ledger.schema import COLUMN_BY_NAME, verification_time_unknown
 from ledger.periods import recent
 from ledger.store import Snapshot, now_shanghai
+from queries import Scope
 from ledger.i18n import Refusal, pair
 
 KINDS = {"only_province": pair("msg.reconcile.only_province_s_ledger"),
