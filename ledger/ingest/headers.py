@@ -79,9 +79,9 @@ def normalise_header(text) -> str:
 
 def _lookup() -> dict[str, str]:
     table: dict[str, str] = {}
-    for field, variants in VARIANTS.items():
+    for name, variants in VARIANTS.items():
         for v in variants:
-            table.setdefault(normalise_header(v), field)
+            table.setdefault(normalise_header(v), name)
     for column in COLUMNS:  # the ledger's own labels (and so our export) win
         for label in (column.zh, column.en, column.name):
             table[normalise_header(label)] = column.name
