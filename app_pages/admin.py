@@ -9,8 +9,9 @@ from ledger.access import load_directory, users_file
 from ledger.config import load_settings
 from ledger.i18n import t
 from ledger.workflow.alerts import load_groups
-from ledger.workflow.group_robots import TOPICS
-from ledger.workflow.officers import load_officers, officers_file
+from ledger.workflow.group_robots import TOPICS, RobotError
+from ledger.workflow.officers import OfficersError, load_officers, officers_file
+from ui.plain_text import plain
 from ui.shell import context
 
 ctx = context()
@@ -35,13 +36,18 @@ st.caption(t("admin.wall_tokens", lang, n=len(directory.wall_tokens)))
 # whether one is on file.
 st.subheader(t("admin.officers", lang))
 st.caption(t("admin.officers.caption", lang, path=officers_file(settings).name))
+try:
+    roster, work_groups = load_officers(settings), load_groups(settings)
+except (OfficersError, RobotError) as error:  # the file's mistake, said so that the administrator can fix it
+    st.error(plain(error.text(lang)), icon=":material/error:")
+    roster, work_groups = [], []
 officers = [{t("col.unit", lang): geo.unit_name(o.unit_code, lang),
              t("col.county", lang): geo.county_by_code()[o.county_code].name(lang) if o.county_code else "—",
              t("admin.col.name", lang): o.name,
              t("admin.col.duty", lang): t("admin.duty.head" if o.head else "admin.duty.officer", lang),
              t("admin.col.email", lang): o.email or "—",
              t("admin.col.mobile", lang): t("admin.mobile.on_file" if o.mobile else "admin.mobile.none", lang)}
-            for o in load_officers(settings)]
+            for o in roster]
 if officers:
     st.dataframe(pl.DataFrame(officers), hide_index=True, width="stretch")
 else:
@@ -51,7 +57,7 @@ groups = [{t("col.unit", lang): geo.unit_name(g.unit_code, lang) if g.unit_code 
            t("admin.col.group", lang): g.label,
            t("admin.col.topics", lang): ("、" if lang == "zh" else ", ").join(
                t(f"admin.topic.{topic}", lang) for topic in TOPICS if topic in g.subscribe)}
-          for g in load_groups(settings)]
+          for g in work_groups]
 if groups:
     st.caption(t("admin.groups", lang, n=len(groups)))
     st.dataframe(pl.DataFrame(groups), hide_index=True, width="stretch")

@@ -800,6 +800,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag.last_weeks": ("近{weeks}周", "last {weeks} weeks"),
     "flag.count": ("{place}：{period} {observed} 起，预期 {expected:.1f} 起，{category}。",
                    "{place}: {observed} {period}, {expected:.1f} expected, {category}."),
+    # ledger/assessment/scoring.py: a period or rule that cannot be used
+    "msg.scoring.period": ("考核期间须写作 2026-11（月）、2026-Q3（季度）或 2026（年度）：{text}",
+                           "Write the period as 2026-11 (month), 2026-Q3 (quarter) or 2026 (year): {text}"),
+    "msg.scoring.unknown_key": ("[{where}] 中没有 {key} 这一项；可用：{known}", "[{where}] has no entry {key}; known: {known}"),
+    "msg.scoring.want_table": ("[{where}] 的 {key} 须写作一个表 [{where}.{key}]", "[{where}] {key} must be a table [{where}.{key}]"),
+    "msg.scoring.want_value": ("[{where}] 的 {key} 须写作一个值", "[{where}] {key} must be a single value"),
+    "msg.scoring.credit_range": ("[scoring.timeliness] 的得分比例须在 0 到 1 之间", "[scoring.timeliness] credits must be between 0 and 1"),
+    "msg.scoring.late_order": ("[scoring.timeliness] late 的 up_to_hours 须从小到大排列", "[scoring.timeliness] late: up_to_hours must increase"),
+    "msg.scoring.fields": ("[scoring.completeness] fields 须从 {fields} 中选取", "[scoring.completeness] fields must be chosen from {fields}"),
+    "msg.scoring.whole_province": ("考核通报须包括全部报送单位的得分", "A ranking notice covers the scores of every reporting unit"),
+    "msg.scoring.negative": ("[scoring.weights] 的分值不能为负", "[scoring.weights] points cannot be negative"),
+    # ledger/workflow/officers.py and group_robots.py: the officers file
+    "msg.officers.where_officer": ("{source} 第 {n} 位信息员", "{source}, officer {n}"),
+    "msg.officers.where_group": ("{source} 第 {n} 个工作群", "{source}, work group {n}"),
+    "msg.officers.bad_file": ("{source} 格式有误：{error}", "{source} is malformed: {error}"),
+    "msg.officers.not_a_unit": ("{where}：unit “{value}” 不是广东省的报送单位（21 个地级以上市和顺德区）之一",
+                                "{where}: unit “{value}” is not one of Guangdong's reporting units (the 21 cities and Shunde)"),
+    "msg.officers.no_name": ("{where}：缺少姓名（name）", "{where}: the name is missing (name)"),
+    "msg.officers.bad_county": ("{where}：county “{county}” 不是已知的区县代码", "{where}: county “{county}” is not a known county code"),
+    "msg.officers.bad_mobile": ("{where}：手机号码格式有误（应为 11 位数字）", "{where}: the mobile number is malformed (11 digits expected)"),
+    "msg.robots.bad_kind": ("{where}：kind 须为 wecom（企业微信/政务微信）或 dingtalk（钉钉），而不是“{kind}”",
+                            "{where}: kind must be wecom (WeCom / government WeChat) or dingtalk (DingTalk), not “{kind}”"),
+    "msg.robots.no_name": ("{where}：缺少群名称（name）", "{where}: the group's name is missing (name)"),
+    "msg.robots.no_key": ("{where}：缺少机器人密钥：请设置环境变量 {env}", "{where}: the robot's key is missing: set the environment variable {env}"),
+    "msg.robots.no_key_env": ("（key_env 未填写）", "(key_env not given)"),
+    "msg.robots.bad_topics": ("{where}：subscribe 中的“{unknown}”无法识别，可选：{known}", "{where}: subscribe holds “{unknown}”, which is not one of {known}"),
+    "msg.robots.bad_url": ("{where}：base_url 须以 http:// 或 https:// 开头", "{where}: base_url must start with http:// or https://"),
+    # ledger/workflow/remind.py: a reminder round that cannot run
+    "msg.remind.security": ("[reminders.email] security 须为 starttls、tls 或 none：{value}", "[reminders.email] security must be starttls, tls or none: {value}"),
+    "msg.remind.no_channel": ("未配置发送渠道：请在 sentinel.toml 的 [reminders.email] 或 [reminders.sms] 中配置，或在 officers.toml 中登记工作群机器人（[[groups]]）。",
+                              "No channel is configured: set [reminders.email] or [reminders.sms] in sentinel.toml, or register work-group robots ([[groups]]) in officers.toml."),
+    "msg.remind.no_officers": ("没有登记信息员：请在 officers.toml 中登记各单位信息员及其联系方式（见 docs/operations.md）。",
+                               "No officers are registered: list each unit's officers and how to reach them in officers.toml (see docs/operations.md)."),
     # ledger/access: the users file
     "msg.access.bad_file": ("用户文件 {file} 格式有误：{error}", "The users file {file} is malformed: {error}"),
     "msg.access.bad_role": ("用户文件中 {user} 的角色 {role} 无效，应为 {roles} 之一", "In the users file, {user} has the role {role}, which is not one of {roles}"),
@@ -1004,7 +1037,7 @@ class Both(NamedTuple):
     en: str
 
     @classmethod
-    def of(cls, key: str, **values) -> Both:
+    def of(cls, key: str, /, **values) -> Both:
         """The table's entry `key` in both languages."""
         return cls(*pair(key, **values))
 
@@ -1012,7 +1045,7 @@ class Both(NamedTuple):
         return self.zh if lang == "zh" else self.en
 
 
-def t(key: str, lang: str = "zh", **values) -> str:
+def t(key: str, lang: str = "zh", /, **values) -> str:
     """The text for `key` in `lang` (zh or en), with `{placeholders}` filled in (a `Both` value
     gives each language its own)."""
     zh, en = TEXT[key]
@@ -1025,7 +1058,7 @@ class Refusal(ValueError):
     """What the ledger refuses to do, as a sentence of the table in both languages: str() is the
     Chinese (the command line's and the log's), `text(lang)` what a page shows in its language."""
 
-    def __init__(self, key: str, **values):
+    def __init__(self, key: str, /, **values):  # positional: a sentence may have a {key} of its own
         self.zh, self.en = pair(key, **values)
         super().__init__(self.zh)
 
@@ -1042,7 +1075,7 @@ def _refusal(kind: type, zh: str, en: str) -> Refusal:
     return refusal
 
 
-def pair(key: str, **values) -> tuple[str, str]:
+def pair(key: str, /, **values) -> tuple[str, str]:
     """The text for `key` in both languages: for a reason the ledger keeps with a row or raises in
     an error, which a page shows in its language and the command line prints."""
     return t(key, "zh", **values), t(key, "en", **values)

@@ -278,3 +278,13 @@ def test_filters_appear_only_where_they_apply_and_are_kept_across_pages_that_ign
     at.switch_page("app_pages/verification.py").run()
     assert at.sidebar.multiselect(key="unit").value == ["440100"]
     assert at.sidebar.date_input(key="window").value == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "缺少姓名"), ("en", "the name is missing")])
+def test_a_mistake_in_the_officers_file_is_said_on_the_admin_page(sentinel_env, tmp_path, monkeypatch, lang, words):
+    roster = tmp_path / "officers.toml"
+    roster.write_text('[[officers]]\nunit = "440300"\nemail = "a@example.org"\n', encoding="utf-8")
+    monkeypatch.setenv("SENTINEL_OFFICERS", str(roster))
+    at = run_app({"lang": lang}, page="app_pages/admin.py")
+    assert not at.exception
+    assert any(words in e.value and "officers.toml" in e.value for e in at.error), [e.value for e in at.error]

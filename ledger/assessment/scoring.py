@@ -31,7 +31,7 @@ from queries import Scope, read
 
 from ledger import geo
 from ledger.config import REFERENCE_DIR, Settings
-from ledger.i18n import t
+from ledger.i18n import Refusal, t
 from ledger.periods import Period, PeriodError
 from ledger.workflow.reconcile import discrepancy_history
 from ledger.store import Snapshot
@@ -41,8 +41,8 @@ PARTS = ("timeliness", "completeness", "accuracy")
 FIELDS = ("enterprise", "ownership", "union_present", "participants", "grade")
 
 
-class ScoringError(ValueError):
-    """A period or a rule that cannot be used as written; the message says what to write."""
+class ScoringError(Refusal):
+    """A period or a rule that cannot be used as written; the sentence says what to write."""
 
 
 # ---- periods ---------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def parse_period(text: str) -> Period:
     except PeriodError:
         period = None
     if period is None or period.kind not in ASSESSED:
-        raise ScoringError(f"考核期间须写作 2026-11（月）、2026-Q3（季度）或 2026（年度）：{str(text).strip()}")
+        raise ScoringError("msg.scoring.period", text=str(text).strip())
     return period
 
 
@@ -89,9 +89,10 @@ def _merged(defaults: dict, overrides: dict, where: str = "scoring") -> dict:
     merged = dict(defaults)
     for key, value in overrides.items():
         if key not in defaults:
-            raise ScoringError(f"[{where}] 中没有 {key} 这一项；可用：{', '.join(defaults)}")
+            raise ScoringError("msg.scoring.unknown_key", where=where, key=key, known=", ".join(defaults))
         if isinstance(defaults[key], dict) != isinstance(value, dict):
-            raise ScoringError(f"[{where}] 的 {key} 须写作{'一个表 [' + where + '.' + key + ']' if isinstance(defaults[key], dict) else '一个值'}")
+            raise ScoringError("msg.scoring.want_table" if isinstance(defaults[key], dict) else "msg.scoring.want_value",
+                              where=where, key=key)
         merged[key] = _merged(defaults[key], value, f"{where}.{key}") if isinstance(defaults[key], dict) else value
     return merged
 
@@ -110,13 +111,13 @@ def rules_from(overrides: dict) -> ScoringRules:
         commend_top=int(raw["commendation"]["top"]), commend_min_score=float(raw["commendation"]["min_score"]))
     credits = [rules.on_time, rules.later, rules.unverified, rules.time_unknown, *(credit for _, credit in late)]
     if not all(0 <= c <= 1 for c in credits):
-        raise ScoringError("[scoring.timeliness] 的得分比例须在 0 到 1 之间")
+        raise ScoringError("msg.scoring.credit_range")
     if [hours for hours, _ in late] != sorted(hours for hours, _ in late):
-        raise ScoringError("[scoring.timeliness] late 的 up_to_hours 须从小到大排列")
+        raise ScoringError("msg.scoring.late_order")
     if not rules.fields or set(rules.fields) - set(FIELDS):
-        raise ScoringError(f"[scoring.completeness] fields 须从 {', '.join(FIELDS)} 中选取")
+        raise ScoringError("msg.scoring.fields", fields=", ".join(FIELDS))
     if min(rules.weights.values()) < 0:
-        raise ScoringError("[scoring.weights] 的分值不能为负")
+        raise ScoringError("msg.scoring.negative")
     return rules
 
 

@@ -83,7 +83,7 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
     how, the ranking table, the commended units, the rules, issuer and date; the snapshot in the
     footer. Only for a complete ranking: a notice about some units would rank them wrongly."""
     if not ranking.complete:
-        raise ScoringError("考核通报须包括全部报送单位的得分")
+        raise ScoringError("msg.scoring.whole_province")
     period, rules = ranking.period, ranking.rules
     document = Document()
     style = document.styles["Normal"]

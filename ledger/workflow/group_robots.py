@@ -40,6 +40,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from ledger.i18n import Both, Refusal
+
 KINDS = {"wecom": "企业微信", "dingtalk": "钉钉"}
 DEFAULT_BASE_URL = {"wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
                     "dingtalk": "https://oapi.dingtalk.com/robot/send"}
@@ -50,8 +52,8 @@ PROVINCE = "province"
 _CUT_MARK = "……"
 
 
-class RobotError(ValueError):
-    """A [[groups]] entry that cannot be used as written; the message says what to fix."""
+class RobotError(Refusal):
+    """A [[groups]] entry that cannot be used as written; the sentence says what to fix."""
 
 
 class PostError(RuntimeError):
@@ -87,22 +89,22 @@ def parse_groups(entries: list[dict], unit_code_of, source: str = "officers.toml
     """The `[[groups]]` tables of the officers file; `unit_code_of(value, where)` reads a unit."""
     groups = []
     for number, entry in enumerate(entries, start=1):
-        where = f"{source} 第 {number} 个工作群"
+        where = Both.of("msg.officers.where_group", source=source, n=number)
         kind = str(entry.get("kind", ""))
         if kind not in KINDS:
-            raise RobotError(f"{where}：kind 须为 wecom（企业微信/政务微信）或 dingtalk（钉钉），而不是“{kind}”")
+            raise RobotError("msg.robots.bad_kind", where=where, kind=kind)
         if not entry.get("name"):
-            raise RobotError(f"{where}：缺少群名称（name）")
+            raise RobotError("msg.robots.no_name", where=where)
         unit = str(entry.get("unit", ""))
         key = entry.get("key") or os.environ.get(str(entry.get("key_env", "")), "")
         if not key:
-            raise RobotError(f"{where}：缺少机器人密钥：请设置环境变量 {entry.get('key_env') or '（key_env 未填写）'}")
+            raise RobotError("msg.robots.no_key", where=where, env=entry.get("key_env") or Both.of("msg.robots.no_key_env"))
         topics = frozenset(entry.get("subscribe", ["reminders"]))
         if unknown := topics - TOPICS.keys():
-            raise RobotError(f"{where}：subscribe 中的“{'、'.join(sorted(unknown))}”无法识别，可选：{'、'.join(TOPICS)}")
+            raise RobotError("msg.robots.bad_topics", where=where, unknown="、".join(sorted(unknown)), known="、".join(TOPICS))
         base_url = str(entry.get("base_url") or DEFAULT_BASE_URL[kind])
         if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
-            raise RobotError(f"{where}：base_url 须以 http:// 或 https:// 开头")
+            raise RobotError("msg.robots.bad_url", where=where)
         groups.append(Group(None if unit == PROVINCE else unit_code_of(unit, where), str(entry["name"]), kind,
                             base_url, str(key), str(entry.get("secret") or os.environ.get(str(entry.get("secret_env", "")), "")),
                             topics))

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.config import REPO_ROOT, Settings
+from ledger.i18n import Both, Refusal
 from ledger.geo import county_by_code, unit_by_code
 
 _MOBILE = re.compile(r"^1\d{10}$")
 
 
-class OfficersError(ValueError):
-    """An officers file that cannot be used as it is; the message says what to fix."""
+class OfficersError(Refusal):
+    """An officers file that cannot be used as it is; the sentence says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def officers_file(settings: Settings) -> Path:
     return DEMO_ROSTER if not own.exists() and is_demo_ledger(settings) else own
 
 
-def unit_code_of(value: str, where: str) -> str:
+def unit_code_of(value: str, where: Both) -> str:
     """The unit code `value` names (a code, 深圳市, 深圳 or Shenzhen); OfficersError naming `where` if none."""
     units = unit_by_code()
     if value in units:
@@ -70,26 +71,26 @@ def unit_code_of(value: str, where: str) -> str:
     for code, unit in units.items():
         if value in (unit.name_zh, unit.name_zh.removesuffix("市"), unit.name_zh.removesuffix("区"), unit.name_en):
             return code
-    raise OfficersError(f"{where}：unit “{value}” 不是广东省的报送单位（21 个地级以上市和顺德区）之一")
+    raise OfficersError("msg.officers.not_a_unit", where=where, value=value)
 
 
 def parse_officers(text: str, source: str = "officers.toml") -> list[Officer]:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise OfficersError(f"{source} 格式有误：{e}") from None
+        raise OfficersError("msg.officers.bad_file", source=source, error=e) from None
     officers = []
     for number, entry in enumerate(raw.get("officers", []), start=1):
-        where = f"{source} 第 {number} 位信息员"
+        where = Both.of("msg.officers.where_officer", source=source, n=number)
         if not entry.get("name"):
-            raise OfficersError(f"{where}：缺少姓名（name）")
+            raise OfficersError("msg.officers.no_name", where=where)
         unit = unit_code_of(str(entry.get("unit", "")), where)
         county = entry.get("county")
         if county is not None and county_by_code().get(str(county)) is None:
-            raise OfficersError(f"{where}：county “{county}” 不是已知的区县代码")
+            raise OfficersError("msg.officers.bad_county", where=where, county=county)
         mobile = str(entry.get("mobile", "")).replace(" ", "").replace("-", "")
         if mobile and not _MOBILE.match(mobile):
-            raise OfficersError(f"{where}：手机号码格式有误（应为 11 位数字）")
+            raise OfficersError("msg.officers.bad_mobile", where=where)
         officers.append(Officer(unit, entry["name"], entry.get("email", ""), mobile,
                                 str(county) if county is not None else None, bool(entry.get("head", False))))
     return officers

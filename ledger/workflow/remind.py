@@ -38,6 +38,7 @@ from queries import ALL, read
 
 from ledger.workflow import alerts
 from ledger import jsonlog
+from ledger.i18n import Refusal
 from ledger.workflow.assign import assign_new
 from ledger.config import Settings
 from ledger.geo import unit_name
@@ -55,8 +56,8 @@ def due_soon_hours(settings) -> int:
     return int({**DEFAULTS, **settings.reminder_config}["due_soon_hours"])
 
 
-class ReminderError(RuntimeError):
-    """A reminder round that cannot run as configured; the message says what to fix."""
+class ReminderError(Refusal):
+    """A reminder round that cannot run as configured; the sentence says what to fix."""
 
 
 class SendError(RuntimeError):
@@ -115,7 +116,7 @@ class EmailChannel:
         self.host = config["host"]
         self.security = config.get("security", "starttls")
         if self.security not in ("starttls", "tls", "none"):
-            raise ReminderError(f"[reminders.email] security 须为 starttls、tls 或 none：{self.security}")
+            raise ReminderError("msg.remind.security", value=self.security)
         self.port = int(config.get("port", 465 if self.security == "tls" else 587))
         self.sender = config.get("sender", "sentinel@localhost")
         self.username = config.get("username")
@@ -259,11 +260,10 @@ def run_round(settings: Settings, now: datetime, dry_run: bool = False) -> Round
     channels = channels_from(settings.reminder_config)
     groups = alerts.load_groups(settings)
     if not channels and not groups and not dry_run:
-        raise ReminderError("未配置发送渠道：请在 sentinel.toml 的 [reminders.email] 或 [reminders.sms] 中配置，"
-                            "或在 officers.toml 中登记工作群机器人（[[groups]]）。")
+        raise ReminderError("msg.remind.no_channel")
     officers = load_officers(settings)
     if not officers and not groups:
-        raise ReminderError("没有登记信息员：请在 officers.toml 中登记各单位信息员及其联系方式（见 docs/operations.md）。")
+        raise ReminderError("msg.remind.no_officers")
     app_url = str(settings.reminder_config.get("app_url", ""))
     with exclusive_lock(log_file(settings).parent / ".round.lock"):  # rounds never overlap
         if not dry_run:
