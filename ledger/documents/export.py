@@ -30,6 +30,7 @@ import xlsxwriter
 from queries import Scope, read
 
 from ledger import geo, reference
+from ledger.i18n import t
 from ledger.schema import COLUMNS, ITEMS_SCHEMA, column_label
 from ledger.store import Snapshot, now_shanghai
 
@@ -38,12 +39,10 @@ MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 LIST_SEPARATOR = "、"
-META_SHEET = {"zh": "筛选条件", "en": "Filters"}
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); tab and
 # carriage return can hide such a start from a reader.
 FORMULA_START = "=+-@\t\r"
 _FORMULA_RE = "^[" + re.escape(FORMULA_START) + "]"
-BOOL_LABELS = {"zh": ("是", "否"), "en": ("Yes", "No")}
 MAX_WIDTH = 60  # characters; a summary column would otherwise be as wide as its longest text
 
 
@@ -106,7 +105,7 @@ def readable_frame(frame: pl.DataFrame, lang: str = "zh", columns: list[str] | N
     Headers are the column labels in `lang`. Times stay datetimes unless `times_as_text`
     (Excel keeps them as dates with a display format; CSV needs text).
     """
-    yes, no = BOOL_LABELS[lang]
+    yes, no = t("export.yes", lang), t("export.no", lang)
     by_name = {c.name: c for c in COLUMNS}
     exprs = []
     for name in export_columns(columns):
@@ -195,8 +194,8 @@ def _write_xlsx(readable: pl.DataFrame, target: Path | BinaryIO, sheet_name: str
 
 def _provenance(meta: dict[str, str] | None, rows: int, lang: str) -> dict[str, str]:
     """`meta` (filters, snapshot id …) plus the row count and the export time."""
-    rows_key, time_key = ("行数", "导出时间") if lang == "zh" else ("Rows", "Exported at")
-    return {**(meta or {}), rows_key: str(rows), time_key: now_shanghai().strftime(TIME_FORMAT)}
+    return {**(meta or {}), t("export.meta.rows", lang): str(rows),
+            t("export.meta.exported_at", lang): now_shanghai().strftime(TIME_FORMAT)}
 
 
 def _write_csv(frame: pl.DataFrame, target: Path | BinaryIO, provenance: dict[str, str]) -> None:
@@ -228,7 +227,7 @@ def _write(frame: pl.DataFrame, target: Path | BinaryIO, fmt: str, meta: dict[st
         _write_csv(readable_frame(frame, lang, columns), target, provenance)
     else:
         _write_xlsx(readable_frame(frame, lang, columns, times_as_text=False), target,
-                    "台账" if lang == "zh" else "Ledger", META_SHEET[lang], provenance)
+                    t("export.sheet.ledger", lang), t("export.sheet.filters", lang), provenance)
     return frame.height
 
 
@@ -248,10 +247,10 @@ def to_bytes(frame: pl.DataFrame, fmt: str, meta: dict[str, str] | None = None, 
     return buffer.getvalue()
 
 
-def workbook_bytes(frame: pl.DataFrame, sheet_name: str, about: dict[str, str]) -> bytes:
+def workbook_bytes(frame: pl.DataFrame, sheet_name: str, about: dict[str, str], lang: str = "zh") -> bytes:
     """Any table (e.g. an ingest's quarantine) as a guarded workbook with an "about" sheet."""
     buffer = io.BytesIO()
-    _write_xlsx(guarded(frame), buffer, sheet_name, "说明", about)
+    _write_xlsx(guarded(frame), buffer, sheet_name, t("export.sheet.about", lang), about)
     return buffer.getvalue()
 
 
@@ -267,8 +266,11 @@ def export_snapshot(snapshot: Snapshot, path: Path, scope: Scope, since: date | 
     """Write a snapshot's items (filtered as in snapshot_items) to `path`; return rows written.
     The filters and the snapshot id go into the file's provenance."""
     frame = snapshot_items(snapshot, scope, since, until, units)
-    meta = {"快照": snapshot.snapshot_id, "开始日期": str(since or "不限"), "结束日期": str(until or "不限"),
-            "地市": "、".join(geo.unit_name(u) for u in units) if units else "全部地市"}
+    meta = {t("export.meta.snapshot", lang): snapshot.snapshot_id,
+            t("export.meta.since", lang): str(since or t("export.meta.open", lang)),
+            t("export.meta.until", lang): str(until or t("export.meta.open", lang)),
+            t("export.meta.units", lang): LIST_SEPARATOR.join(geo.unit_name(u, lang) for u in units) if units
+            else t("export.meta.all_units", lang)}
     return write_items(frame, Path(path), meta=meta, lang=lang)
 
 

@@ -214,7 +214,7 @@ class IngestReport:
     def warnings_xlsx(self, lang: str = "zh") -> bytes:
         """The warnings as a workbook: what was set aside on which row, and the cell as sent."""
         return workbook_bytes(self.warnings_frame(lang), t("msg.report.sheet.warnings", lang),
-                              {t("msg.report.about", lang): self.summary(lang)})
+                              {t("export.sheet.about", lang): self.summary(lang)}, lang)
 
     def quarantine_frame(self) -> pl.DataFrame:
         return quarantine_frame([r for f in self.files for r in f.quarantine_rows])
@@ -222,7 +222,7 @@ class IngestReport:
     def quarantine_xlsx(self, lang: str = "zh") -> bytes:
         """The quarantined rows of every file as one workbook to correct and submit again."""
         return workbook_bytes(self.quarantine_frame(), t("msg.report.sheet.quarantine", lang),
-                              {t("msg.report.about", lang): self.summary(lang)})
+                              {t("export.sheet.about", lang): self.summary(lang)}, lang)
 
 
 def write_quarantine(report: FileReport, folder: Path) -> list[str]:
