@@ -82,20 +82,20 @@ if result is None or (result.unit_code, result.month) != (unit, month):
     st.caption(t("rec.hint", lang))
     st.stop()
 counts = result.counts
-for column, (kind, (zh, en)) in zip(st.columns(4), reconcile.KINDS.items()):
-    column.metric(zh if lang == "zh" else en, counts[kind], border=True)
+for column, (kind, names) in zip(st.columns(4), reconcile.KINDS.items()):
+    column.metric(names.text(lang), counts[kind], border=True)
 st.caption(t("rec.summary", lang, province=result.province_n, unit=result.unit_n, report=result.report_id,
              file=result.file_name))
 st.dataframe(reconcile.report_frame(result, lang), hide_index=True, width="stretch",
              height=min(480, 38 + 35 * max(result.discrepancies.height, 1)))
 signed = reconcile.signoffs(settings, unit, month)
-st.download_button(t("rec.download", lang), data=lambda: reconcile.report_xlsx(result, signed),
-                   file_name=f"对账报告_{geo.unit_name(unit)}_{month}.xlsx", icon=":material/download:",
+st.download_button(t("rec.download", lang), data=lambda: reconcile.report_xlsx(result, signed, lang),
+                   file_name=t("rec.book.file_name", lang, unit=geo.unit_name(unit, lang), month=month), icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 may_sign = {"province": user.units is None, "unit": user.units is None or unit in user.units}
 for column, (side, names) in zip(st.columns(2), reconcile.SIDES.items()):
-    name = names[0] if lang == "zh" else names[1]
+    name = names.text(lang)
     done = next((s for s in reversed(signed) if s["side"] == side and s["report_id"] == result.report_id), None)
     if done:
         column.success(t("rec.signed", lang, side=name, by=done["by"], at=done["at"]), icon=":material/draw:")

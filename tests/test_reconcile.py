@@ -177,3 +177,5 @@ def test_the_page_shows_who_signed_and_offers_the_other_side_its_signature(pair,
     province, unit = (both(f"msg.reconcile.{side}")[lang == "en"] for side in ("province", "unit"))
     assert any(province in s.value and "省总 王" in s.value for s in at.success)
     assert any(unit in b.label for b in at.button)
+    headers = list(at.dataframe[-1].value.columns)  # the discrepancies, headed in the page's language
+    assert headers[:3] == (["差异类型", "编号", "标题"] if lang == "zh" else ["Discrepancy", "Item ID", "Title"]), headers

@@ -43,17 +43,17 @@ from ledger.schema import COLUMN_BY_NAME, verification_time_unknown
 from ledger.periods import recent
 from ledger.store import Snapshot, now_shanghai
 from queries import Scope
-from ledger.i18n import Refusal, pair
+from ledger.i18n import Both, Refusal, t
 
-KINDS = {"only_province": pair("msg.reconcile.only_province_s_ledger"),
-         "only_unit": pair("msg.reconcile.only_unit_s_ledger"),
-         "differs": pair("msg.reconcile.values_differ"),
-         "unverified": pair("msg.reconcile.unverified_at_month_end")}
+KINDS = {"only_province": Both.of("msg.reconcile.only_province_s_ledger"),
+         "only_unit": Both.of("msg.reconcile.only_unit_s_ledger"),
+         "differs": Both.of("msg.reconcile.values_differ"),
+         "unverified": Both.of("msg.reconcile.unverified_at_month_end")}
 COMPARED = ("status", "verification_result", "grade", "captured_at", "verified_at", "closed_at")
 DATE_COLUMNS = ("captured_at", "verified_at", "closed_at")
-SIDES = {"province": pair("msg.reconcile.province"), "unit": pair("msg.reconcile.unit")}
-REPORT_COLUMNS = {"kind": "差异类型", "item_id": "编号", "title": "标题", "field": "项目", "province": "省台账",
-                  "unit": "地市台账"}
+SIDES = {"province": Both.of("msg.reconcile.province"), "unit": Both.of("msg.reconcile.unit")}
+REPORT_COLUMNS = {"kind": "rec.report.kind", "item_id": "col.item_id", "title": "col.title", "field": "rec.report.field",
+                  "province": "rec.report.province", "unit": "rec.report.unit"}  # keys of the i18n table
 
 
 class ReconcileError(Refusal):
@@ -156,34 +156,36 @@ def reconcile(snapshot: Snapshot, scope: Scope, unit_code: str, month: str, unit
 
 def report_frame(result: Reconciliation, lang: str = "zh") -> pl.DataFrame:
     """The discrepancies with headers and kinds in the reader's language."""
-    labels = {k: (zh if lang == "zh" else en) for k, (zh, en) in KINDS.items()}
+    labels = {k: names.text(lang) for k, names in KINDS.items()}
     frame = result.discrepancies.with_columns(pl.col("kind").replace_strict(labels))
-    return frame.rename(REPORT_COLUMNS) if lang == "zh" else frame
+    return frame.rename({column: t(key, lang) for column, key in REPORT_COLUMNS.items()})
 
 
-def report_xlsx(result: Reconciliation, signoffs: list[dict]) -> bytes:
+def report_xlsx(result: Reconciliation, signoffs: list[dict], lang: str = "zh") -> bytes:
     """The discrepancy report both sides sign: a summary with signature lines, then the list."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
-    summary = book.add_worksheet("对账汇总")
+    summary = book.add_worksheet(t("rec.book.summary", lang))
     summary.set_column(0, 0, 22)
     summary.set_column(1, 1, 48)
-    lines = [("对账单位", unit_name(result.unit_code)), ("对账月份", result.month),
-             ("省台账快照", result.snapshot_id), ("地市台账文件", result.file_name),
-             ("省台账条数", result.province_n), ("地市台账条数", result.unit_n), ("报告编号", result.report_id)]
-    lines += [(zh, result.counts[kind]) for kind, (zh, _) in KINDS.items()]
-    for side, (zh, _) in SIDES.items():
+    lines = [(t(f"rec.book.{key}", lang), value) for key, value in (
+        ("unit", unit_name(result.unit_code, lang)), ("month", result.month), ("snapshot", result.snapshot_id),
+        ("file", result.file_name), ("province_n", result.province_n), ("unit_n", result.unit_n),
+        ("report", result.report_id))]
+    lines += [(names.text(lang), result.counts[kind]) for kind, names in KINDS.items()]
+    for side, names in SIDES.items():
         signed = next((s for s in reversed(signoffs) if s["side"] == side and s["report_id"] == result.report_id), None)
-        lines.append((f"{zh}确认", f"{signed['by']}  {signed['at']}" if signed else "（签字）＿＿＿＿＿＿  日期＿＿＿＿"))
+        lines.append((t("rec.book.signed", lang, side=names.text(lang)),
+                      f"{signed['by']}  {signed['at']}" if signed else t("rec.book.unsigned", lang)))
     for number, (label, value) in enumerate(lines):
         summary.write(number, 0, label, bold)
         summary.write(number, 1, value)
-    detail = book.add_worksheet("差异明细")
-    frame = report_frame(result)
+    detail = book.add_worksheet(t("rec.book.detail", lang))
+    frame = report_frame(result, lang)
     for column, name in enumerate(frame.columns):
         detail.write(0, column, name, bold)
-        detail.set_column(column, column, 40 if name == "标题" else 14)
+        detail.set_column(column, column, 40 if name == t("col.title", lang) else 14)
     for number, row in enumerate(frame.iter_rows(), start=1):
         for column, value in enumerate(row):
             detail.write_string(number, column, "" if value is None else str(value))
@@ -265,7 +267,7 @@ def recent_months(today: date, n: int = 12) -> list[str]:
 def with_history(view: pl.DataFrame, history: dict[str, dict], lang: str = "zh") -> pl.DataFrame:
     """The month's per-unit view (month_reconciliation) with each unit's discrepancies found and
     resolved in the month's runs, and who has signed the month off (`discrepancy_history`)."""
-    sides = {code: (zh if lang == "zh" else en) for code, (zh, en) in SIDES.items()}
+    sides = {code: names.text(lang) for code, names in SIDES.items()}
     of = {code: history.get(code, {}) for code in view["unit_code"].to_list()}
     return view.with_columns(
         found=pl.Series([of[c].get("found", 0) for c in view["unit_code"]], dtype=pl.Int64),
