@@ -55,7 +55,7 @@ else:
 # The work groups whose robots hear reminders and alerts: named by label, never by key or secret.
 groups = [{t("col.unit", lang): geo.unit_name(g.unit_code, lang) if g.unit_code else t("admin.groups.province", lang),
            t("admin.col.group", lang): g.label,
-           t("admin.col.topics", lang): ("、" if lang == "zh" else ", ").join(
+           t("admin.col.topics", lang): t("list.separator", lang).join(
                t(f"admin.topic.{topic}", lang) for topic in TOPICS if topic in g.subscribe)}
           for g in work_groups]
 if groups:

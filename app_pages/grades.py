@@ -33,7 +33,7 @@ def shown(frame: pl.DataFrame, *extra: tuple[str, str]) -> pl.DataFrame:
     return frame.select(
         pl.col("item_id").alias(t("col.item_id", lang)),
         pl.col(name).alias(t("col.unit", lang)),
-        (pl.col("grade") + pl.lit("级" if lang == "zh" else "")).alias(t("col.grade", lang)),
+        pl.format(t("grade.short", lang, grade="{}"), pl.col("grade")).alias(t("col.grade", lang)),
         pl.col("title").alias(t("col.title", lang)),
         pl.col("participants_text").alias(t("col.participants", lang)),
         pl.col("captured_at").dt.strftime("%Y-%m-%d %H:%M").alias(t("col.captured_at", lang)),

@@ -57,7 +57,7 @@ if ranking.complete:
         st.info(t("score.commended_none", lang, top=rules.commend_top, min_score=f"{rules.commend_min_score:g}"),
                 icon=":material/info:")
     else:
-        names = ("、" if lang == "zh" else ", ").join(commended["name_zh" if lang == "zh" else "name_en"])
+        names = t("list.separator", lang).join(commended["name_zh" if lang == "zh" else "name_en"])
         st.success(t("score.commended", lang, names=names, top=rules.commend_top,
                      min_score=f"{rules.commend_min_score:g}"), icon=":material/military_tech:")
 

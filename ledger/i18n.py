@@ -40,6 +40,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # shared labels
     "grade.none": ("未定级", "Ungraded"),
     "grade.short": ("{grade}级", "{grade}"),
+    "list.separator": ("、", ", "),
+    "list.methods": ("、", " + "),  # the methods that raised one flag
+    "warning.column": ("{column}：{reason}", "{column}: {reason}"),
     "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),
     # 等级确认 Grade confirmation (ledger/workflow/grade_review.py)
     "page.grades": ("等级确认", "Grade confirmation"),

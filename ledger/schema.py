@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
+from ledger.i18n import t
+
 SCHEMA_VERSION = 3  # 2: items gained duplicate_of and disposition; 3: the whole province, place_precision,
                     # place_reason, warnings and grade confirmation (location_approx folded into place_precision;
                     # older journal batches are read through ledger/store/migrate.py)
@@ -229,7 +231,7 @@ class Problem:
         return (self.column, *self.involves)
 
     def text(self, lang: str = "zh") -> str:
-        return f"{column_label(self.column, lang)}：{self.zh}" if lang == "zh" else f"{column_label(self.column, 'en')}: {self.en}"
+        return t("warning.column", lang, column=column_label(self.column, lang), reason=self.en if lang == "en" else self.zh)
 
 
 def validate_row(row: dict, units: set[str], county_units: dict[str, str],

@@ -116,7 +116,7 @@ def describe(global_filters: Filters, filters: SliceFilters, lang: str) -> dict[
         elif field == "union_present":
             lines[label] = t("value.yes" if value else "value.no", lang)
         elif isinstance(value, bool):
-            lines[label] = "是" if lang == "zh" else "yes"
+            lines[label] = t("export.yes", lang)
         else:
             lines[label] = str(value)
     return lines

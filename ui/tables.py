@@ -18,7 +18,7 @@ def suffix(lang: str) -> str:
 
 def grade_label(lang: str) -> pl.Expr:
     """'II级' / 'II', 'II级（待确认）' while the province has not confirmed it, or 未定级 / Ungraded."""
-    label = pl.col("grade") + pl.lit("级" if lang == "zh" else "")
+    label = pl.format(t("grade.short", lang, grade="{}"), pl.col("grade"))
     if_pending = pl.when(pl.col("grade_review") == "pending").then(pl.lit(t("grade.pending_suffix", lang))).otherwise(pl.lit(""))
     return (label + if_pending).fill_null(t("grade.none", lang))
 

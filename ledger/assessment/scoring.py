@@ -131,7 +131,7 @@ def _share(value: float) -> str:
 
 def describe(rules: ScoringRules, lang: str = "zh") -> list[str]:
     """The rules as sentences, for the page, the workbook and the notice."""
-    sep = "、" if lang == "zh" else ", "
+    sep = t("list.separator", lang)
     steps = sep.join(t("score.rule.step", lang, hours=f"{hours:g}", credit=_share(credit)) for hours, credit in rules.late)
     fields = sep.join(t(f"score.field.{name}", lang) for name in rules.fields)
     return [

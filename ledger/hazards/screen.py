@@ -23,7 +23,7 @@ CATEGORIES = ("new", "continuing", "rising", "consecutive", "intensifying", "per
 
 def method_name(method: str, lang: str = "zh") -> str:
     """The methods that fired ("seasonal+ears"), named for people: 季节基线法、EARS 短期突增法."""
-    return ("、" if lang == "zh" else " + ").join(t(f"hazards.method.{m}", lang) for m in method.split("+"))
+    return t("list.methods", lang).join(t(f"hazards.method.{m}", lang) for m in method.split("+"))
 
 
 def category_name(category: str, lang: str = "zh") -> str:
