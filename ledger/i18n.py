@@ -867,6 +867,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "rec.book.report": ("报告编号", "Report"),
     "rec.book.signed": ("{side}确认", "Signed by {side}"),
     "rec.book.unsigned": ("（签字）＿＿＿＿＿＿  日期＿＿＿＿", "(signature) ______  date ____"),
+    # ledger/documents/briefs: a brief that cannot be made as asked
+    "msg.brief.kind": ("简报类型只能是日报、周报或月报（daily、weekly、monthly），而不是“{kind}”。",
+                       "A brief is daily, weekly or monthly, not “{kind}”."),
+    "msg.brief.format": ("简报格式只能是 {formats}，而不是“{fmt}”。", "A brief's format is one of {formats}, not “{fmt}”."),
+    "msg.brief.busy": ("台账快照正在频繁更新，请稍后再生成简报。", "The ledger's snapshot is being rebuilt again and again; make the brief in a moment."),
+    "msg.brief.no_chromium": ("未找到 Chromium 浏览器（{path}），无法生成 PDF 简报：请安装 chromium（apt-get install chromium）或用环境变量 SENTINEL_CHROMIUM 指明其位置；也可改为生成 Word 或 HTML 简报。",
+                              "Chromium was not found ({path}), so no PDF brief can be made: install chromium (apt-get install chromium) or name it in SENTINEL_CHROMIUM; or make a Word or HTML brief."),
+    "msg.brief.pdf_slow": ("Chromium 在 {seconds} 秒内未能生成 PDF，请稍后重试，或改为生成 Word 或 HTML 简报。",
+                           "Chromium did not make the PDF within {seconds} s; try again later, or make a Word or HTML brief."),
+    "msg.brief.pdf_failed": ("Chromium 未能生成 PDF（退出码 {code}），请改为生成 Word 或 HTML 简报，并将此情况告知系统管理员。",
+                             "Chromium could not make the PDF (exit code {code}); make a Word or HTML brief and tell the administrator."),
+    "msg.brief.no_font": ("未找到中文字体，简报图表无法显示汉字：请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk）；如已安装，请删除 ~/.cache/matplotlib 后重试。",
+                          "No Chinese font was found, so the brief's charts cannot show Chinese: install fonts-noto-cjk (apt-get install fonts-noto-cjk); if it is installed, delete ~/.cache/matplotlib and try again."),
     # ledger/documents/export.py: what a download says about itself
     "export.sheet.ledger": ("台账", "Ledger"),
     "export.sheet.filters": ("筛选条件", "Filters"),
@@ -940,6 +953,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "Reading “{name}” needs more than the limit of {limit:,} MB of memory, and it was not read; delete surplus empty rows and columns (or unmerge large merged ranges) and export it again."),
     "msg.read.no_header": ("在“{names}”中找不到表头（如 标题、发布时间、地区）；请确认这是舆情台账导出文件。",
                            "No header row with known columns (such as 标题 title, 发布时间 date, 地区 region) was found in “{names}”; check that this is an export of the monitoring ledger."),
+    "msg.read.repeated_header": ("表头“{header}”出现在第 {columns} 列：采用第 {first} 列，其余列的内容以{kept}保留在原始数据中",
+                                 "The header “{header}” stands in columns {columns}: column {first} is used, the others are kept in the original data as {kept}"),
     # a line of a file that could not be read (the row goes to quarantine with it)
     "msg.read.line.not_object": ("不是一个 JSON 对象（应为 {{\"标题\": …}} 的形式）", "not a JSON object (it should look like {{\"标题\": …}})"),
     "msg.read.line.too_deep": ("JSON 嵌套超过 {limit} 层", "JSON nested more than {limit} levels deep"),

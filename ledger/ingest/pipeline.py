@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ledger.changes import CHANGES_SCHEMA, KIND as CHANGES_KIND, Change, changes_table
 from ledger.config import Settings
-from ledger.i18n import Both
+from ledger.i18n import Both, pair
 from ledger.schema import ORIGINS_SCHEMA
 from ledger.store import (
     Journal,
@@ -80,10 +80,10 @@ def _read_rows(found: Preview, source: str | None, report: FileReport) -> Iterat
         report.tables.append({"sheet": table.sheet.name, "header_row": table.header_row_number,
                               "mapping": table.mapping()})
         for header, columns in table.repeated.items():
-            second = "、".join(f"“{header}({n})”" for n in range(2, len(columns) + 1))
-            text = (f"表头“{header}”出现在第 {'、'.join(map(str, columns))} 列：采用第 {columns[0]} 列，"
-                    f"其余列的内容以{second}保留在原始数据中")
-            report.notes.append(RowNote(report.name, table.sheet.name, table.header_row_number, (text, text)))
+            kept = "、".join(f"“{header}({n})”" for n in range(2, len(columns) + 1))  # the names the reader gave them
+            note = pair("msg.read.repeated_header", header=header, columns="、".join(map(str, columns)),
+                        first=columns[0], kept=kept)
+            report.notes.append(RowNote(report.name, table.sheet.name, table.header_row_number, note))
         ctx = Context(found.name, found.format, source, year_hint(table, now), now)
         for index in range(table.header_index + 1, len(table.sheet.rows)):
             number = table.sheet.row_numbers[index]

@@ -25,7 +25,7 @@ def render(brief: Brief, fmt: str) -> bytes:
         return to_html(brief).encode("utf-8")
     if fmt == "pdf":
         return to_pdf(brief)
-    raise BriefError(f"简报格式只能是 {'、'.join(FORMATS)}，而不是“{fmt}”。")
+    raise BriefError("msg.brief.format", formats="、".join(FORMATS), fmt=fmt)
 
 
 def file_name(kind: str, day, fmt: str) -> str:

@@ -15,6 +15,8 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ledger.i18n import Refusal
+
 # The first of these that is installed draws the Chinese; Debian's fonts-noto-cjk gives the first.
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei", "SimHei",
              "Microsoft YaHei")
@@ -23,7 +25,7 @@ THIS_COLOUR, PREVIOUS_COLOUR = "#c8102e", "#a7b0ba"
 ON_TIME_COLOUR, LATE_COLOUR, OVERDUE_COLOUR = "#2e7d32", "#f0a202", "#c8102e"
 
 
-class ChartFontMissing(Exception):
+class ChartFontMissing(Refusal):
     """No Chinese font is installed: charts would show empty boxes instead of characters."""
 
 
@@ -33,8 +35,7 @@ def cjk_font() -> str:
     for name in CJK_FONTS:
         if name in available:
             return name
-    raise ChartFontMissing("未找到中文字体，简报图表无法显示汉字：请安装 fonts-noto-cjk（apt-get install "
-                           "fonts-noto-cjk）；如已安装，请删除 ~/.cache/matplotlib 后重试。")
+    raise ChartFontMissing("msg.brief.no_font")
 
 
 def _figure(height_in: float) -> Figure:

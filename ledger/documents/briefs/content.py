@@ -18,6 +18,7 @@ from queries import ALL, Door, Filters, Scope
 
 from ledger import geo
 from ledger.config import Settings
+from ledger.i18n import Refusal
 from ledger.hazards import screen, screen_week
 from ledger.hazards.brief import ISSUER
 from ledger.periods import BRIEF_KINDS, Period
@@ -38,14 +39,14 @@ INDUSTRIES_CHARTED = 8
 NUMERALS = "一二三四五六七八九十"
 
 
-class BriefError(Exception):
-    """A brief cannot be made as asked; the message is one Chinese sentence saying what to do."""
+class BriefError(Refusal):
+    """A brief cannot be made as asked; one sentence, in both languages, saying what to do."""
 
 
 def brief_period(kind: str, day: date) -> Period:
     """The day, ISO week or month of a daily, weekly or monthly brief that contains `day`."""
     if kind not in BRIEF_KINDS:
-        raise BriefError(f"简报类型只能是日报、周报或月报（daily、weekly、monthly），而不是“{kind}”。")
+        raise BriefError("msg.brief.kind", kind=kind)
     return Period.containing(BRIEF_KINDS[kind], day)
 
 
@@ -326,7 +327,7 @@ def compose(source, kind: str, day: date | None = None, scope=None) -> Brief:
         brief = _compose(door, snapshot, kind, day or data_date(snapshot), scope)
         if door.snapshot().snapshot_id == snapshot.snapshot_id:
             return brief
-    raise BriefError("台账快照正在频繁更新，请稍后再生成简报。")
+    raise BriefError("msg.brief.busy")
 
 
 def _compose(door, snapshot: Snapshot, kind: str, day: date, scope) -> Brief:

@@ -36,8 +36,7 @@ def pdf_available() -> bool:
 def to_pdf(brief: Brief) -> bytes:
     chromium = chromium_path()
     if not chromium.exists():
-        raise BriefError(f"未找到 Chromium 浏览器（{chromium}），无法生成 PDF 简报：请安装 chromium"
-                         "（apt-get install chromium）或用环境变量 SENTINEL_CHROMIUM 指明其位置；也可改为生成 Word 或 HTML 简报。")
+        raise BriefError("msg.brief.no_chromium", path=chromium)
     with tempfile.TemporaryDirectory(prefix="sentinel-brief-") as folder:
         page, pdf = Path(folder) / "brief.html", Path(folder) / "brief.pdf"
         page.write_text(to_html(brief), encoding="utf-8")
@@ -46,8 +45,7 @@ def to_pdf(brief: Brief) -> bytes:
                                    f"--print-to-pdf={pdf}", page.as_uri()],
                                   capture_output=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            raise BriefError(f"Chromium 在 {TIMEOUT_SECONDS} 秒内未能生成 PDF，请稍后重试，或改为生成 Word 或 HTML 简报。") from None
+            raise BriefError("msg.brief.pdf_slow", seconds=TIMEOUT_SECONDS) from None
         if done.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
-            raise BriefError(f"Chromium 未能生成 PDF（退出码 {done.returncode}），请改为生成 Word 或 HTML 简报，"
-                             "并将此情况告知系统管理员。")
+            raise BriefError("msg.brief.pdf_failed", code=done.returncode)
         return pdf.read_bytes()
