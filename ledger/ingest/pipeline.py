@@ -80,9 +80,10 @@ def _read_rows(found: Preview, source: str | None, report: FileReport) -> Iterat
         report.tables.append({"sheet": table.sheet.name, "header_row": table.header_row_number,
                               "mapping": table.mapping()})
         for header, columns in table.repeated.items():
-            kept = "、".join(f"“{header}({n})”" for n in range(2, len(columns) + 1))  # the names the reader gave them
-            note = pair("msg.read.repeated_header", header=header, columns="、".join(map(str, columns)),
-                        first=columns[0], kept=kept)
+            kept = [f"“{header}({n})”" for n in range(2, len(columns) + 1)]  # the names the reader gave them
+            note = pair("msg.read.repeated_header", header=header, first=columns[0],
+                        columns=Both("、".join(map(str, columns)), ", ".join(map(str, columns))),
+                        kept=Both("、".join(kept), ", ".join(kept)))
             report.notes.append(RowNote(report.name, table.sheet.name, table.header_row_number, note))
         ctx = Context(found.name, found.format, source, year_hint(table, now), now)
         for index in range(table.header_index + 1, len(table.sheet.rows)):
