@@ -1,7 +1,9 @@
 """Every sentence a user reads, in Simplified Chinese first and English second.
 
-One table, so that a translator (or a reviewer checking tone) reads it in one place. Column
-names and enum labels live with the schema (ledger.schema); this table holds the rest.
+One table, so that a translator (or a reviewer checking tone) reads it in one place: this file,
+and the parts kept per package in ledger/text/ (the command line, messages sent to people, the
+official documents), which it gathers. Column names and enum labels live with the schema
+(ledger.schema); the table holds the rest.
 Keys are dotted by page; `{name}` placeholders are filled by `t(key, lang, name=…)`.
 """
 from __future__ import annotations
@@ -1075,6 +1077,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.verify.participants_upper_bound_below": ("涉及人数上限不能小于下限", "the participants' upper bound is below the lower"),
     "msg.verify.role_cannot_verify": ("“{role}”角色不能录入核实结果", "the {role} role cannot record verifications"),
 }
+
+# The parts kept per package (ledger/text/): gathered here, each key once.
+from ledger.text import cli as _cli, documents as _documents, messages as _messages  # noqa: E402
+
+for _part in (_cli, _documents, _messages):
+    if _twice := TEXT.keys() & _part.TEXT.keys():
+        raise KeyError(f"keys defined twice: {sorted(_twice)}")
+    TEXT.update(_part.TEXT)
 
 
 class Both(NamedTuple):

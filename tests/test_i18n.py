@@ -1,4 +1,4 @@
-"""The label table is complete: every key used in the code (t and pair) exists, in Chinese and English."""
+"""The label table is complete: every key used in the code (t, pair, Both.of, a Refusal) exists, in Chinese and English."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,9 @@ SOURCES = [p for folder in ("ledger", "ui", "app_pages") for p in (REPO_ROOT / f
 
 
 def test_every_used_key_exists():
-    used = {key for path in SOURCES for key in re.findall(r'\b(?:t|pair)\(\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8"))}
+    # t, pair, Both.of, and every Refusal (SomethingError("msg.…", …), ChartFontMissing, Refusal)
+    called = re.compile(r'\b(?:t|pair|Both\.of|[A-Z]\w*(?:Error|Missing|Refusal))\(\s*"([a-z0-9_.]+)"')
+    used = {key for path in SOURCES for key in called.findall(path.read_text(encoding="utf-8"))}
     assert used, "expected t(...) calls"
     assert used - TEXT.keys() == set()
 
