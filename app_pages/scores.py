@@ -78,11 +78,11 @@ def download(fmt: str) -> bytes:
 
 xlsx_column, docx_column, _ = st.columns([1, 1, 2])
 xlsx_column.download_button(
-    t("score.download_xlsx", lang), data=lambda: download("xlsx"), file_name=f"考核排名_{period}.xlsx",
+    t("score.download_xlsx", lang), data=lambda: download("xlsx"), file_name=t("score.file.xlsx", lang, period=period),
     icon=":material/download:", on_click="ignore",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if ranking.complete:
     docx_column.download_button(
-        t("score.download_docx", lang), data=lambda: download("docx"), file_name=f"考核通报_{period}.docx",
+        t("score.download_docx", lang), data=lambda: download("docx"), file_name=t("score.file.docx", lang, period=period),
         icon=":material/description:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -765,6 +765,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "score.rule.commendation": ("通报表扬：总分前 {top} 名（并列同名次）且不低于 {min_score} 分的单位。",
                                 "Commended: units in the first {top} places (ties share a place) with at least {min_score} points."),
     "score.sheet.ranking": ("考核排名", "Ranking"),
+    "score.file.xlsx": ("考核排名_{period}.xlsx", "ranking_{period}.xlsx"),
+    "score.file.docx": ("考核通报_{period}.docx", "ranking-notice_{period}.docx"),
     "score.sheet.rules": ("评分规则", "Rules"),
     "score.meta.period": ("考核期间", "Period"),
     "score.meta.snapshot": ("台账快照", "Snapshot"),
