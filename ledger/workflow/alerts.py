@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from ledger import jsonlog
 from ledger.config import Settings
 from ledger.geo import unit_name
+from ledger.i18n import t
 from ledger.workflow.group_robots import (
     MESSAGES_PER_MINUTE,
     TOPICS,
@@ -102,19 +103,22 @@ def reminder_notices(items: list[dict], officers: list[Officer], now: datetime, 
             mobiles = tuple(o.mobile for o in responsible(officers, item["unit_code"], item["county_code"],
                                                           stage == "escalated") if o.mobile)
             late = now - item["verify_due_at"]
-            when = (f"已超期 {late.days} 天 {late.seconds // 3600} 小时" if late >= timedelta(0)
-                    else f"{item['verify_due_at']:%m-%d %H:%M} 到期")
+            when = (t("send.overdue_by", days=late.days, hours=late.seconds // 3600) if late >= timedelta(0)
+                    else t("send.alerts.due_at", due_at=item["verify_due_at"]))
+            grade = t("grade.short", grade=item["grade"]) if item["grade"] else t("grade.none")
             notices.append(Notice("reminders", f"{item['item_id']}|{stage}", item["unit_code"],
-                                  f"【{STAGE_WORDS[stage]}】{unit_name(item['unit_code'])}“{item['title']}”"
-                                  f"（{item['item_id']}，{item['grade'] or '未定'}级）{when}{_link(app_url, item['item_id'])}",
+                                  t("send.alerts.reminder", stage=STAGE_WORDS[stage], unit=unit_name(item["unit_code"]),
+                                    title=item["title"], item_id=item["item_id"], grade=grade, when=when,
+                                    link=_link(app_url, item["item_id"])),
                                   mobiles))
     return notices
 
 
 def serious_notices(rows: list[dict], app_url: str) -> list[Notice]:
     return [Notice("serious", row["item_id"], row["unit_code"],
-                   f"【{row['grade']}级】{unit_name(row['unit_code']) or '属地待定'}“{row['title']}”"
-                   f"（{row['item_id']}，{row['captured_at']:%m-%d %H:%M} 发现）{_link(app_url, row['item_id'])}",
+                   t("send.alerts.serious", grade=row["grade"], unit=unit_name(row["unit_code"]) or t("today.place_pending"),
+                     title=row["title"], item_id=row["item_id"], captured_at=row["captured_at"],
+                     link=_link(app_url, row["item_id"])),
                    urgent=row["grade"] == "I")
             for row in rows]
 
@@ -122,23 +126,24 @@ def serious_notices(rows: list[dict], app_url: str) -> list[Notice]:
 def rejection_notices(rows: list[dict], app_url: str) -> list[Notice]:
     """Grades the province sent back: the unit hears the reason (ledger/workflow/grade_review.py)."""
     return [Notice("reminders", f"{row['item_id']}|grade_rejected|{row['grade_reviewed_at']:%Y%m%d%H%M}", row["unit_code"],
-                   f"【等级退回】{unit_name(row['unit_code'])}“{row['title']}”（{row['item_id']}）报{row['grade']}级，"
-                   f"省级退回，理由：{row['grade_review_note']}。请重新核定等级。{_link(app_url, row['item_id'])}")
+                   t("send.alerts.grade_rejected", unit=unit_name(row["unit_code"]), title=row["title"],
+                     item_id=row["item_id"], grade=row["grade"], note=row["grade_review_note"],
+                     link=_link(app_url, row["item_id"])))
             for row in rows if row["grade_review"] == "rejected"]
 
 
 def event_notices(rows: list[dict]) -> list[Notice]:
     """Events past their next report: once per lateness, i.e. per last report they are late after."""
     return [Notice("events", f"{row['event_id']}|{row['last_reported_at']:%Y%m%d%H%M}", row["unit_code"],
-                   f"【续报超时】{unit_name(row['unit_code'])}事件“{row['title']}”（{row['event_id']}）"
-                   f"应于 {row['next_due_at']:%m-%d %H:%M} 前续报，已超时 {row['overdue_hours']:.0f} 小时")
+                   t("send.alerts.event_late", unit=unit_name(row["unit_code"]), title=row["title"],
+                     event_id=row["event_id"], next_due_at=row["next_due_at"], hours=row["overdue_hours"]))
             for row in rows if row["overdue"]]
 
 
 def hazard_notices(flags: list) -> list[Notice]:
     return [Notice("hazards", f"{flag.week}|{flag.unit_code}|{flag.county or ''}|{flag.industry_code or ''}|{flag.method}",
-                   flag.unit_code, f"【隐患预警 {flag.week}】{flag.place('zh')}{flag.industry or ''}：本周 {flag.observed} 起，"
-                                   f"预期 {flag.expected:.1f} 起")
+                   flag.unit_code, t("send.alerts.hazard", week=flag.week, place=flag.place("zh"),
+                                     industry=flag.industry or "", observed=flag.observed, expected=flag.expected))
             for flag in flags]
 
 
@@ -195,7 +200,7 @@ def plan(groups: list[Group], notices: list[Notice], sent_before: set[str], quie
 
 def _one_message(group: Group, notices: list[Notice]) -> list[Notice]:
     """The longest run of `notices` whose lines and mentions fit one message."""
-    header = f"【哨岗·{TOPICS[notices[0].topic]}】"
+    header = t("send.robots.header", topic=TOPICS[notices[0].topic])
     taken = []
     for notice in notices:
         trial = taken + [notice]
@@ -209,7 +214,7 @@ def _one_message(group: Group, notices: list[Notice]) -> list[Notice]:
 
 def text_of(outcome: GroupOutcome) -> tuple[str, list[str]]:
     mobiles = sorted({m for n in outcome.notices for m in n.mobiles})
-    header = f"【哨岗·{TOPICS[outcome.topic]}】"
+    header = t("send.robots.header", topic=TOPICS[outcome.topic])
     text = split_text([n.line for n in outcome.notices], header, reserve=mention_bytes(outcome.group.kind, mobiles))[0]
     return text, mobiles
 

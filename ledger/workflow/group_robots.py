@@ -40,12 +40,14 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from ledger.i18n import Both, Refusal
+from ledger.i18n import Both, Refusal, t
 
-KINDS = {"wecom": "企业微信", "dingtalk": "钉钉"}
+KINDS = {"wecom": t("send.robots.kind.wecom"), "dingtalk": t("send.robots.kind.dingtalk")}
 DEFAULT_BASE_URL = {"wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
                     "dingtalk": "https://oapi.dingtalk.com/robot/send"}
-TOPICS = {"reminders": "核实催办", "serious": "重大纠纷", "events": "事件续报超时", "hazards": "隐患预警"}
+# The topics a group subscribes to, by code, with the names its messages' headers (and the admin page) show.
+TOPICS = {"reminders": t("admin.topic.reminders"), "serious": t("admin.topic.serious"), "events": t("admin.topic.events"),
+          "hazards": t("admin.topic.hazards")}
 TEXT_LIMIT_BYTES = 2048
 MESSAGES_PER_MINUTE = 20
 PROVINCE = "province"
@@ -179,9 +181,10 @@ def post(group: Group, message: dict, timestamp_ms: int, timeout: float = 10.0) 
         with urllib.request.urlopen(request, timeout=timeout) as response:
             answer = json.loads(response.read().decode("utf-8") or "{}")
     except urllib.error.HTTPError as error:
-        raise PostError(f"{group.label} 返回 HTTP {error.code}") from None
+        raise PostError(t("send.robots.http_status", group=group.label, code=error.code)) from None
     except (OSError, ValueError) as error:  # unreachable, timed out, or not JSON
         reason = getattr(error, "reason", None) or type(error).__name__
-        raise PostError(f"{group.label} 不可达：{reason}") from None
+        raise PostError(t("send.robots.unreachable", group=group.label, reason=reason)) from None
     if answer.get("errcode", 0) != 0:
-        raise PostError(f"{group.label} 拒收：errcode {answer.get('errcode')} {str(answer.get('errmsg', ''))[:80]}")
+        raise PostError(t("send.robots.refused", group=group.label, errcode=answer.get("errcode"),
+                          errmsg=str(answer.get("errmsg", ""))[:80]))

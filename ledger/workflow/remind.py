@@ -38,7 +38,7 @@ from queries import ALL, read
 
 from ledger.workflow import alerts
 from ledger import jsonlog
-from ledger.i18n import Refusal
+from ledger.i18n import Refusal, t
 from ledger.workflow.assign import assign_new
 from ledger.config import Settings
 from ledger.geo import unit_name
@@ -46,7 +46,8 @@ from ledger.workflow.officers import Officer, load_officers, responsible
 from ledger.store import build_snapshot, exclusive_lock, fresh_snapshot
 
 STAGES = ("due_soon", "overdue", "escalated")
-STAGE_WORDS = {"due_soon": "即将到期", "overdue": "已超期", "escalated": "超期未核实，提请督办"}
+STAGE_WORDS = {"due_soon": t("work.state.due_soon"), "overdue": t("work.state.overdue"),
+               "escalated": t("send.remind.stage.escalated")}
 DEFAULTS = {"due_soon_hours": 4, "escalate_after_days": 2, "lookback_days": 60, "app_url": ""}
 
 
@@ -82,13 +83,13 @@ class Reminder:
     def message(self, now: datetime, app_url: str = "") -> tuple[str, str]:
         """(subject, text) in Chinese; the SMS is the text alone."""
         late = now - self.due_at
-        when = (f"已超期 {late.days} 天 {late.seconds // 3600} 小时" if late >= timedelta(0)
-                else f"将于 {self.due_at:%m月%d日 %H:%M} 到期")
-        grade = f"{self.grade}级" if self.grade else "未定级"
-        link = f" 办理：{app_url.rstrip('/')}/verify?item={self.item_id}" if app_url else ""
-        text = (f"【哨岗】{self.officer.name}：{unit_name(self.unit_code)}舆情“{self.title}”（编号 {self.item_id}，{grade}）"
-                f"核实时限 {self.due_at:%Y-%m-%d %H:%M}，{when}。请尽快核实并在系统中反馈。{link}")
-        return f"[哨岗] 核实提醒（{STAGE_WORDS[self.stage]}）：{self.item_id}", text
+        when = (t("send.overdue_by", days=late.days, hours=late.seconds // 3600) if late >= timedelta(0)
+                else t("send.remind.due_on", due_at=self.due_at))
+        grade = t("grade.short", grade=self.grade) if self.grade else t("grade.none")
+        link = (" " + t("send.remind.link", url=f"{app_url.rstrip('/')}/verify?item={self.item_id}")) if app_url else ""
+        text = t("send.remind.text", officer=self.officer.name, unit=unit_name(self.unit_code), title=self.title,
+                 item_id=self.item_id, grade=grade, due_at=self.due_at, when=when, link=link)
+        return t("send.remind.subject", stage=STAGE_WORDS[self.stage], item_id=self.item_id), text
 
     def to_json(self, sent: bool, error: str = "") -> dict:
         """The shape `remind --json` prints; the officer by name, never by phone number."""
@@ -141,7 +142,7 @@ class EmailChannel:
 
     def send(self, reminder: Reminder, subject: str, text: str) -> None:
         if not reminder.officer.email:
-            raise SendError("信息员未登记电子邮箱")
+            raise SendError(t("send.remind.no_email"))
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, reminder.officer.email, subject
         message.set_content(text)
@@ -150,7 +151,7 @@ class EmailChannel:
             self._smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
             self.close()
-            raise SendError(f"邮件发送失败：{error}") from None
+            raise SendError(t("send.remind.email_failed", error=error)) from None
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -176,7 +177,7 @@ class SmsChannel:
 
     def send(self, reminder: Reminder, subject: str, text: str) -> None:
         if not reminder.officer.mobile:
-            raise SendError("信息员未登记手机号码")
+            raise SendError(t("send.remind.no_mobile"))
         # Values are JSON-escaped before they go into the template, so a title cannot break it.
         body = self.body.replace("{mobile}", json.dumps(reminder.officer.mobile)[1:-1]) \
                         .replace("{message}", json.dumps(text, ensure_ascii=False)[1:-1])
@@ -188,9 +189,9 @@ class SmsChannel:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as error:
-            raise SendError(f"短信网关返回 {error.code}") from None
+            raise SendError(t("send.remind.sms_status", code=error.code)) from None
         except (OSError, ValueError) as error:
-            raise SendError(f"短信网关不可达：{error}") from None
+            raise SendError(t("send.remind.sms_unreachable", error=error)) from None
 
     def close(self) -> None:
         pass
