@@ -16,7 +16,8 @@ from ledger.documents.wordfile import save_reproducibly
 from ledger.i18n import t
 from ledger.periods import Period
 
-ISSUER = "广东省总工会"
+ISSUER = t("doc.issuer.province")
+INDENT = "　　"  # two full-width spaces: the first line of a 公文 paragraph
 
 SHOWN = ("rank", "name", "due_n", "on_time_n", "late_n", "median_days_late", "max_days_late", "unverified_n",
          "time_unknown_n",
@@ -75,7 +76,7 @@ def ranking_xlsx(ranking: Ranking, lang: str = "zh") -> bytes:
 
 
 def notice_title(period: Period) -> str:
-    return f"关于{period.label('zh')}全省各地市工会舆情信息工作考核情况的通报"
+    return t("doc.ranking.title", period=period.label("zh"))
 
 
 def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
@@ -94,14 +95,11 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
     properties.revision = 1
     heading = document.add_heading(notice_title(period), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph("各地级以上市总工会，顺德区总工会：")
+    document.add_paragraph(t("doc.ranking.addressees"))
     assessed = ranking.frame.filter(pl.col("total").is_not_null())
-    document.add_paragraph(
-        f"　　为落实舆情信息核报工作要求，突出报送时效，省总工会依据舆情台账，对各单位{period.label('zh')}"
-        f"（{period.first:%Y年%m月%d日}至{period.last:%Y年%m月%d日}）到期舆情的核实时效、核实信息完整性和报送准确性"
-        f"进行了考核，并对主动报送舆情信息的予以加分。共有 {assessed.height} 个单位参加考核，"
-        f"涉及到期舆情 {int(ranking.frame['due_n'].sum())} 条。现将考核情况通报如下：")
-    document.add_heading("一、考核结果", level=1)
+    document.add_paragraph(INDENT + t("doc.ranking.intro", period=period.label("zh"), first=period.first,
+                                      last=period.last, units=assessed.height, due=int(ranking.frame["due_n"].sum())))
+    document.add_heading("一、" + t("doc.ranking.section.results"), level=1)
     columns = ("rank", "name", "due_n", "timeliness_points", "completeness_points", "accuracy_points",
                "bonus_points", "total", "change")
     grid = document.add_table(rows=1, cols=len(columns))
@@ -113,23 +111,21 @@ def notice_docx(ranking: Ranking, issuer: str = ISSUER) -> bytes:
         values[-1] = change_label(row["change"])
         for cell, value in zip(grid.add_row().cells, values):
             cell.text = "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-    document.add_paragraph(f"注：“变化”为与{period.previous().label('zh')}相比；“—”表示该期没有到期舆情、不参加排名。")
-    document.add_heading("二、通报表扬", level=1)
+    document.add_paragraph(t("doc.ranking.note", previous=period.previous().label("zh")))
+    document.add_heading("二、" + t("doc.ranking.section.commended"), level=1)
     commended = ranking.commended()
     if commended.is_empty():
-        document.add_paragraph(f"　　本期没有单位达到通报表扬条件（综合得分前 {rules.commend_top} 名且不低于 "
-                               f"{rules.commend_min_score:g} 分）。")
+        document.add_paragraph(INDENT + t("doc.ranking.commended_none", top=rules.commend_top,
+                                          min_score=rules.commend_min_score))
     else:
-        names = "、".join(commended["name_zh"])
-        document.add_paragraph(f"　　{names}在{period.label('zh')}舆情信息工作中核实及时、信息完整、报送准确，"
-                               f"综合得分位列前茅，予以通报表扬。希望受到表扬的单位再接再厉；其他单位要对照考核结果，"
-                               f"查找差距，切实提高舆情信息核报质量。")
-    document.add_heading("三、评分规则", level=1)
+        names = t("list.separator").join(commended["name_zh"])
+        document.add_paragraph(INDENT + t("doc.ranking.commended", names=names, period=period.label("zh")))
+    document.add_heading("三、" + t("score.rules"), level=1)
     for number, line in enumerate(describe(rules, "zh"), start=1):
         document.add_paragraph(f"{number}. {line}")
-    signature = document.add_paragraph(f"{issuer}\n{ranking.as_of.year}年{ranking.as_of.month}月{ranking.as_of.day}日")
+    signature = document.add_paragraph(t("doc.ranking.signature", issuer=issuer, day=ranking.as_of))
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = document.sections[0].footer.paragraphs[0]
-    footer.text = f"数据来源：哨岗台账快照 {ranking.snapshot_id}（数据截至 {ranking.as_of:%Y-%m-%d %H:%M}）"
+    footer.text = t("doc.source", snapshot=ranking.snapshot_id) + t("doc.ranking.as_of", as_of=ranking.as_of)
     footer.runs[0].font.size = Pt(9)
     return save_reproducibly(document, ranking.as_of)

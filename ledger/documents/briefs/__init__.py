@@ -7,10 +7,11 @@ snapshot, day and scope give the same document: see content.py for how.
 """
 from __future__ import annotations
 
-from ledger.documents.briefs.content import KIND_ZH, PERIODS, Brief, BriefError, compose, data_date
+from ledger.documents.briefs.content import PERIODS, Brief, BriefError, compose, data_date
 from ledger.documents.briefs.render_docx import to_docx
 from ledger.documents.briefs.render_html import to_html
 from ledger.documents.briefs.render_pdf import pdf_available, to_pdf
+from ledger.i18n import t
 
 FORMATS = ("docx", "html", "pdf")
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -25,12 +26,12 @@ def render(brief: Brief, fmt: str) -> bytes:
         return to_html(brief).encode("utf-8")
     if fmt == "pdf":
         return to_pdf(brief)
-    raise BriefError("msg.brief.format", formats="、".join(FORMATS), fmt=fmt)
+    raise BriefError("msg.brief.format", formats=t("list.separator").join(FORMATS), fmt=fmt)
 
 
 def file_name(kind: str, day, fmt: str) -> str:
     """哨岗日报_2026-11-24.docx: what the brief is and for which day, readable in a folder listing."""
-    return f"哨岗{KIND_ZH[kind]}_{day:%Y-%m-%d}.{fmt}"
+    return t("doc.brief.file", kind=t(f"doc.brief.kind.{kind}"), day=day, fmt=fmt)
 
 
 __all__ = ["FORMATS", "MIME", "PERIODS", "Brief", "BriefError", "compose", "data_date", "file_name",

@@ -18,7 +18,7 @@ from queries import ALL, Door, Filters, Scope
 
 from ledger import geo
 from ledger.config import Settings
-from ledger.i18n import Refusal
+from ledger.i18n import Refusal, t
 from ledger.hazards import screen, screen_week
 from ledger.hazards.brief import ISSUER
 from ledger.periods import BRIEF_KINDS, Period
@@ -27,11 +27,6 @@ from ledger.store import Snapshot
 from ledger.documents.briefs import charts
 
 PERIODS = tuple(BRIEF_KINDS)
-KIND_ZH = {"daily": "日报", "weekly": "周报", "monthly": "月报"}
-THIS_ZH = {"daily": "当日", "weekly": "本周", "monthly": "本月"}
-PREVIOUS_ZH = {"daily": "前一日", "weekly": "上周", "monthly": "上月"}
-RULE_ZH = {"daily": "日报统计当日0时至24时", "weekly": "周报统计自然周（周一至周日）",
-           "monthly": "月报统计自然月"}
 SERIOUS_GRADES = ["I", "II"]
 SERIOUS_LISTED = 20  # a brief lists at most this many new serious disputes, most serious first
 HAZARDS_LISTED = 10
@@ -70,11 +65,13 @@ class Figure:
             return "—"
         delta = self.value - self.previous
         if self.unit == "%":
-            return "持平" if abs(delta) < 0.05 else f"{'上升' if delta > 0 else '下降'} {abs(delta):.1f} 个百分点"
+            if abs(delta) < 0.05:
+                return t("doc.brief.change.flat")
+            return t("doc.brief.change.points_up" if delta > 0 else "doc.brief.change.points_down", points=abs(delta))
         if delta == 0:
-            return "持平"
-        words = f"{'增加' if delta > 0 else '减少'} {abs(int(delta))} {self.unit}"
-        return words + ("" if self.previous == 0 else f"（{100 * delta / self.previous:+.1f}%）")
+            return t("doc.brief.change.flat")
+        words = t("doc.brief.change.more" if delta > 0 else "doc.brief.change.fewer", n=abs(int(delta)), unit=self.unit)
+        return words + ("" if self.previous == 0 else t("doc.brief.change.relative", pct=100 * delta / self.previous))
 
 
 @dataclass(frozen=True)
@@ -130,25 +127,35 @@ class Brief:
 
     @property
     def title(self) -> str:
-        return f"劳资纠纷舆情监测{KIND_ZH[self.kind]}"
+        return t("doc.brief.title", kind=t(f"doc.brief.kind.{self.kind}"))
 
     @property
     def meta(self) -> str:
-        return f"{self.issuer}　　{self.day:%Y年%-m月%-d日}"
+        return t("doc.brief.meta", issuer=self.issuer, day=self.day)
 
     @property
     def subtitle(self) -> str:
         unfinished = self.as_of < datetime.combine(self.period.next().first, datetime.min.time())
-        cut = f"（数据截至 {self.as_of:%-m月%-d日 %H:%M}）" if unfinished else ""
-        return f"统计期：{self.period.label()}{cut}　　范围：{self.scope_label}"
+        cut = t("doc.brief.subtitle.cut", as_of=self.as_of) if unfinished else ""
+        return t("doc.brief.subtitle", period=self.period.label(), cut=cut, scope=self.scope_label)
 
     @property
     def footer(self) -> str:
-        return (f"数据来源：哨岗台账快照 {self.snapshot_id}；生成规则：{RULE_ZH[self.kind]}，与{PREVIOUS_ZH[self.kind]}"
-                f"比较，纠纷按监测采集时间归期，数据截至 {self.as_of:%Y-%m-%d %H:%M}；同一快照、同一日期生成的简报内容相同。")
+        return t("doc.brief.footer", snapshot=self.snapshot_id, rule=t(f"doc.brief.rule.{self.kind}"),
+                 previous=_previous(self.kind), as_of=self.as_of)
 
     def charts(self) -> list[Chart]:
         return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]
+
+
+def _this(kind: str) -> str:
+    """当日, 本周 or 本月: the period a brief of `kind` reports on, as its sentences name it."""
+    return t(f"doc.brief.this.{kind}")
+
+
+def _previous(kind: str) -> str:
+    """前一日, 上周 or 上月: the period a brief of `kind` compares with."""
+    return t(f"doc.brief.previous.{kind}")
 
 
 # --- the snapshot's own clock ---------------------------------------------------------------
@@ -172,8 +179,8 @@ def data_time(snapshot: Snapshot) -> datetime:
 
 def scope_label(units) -> str:
     if units is None:
-        return "全省各报送单位"
-    return "、".join(geo.unit_name(code) for code in sorted(units, key=_unit_order))
+        return t("doc.brief.scope.all")
+    return t("list.separator").join(geo.unit_name(code) for code in sorted(units, key=_unit_order))
 
 
 def _unit_order(code: str) -> int:
@@ -191,46 +198,53 @@ def open_disputes(door: Door, scope: Scope, moment: datetime) -> int:
 
 
 def _headline(total: dict, rates_now: dict, rates_before: dict, open_now: int, open_before: int) -> dict[str, Figure]:
+    disputes, people, items = t("doc.brief.unit.disputes"), t("doc.brief.unit.people"), t("doc.brief.unit.items")
     return {
-        "open": Figure("在办群体性纠纷（期末）", open_now, open_before, "起"),
-        "new": Figure("新发群体性劳资纠纷", total["n"], total["n_prev"], "起"),
-        "participants": Figure("涉及人数（按下限计）", total["participants_n"], total["participants_prev_n"], "人"),
-        "serious": Figure("其中I、II级纠纷", total["serious_n"], total["serious_prev_n"], "起"),
-        "on_time": Figure("核实按时率", rates_now["rate_pct"], rates_before["rate_pct"], "%"),
-        "overdue": Figure("逾期未核实（期末）", total["overdue_n"], total["overdue_prev_n"], "条"),
+        "open": Figure(t("doc.brief.headline.open"), open_now, open_before, disputes),
+        "new": Figure(t("doc.brief.headline.new"), total["n"], total["n_prev"], disputes),
+        "participants": Figure(t("doc.brief.headline.participants"), total["participants_n"],
+                               total["participants_prev_n"], people),
+        "serious": Figure(t("doc.brief.headline.serious"), total["serious_n"], total["serious_prev_n"], disputes),
+        "on_time": Figure(t("doc.brief.headline.on_time"), rates_now["rate_pct"], rates_before["rate_pct"], "%"),
+        "overdue": Figure(t("doc.brief.headline.overdue"), total["overdue_n"], total["overdue_prev_n"], items),
     }
 
 
 def _overall(kind: str, period: Period, figures: dict[str, Figure], rates_now: dict, scope: str) -> Section:
-    this, before = THIS_ZH[kind], PREVIOUS_ZH[kind]
+    this, before = _this(kind), _previous(kind)
     active, new, people, serious, on_time, overdue = (
         figures[k] for k in ("open", "new", "participants", "serious", "on_time", "overdue"))
-    rate = (f"到期应核实 {rates_now['due_n']} 条，按时核实率 {on_time.shown(on_time.value)}，较{before}{on_time.change}"
-            if rates_now["due_n"] else "无到期应核实事项")
-    lead = (f"{period.label()}，{scope}共监测到群体性劳资纠纷 {new.shown(new.value)}，较{before}{new.change}；"
-            f"涉及职工约 {people.shown(people.value)}；其中I、II级纠纷 {serious.shown(serious.value)}。"
-            f"{rate}；截至期末在办群体性纠纷 {active.shown(active.value)}，逾期未核实 {overdue.shown(overdue.value)}。")
-    table = Table(("指标", this, before, "变化"),
+    rate = (t("doc.brief.overall.rate", due=rates_now["due_n"], rate=on_time.shown(on_time.value), previous=before,
+              change=on_time.change)
+            if rates_now["due_n"] else t("doc.brief.overall.none_due"))
+    lead = t("doc.brief.overall.lead", period=period.label(), scope=scope, new=new.shown(new.value), previous=before,
+             new_change=new.change, people=people.shown(people.value), serious=serious.shown(serious.value),
+             rate=rate, active=active.shown(active.value), overdue=overdue.shown(overdue.value))
+    table = Table((t("doc.brief.overall.col.measure"), this, before, t("doc.brief.overall.col.change")),
                   tuple((f.label, f.shown(f.value), f.shown(f.previous), f.change) for f in figures.values()))
-    return Section("总体情况", (Text(lead), table))
+    return Section(t("doc.brief.section.overall"), (Text(lead), table))
 
 
 def _serious(kind: str, disputes: pl.DataFrame) -> Section:
+    heading = t("doc.brief.section.serious")
     if disputes.is_empty():
-        return Section("新发重大纠纷", (Text(f"{THIS_ZH[kind]}未发生I、II级群体性劳资纠纷。"),))
+        return Section(heading, (Text(t("doc.brief.serious.none", this=_this(kind))),))
     total = int(disputes["total_n"][0])
     unconfirmed = disputes.filter(pl.col("grade_review") == "pending").height
-    intro = f"{THIS_ZH[kind]}新发I、II级群体性劳资纠纷 {total} 起" + (
-        f"，以下列出最严重的 {disputes.height} 起" if total > disputes.height else "") + (
-        f"（所列 {unconfirmed} 起等级尚待省级确认）：" if unconfirmed else "：")
+    intro = t("doc.brief.serious.intro", this=_this(kind), total=total) + (
+        t("doc.brief.serious.listed", n=disputes.height) if total > disputes.height else "") + (
+        t("doc.brief.serious.unconfirmed", n=unconfirmed) if unconfirmed else "") + t("doc.follows")
     items = []
     for row in disputes.iter_rows(named=True):
         place = "·".join(p for p in (row["unit_name_zh"], row["county_name_zh"]) if p)
-        demands = "、".join(DEMAND.label(d) for d in row["demands"] or []) or "未明确"
-        items.append(f"{row['title']}。{row['captured_at']:%-m月%-d日 %H:%M}，{place}，{row['enterprise'] or '企业不详'}"
-                     f"（{row['industry_name_zh'] or '行业不详'}），{row['participants_text'] or '人数不详'}，诉求：{demands}，"
-                     f"{GRADE.label(row['grade'])}{'（待确认）' if row['grade_review'] == 'pending' else ''}。")
-    return Section("新发重大纠纷", (Text(intro), Items(tuple(items))))
+        demands = t("list.separator").join(DEMAND.label(d) for d in row["demands"] or []) or t("doc.brief.serious.no_demands")
+        items.append(t("doc.brief.serious.item", title=row["title"], captured_at=row["captured_at"], place=place,
+                       enterprise=row["enterprise"] or t("doc.brief.serious.no_enterprise"),
+                       industry=row["industry_name_zh"] or t("doc.brief.serious.no_industry"),
+                       participants=row["participants_text"] or t("doc.brief.serious.no_participants"),
+                       demands=demands, grade=GRADE.label(row["grade"]),
+                       pending=t("grade.pending_suffix") if row["grade_review"] == "pending" else ""))
+    return Section(heading, (Text(intro), Items(tuple(items))))
 
 
 def _verification(kind: str, rates: pl.DataFrame, settings: Settings) -> Section:
@@ -241,62 +255,72 @@ def _verification(kind: str, rates: pl.DataFrame, settings: Settings) -> Section
         rate = "—" if r["rate_pct"] is None else f"{r['rate_pct']:.1f}%"
         return (name, *(str(r[k]) for k in ("received_n", "due_n", "on_time_n", "late_n", "overdue_n")), rate)
 
-    table = Table(("单位", "本期接收", "到期应核实", "按时核实", "超时核实", "逾期未核实", "按时率"),
-                  tuple(cells(r["name_zh"], r) for r in units.iter_rows(named=True)), total=cells("合计", total))
+    kinds = (t("doc.brief.verification.col.on_time"), t("doc.brief.verification.col.late"),
+             t("doc.brief.verification.col.overdue"))
+    table = Table((t("doc.brief.col.unit"), t("doc.brief.verification.col.received"), t("doc.brief.verification.col.due"),
+                   *kinds, t("doc.brief.verification.col.rate")),
+                  tuple(cells(r["name_zh"], r) for r in units.iter_rows(named=True)),
+                  total=cells(t("doc.brief.verification.total"), total))
     lagging = units.filter(pl.col("rate_pct") < settings.verification_amber_pct)
     amber = f"{settings.verification_amber_pct:g}%"
     if not total["due_n"]:
-        text = f"{THIS_ZH[kind]}无到期应核实事项。"
+        text = t("doc.brief.verification.none_due", this=_this(kind))
     elif lagging.height:
-        text = f"按时核实率低于 {amber} 的单位：" + "、".join(
-            f"{r['name_zh']}（{r['rate_pct']:.1f}%）" for r in lagging.iter_rows(named=True)) + "。"
+        text = t("doc.brief.verification.lagging", amber=amber, units=t("list.separator").join(
+            t("doc.brief.verification.lagging_unit", name=r["name_zh"], rate=r["rate_pct"])
+            for r in lagging.iter_rows(named=True)))
     else:
-        text = f"各单位按时核实率均不低于 {amber}。"
+        text = t("doc.brief.verification.all_above", amber=amber)
     chart = charts.verification_bars(
         units["name_zh"].to_list(), units["on_time_n"].to_list(), units["late_n"].to_list(),
-        units["overdue_n"].to_list(), units["rate_pct"].to_list(), ("按时核实", "超时核实", "逾期未核实"),
-        f"{THIS_ZH[kind]}各单位到期事项核实情况（条）")
-    return Section("各地核实情况", (Text(text), table, Chart("verification", chart, "各单位核实情况")))
+        units["overdue_n"].to_list(), units["rate_pct"].to_list(), kinds,
+        t("doc.brief.verification.chart", this=_this(kind)))
+    return Section(t("doc.brief.section.verification"),
+                   (Text(text), table, Chart("verification", chart, t("doc.brief.verification.caption"))))
 
 
 def _leaders(rows: pl.DataFrame, kind: str, limit: int = 3) -> str:
     top = rows.filter(pl.col("n") > 0).sort(["n", "key"], descending=[True, False]).head(limit)
-    return "、".join(f"{r['name_zh']} {r['n']} 起（{PREVIOUS_ZH[kind]} {r['n_prev']} 起）" for r in top.iter_rows(named=True))
+    return t("list.separator").join(t("doc.brief.trends.leader", name=r["name_zh"], n=r["n"], previous=_previous(kind),
+                                      n_prev=r["n_prev"]) for r in top.iter_rows(named=True))
 
 
 def _trends(kind: str, counts: pl.DataFrame) -> Section:
-    this, before = THIS_ZH[kind], PREVIOUS_ZH[kind]
+    this, before = _this(kind), _previous(kind)
     industries = counts.filter((pl.col("breakdown") == "industry") & ((pl.col("n") + pl.col("n_prev")) > 0))
     units = counts.filter(pl.col("breakdown") == "unit")
     sentences = []
     if industries.height:
-        sentences.append(f"从行业看，{_leaders(industries, kind)}居前。")
-        sentences.append(f"从地区看，{_leaders(units, kind)}居前。")
+        sentences.append(t("doc.brief.trends.industries", leaders=_leaders(industries, kind)))
+        sentences.append(t("doc.brief.trends.units", leaders=_leaders(units, kind)))
         rising = units.with_columns(delta=pl.col("n") - pl.col("n_prev")).filter(pl.col("delta") > 0)
         if rising.height:
             top = rising.sort(["delta", "key"], descending=[True, False]).row(0, named=True)
-            sentences.append(f"较{before}增加最多的是{top['name_zh']}（增加 {top['delta']} 起）。")
+            sentences.append(t("doc.brief.trends.rising", previous=before, name=top["name_zh"], n=top["delta"]))
     else:
-        sentences.append(f"{this}及{before}均无群体性劳资纠纷。")
+        sentences.append(t("doc.brief.trends.none", this=this, previous=before))
     charted = industries.with_columns(most=pl.max_horizontal("n", "n_prev")) \
         .sort(["most", "n", "key"], descending=[True, True, False]).head(INDUSTRIES_CHARTED)
     industry_chart = charts.compare_bars(charted["name_zh"].to_list(), charted["n"].to_list(),
-                                         charted["n_prev"].to_list(), this, before, "群体性劳资纠纷：按行业（起）")
+                                         charted["n_prev"].to_list(), this, before,
+                                         t("doc.brief.trends.chart.industries"))
     unit_chart = charts.compare_bars(units["name_zh"].to_list(), units["n"].to_list(), units["n_prev"].to_list(),
-                                     this, before, "群体性劳资纠纷：按地区（起）")
-    return Section("行业与地区趋势", (Text("".join(sentences)), Chart("industries", industry_chart, "按行业"),
-                                     Chart("units", unit_chart, "按地区")))
+                                     this, before, t("doc.brief.trends.chart.units"))
+    return Section(t("doc.brief.section.trends"),
+                   (Text("".join(sentences)), Chart("industries", industry_chart, t("doc.brief.trends.caption.industries")),
+                    Chart("units", unit_chart, t("doc.brief.trends.caption.units"))))
 
 
 def _hazards(snapshot: Snapshot, day: date, scope: Scope) -> Section:
     monday = screen_week(day)
     flags = [f for f in screen(snapshot, day) if scope.allows(f.unit_code)]
     week = Period.containing("week", monday).label()
+    heading = t("doc.brief.section.hazards")
     if not flags:
-        return Section("隐患预警", (Text(f"对截至{day:%-m月%-d日}的最近一个完整周（{week}）进行隐患排查，未发现风险苗头。"),))
-    intro = f"对截至{day:%-m月%-d日}的最近一个完整周（{week}）进行隐患排查，发现风险苗头 {len(flags)} 处" + (
-        f"，以下列出最突出的 {HAZARDS_LISTED} 处：" if len(flags) > HAZARDS_LISTED else "：")
-    return Section("隐患预警", (Text(intro), Items(tuple(f.sentence("zh") for f in flags[:HAZARDS_LISTED]))))
+        return Section(heading, (Text(t("doc.brief.hazards.none", day=day, week=week)),))
+    intro = t("doc.brief.hazards.found", day=day, week=week, n=len(flags)) + (
+        t("doc.brief.hazards.listed", n=HAZARDS_LISTED) if len(flags) > HAZARDS_LISTED else "") + t("doc.follows")
+    return Section(heading, (Text(intro), Items(tuple(f.sentence("zh") for f in flags[:HAZARDS_LISTED]))))
 
 
 def _events(door: Door, scope, as_of: datetime) -> Section:
@@ -305,13 +329,17 @@ def _events(door: Door, scope, as_of: datetime) -> Section:
     settings = door.settings
     events = door.q("open_events", scope, now=as_of, followup_hours=settings.events_followup_hours,
                     first_report_hours=settings.events_first_report_hours, closed_since=as_of, units=None)
+    heading = t("doc.brief.section.events")
     if events.is_empty():
-        return Section("重大事件跟踪", (Text("本期无在办重大事件。"),))
+        return Section(heading, (Text(t("doc.brief.events.none")),))
     rows = tuple((e["title"], e["unit_name_zh"], EVENT_STAGE.label(e["stage"]), f"{e['last_reported_at']:%Y-%m-%d %H:%M}",
-                  "是" if e["overdue"] else "否") for e in events.iter_rows(named=True))
+                  t("doc.brief.events.yes" if e["overdue"] else "doc.brief.events.no")) for e in events.iter_rows(named=True))
     overdue = events["overdue"].sum()
-    text = f"在办重大事件 {events.height} 件" + (f"，其中 {overdue} 件续报逾期。" if overdue else "，均按时续报。")
-    return Section("重大事件跟踪", (Text(text), Table(("事件", "单位", "当前阶段", "最近报告", "续报逾期"), rows)))
+    text = t("doc.brief.events.open", n=events.height) + (
+        t("doc.brief.events.overdue", n=overdue) if overdue else t("doc.brief.events.on_time"))
+    header = (t("doc.brief.events.col.event"), t("doc.brief.col.unit"), t("doc.brief.events.col.stage"),
+              t("doc.brief.events.col.last_report"), t("doc.brief.events.col.overdue"))
+    return Section(heading, (Text(text), Table(header, rows)))
 
 
 # --- putting it together ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ledger.documents.wordfile import save_reproducibly
 from ledger.documents.briefs.content import Brief, Chart, Items, Table, Text
+from ledger.i18n import t
 
 BODY_FONT, HEADING_FONT = "FangSong", "SimHei"
 RED, BLACK = RGBColor(0xC8, 0x10, 0x2E), RGBColor(0, 0, 0)
@@ -70,7 +71,7 @@ def _block(document, block, figures: itertools.count) -> None:
         picture = document.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.add_run().add_picture(io.BytesIO(block.png), width=CHART_WIDTH)
-        _centred(document, f"图{next(figures)}　{block.caption}", BODY_FONT, 10.5)
+        _centred(document, t("doc.brief.chart_caption", n=next(figures), caption=block.caption), BODY_FONT, 10.5)
 
 
 def to_docx(brief: Brief) -> bytes:
@@ -93,6 +94,6 @@ def to_docx(brief: Brief) -> bytes:
     _font(footer.add_run(brief.footer), BODY_FONT, 9)
     properties = document.core_properties
     properties.title, properties.author, properties.subject = brief.title, brief.issuer, brief.period.label()
-    properties.keywords = f"哨岗;{brief.snapshot_id}"
+    properties.keywords = t("doc.brief.keywords", snapshot=brief.snapshot_id)
     properties.last_modified_by, properties.revision = brief.issuer, 1
     return save_reproducibly(document, brief.as_of)

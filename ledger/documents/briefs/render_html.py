@@ -12,6 +12,7 @@ import html
 import itertools
 
 from ledger.documents.briefs.content import Brief, Chart, Items, Table, Text
+from ledger.i18n import t
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -54,8 +55,8 @@ def _block(block, figures: itertools.count) -> str:
         return _table(block)
     if isinstance(block, Chart):
         source = "data:image/png;base64," + base64.b64encode(block.png).decode("ascii")
-        return (f'<figure><img src="{source}" alt="{_e(block.caption)}">'
-                f"<figcaption>图{next(figures)}　{_e(block.caption)}</figcaption></figure>")
+        caption = t("doc.brief.chart_caption", n=next(figures), caption=block.caption)
+        return f'<figure><img src="{source}" alt="{_e(block.caption)}"><figcaption>{_e(caption)}</figcaption></figure>'
     raise TypeError(f"unknown block {block!r}")
 
 
