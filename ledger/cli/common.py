@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ledger import access, geo
 from ledger.config import Settings
-from ledger.i18n import Both
+from ledger.i18n import Both, t
 from ledger.ingest.places import gazetteer
 from ledger.store import current_snapshot
 
@@ -32,7 +32,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and name --help."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+        self.exit(2, t("cli.usage", prog=self.prog, error=message) + "\n")
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,14 @@ def progress_bar(description: str, disable: bool = False):
 
 
 def positive_int(text: str) -> int:
+    """A count of at least 1 (1,000 and 1_000 too); refused in English, the words scripts and tests
+    look for."""
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(t("cli.not_whole_number", "en", text=text)) from None
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+        raise argparse.ArgumentTypeError(t("cli.below_one", "en", text=text))
     return value
 
 
@@ -72,7 +74,7 @@ def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 格式，例如 2026-11-24 (not a date: {text!r})") from None
+        raise argparse.ArgumentTypeError(t("cli.bad_date", text=text)) from None
 
 
 def unit_code(name: str) -> str:
@@ -83,14 +85,14 @@ def unit_code(name: str) -> str:
             return unit.code
     found = gazetteer().resolve([name], whole_cell=True)
     if not found.unit_code or found.county_code:
-        raise CliError(f"“{name}”不是广东省的报送单位之一 (not a reporting unit; try 深圳, shenzhen or 440300)")
+        raise CliError(t("cli.not_a_unit", name=name))
     return found.unit_code
 
 
 def current(settings: Settings):
     snapshot = current_snapshot(settings)
     if snapshot is None:
-        raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `ingest` first")
+        raise CliError(t("cli.no_snapshot", data_dir=settings.data_dir))
     return snapshot
 
 

@@ -15,6 +15,7 @@ from ledger.cli.common import CliError, Command, Parser, current, iso_date, posi
 from ledger.config import Settings
 from ledger.demo import events as demo_events
 from ledger.documents.export import FORMATS as EXPORT_FORMATS, export_snapshot
+from ledger.i18n import t
 from ledger.ingest import FORMATS as INGEST_FORMATS, ingest_files
 from ledger.schema import SCHEMA_VERSION
 from ledger.store import Journal, build_snapshot, current_snapshot, now_shanghai
@@ -36,22 +37,21 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     found = current_snapshot(settings)
     if args.if_missing and found is not None:
         if found.manifest.get("schema_version") == SCHEMA_VERSION:
-            print(f"a snapshot already exists in {settings.data_dir}; nothing to do")
+            print(t("cli.demo.exists", data_dir=settings.data_dir))
             return 0
-        print("the snapshot was built by an older Sentinel; rebuilding it from the journal")
+        print(t("cli.demo.older", "en"))  # in English: the words a test of `make run` looks for
         return cmd_snapshot(settings, args)
     if args.if_missing and existing:
         return cmd_snapshot(settings, args)
     if existing:
         if not args.replace:
-            raise CliError(f"{settings.data_dir} already holds a ledger journal; use --replace to "
-                           "rebuild the demo there, or --data-dir for another folder")
+            raise CliError(t("cli.demo.journal_exists", data_dir=settings.data_dir))
         if any(b.meta["source"] != "demo" for b in existing if b.kind == "items"):
-            raise CliError(f"{settings.data_dir} holds real (non-demo) batches; refusing to replace them")
+            raise CliError(t("cli.demo.real_batches", data_dir=settings.data_dir))
         shutil.rmtree(settings.journal_dir)
         shutil.rmtree(settings.snapshots_dir, ignore_errors=True)
         journal = Journal(settings.journal_dir)
-    bar, update = progress_bar("演示台账 demo ledger")
+    bar, update = progress_bar(t("cli.progress.demo"))
     with bar:
         chunks = demo.generate(n_items=args.items, seed=args.seed, years=args.years, end=args.end)
         note = f"demo --items {args.items} --seed {args.seed} --years {args.years}"
@@ -62,8 +62,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     if staged:
         snapshot = build_snapshot(settings)
     counts = snapshot.manifest["counts"]
-    print(f"demo ledger: {counts['items']} items ({counts['collective']} collective disputes), "
-          f"{staged} staged events, snapshot {snapshot.snapshot_id}")
+    # in English: the counts scripts and tests look for
+    print(t("cli.demo.built", "en", items=counts["items"], collective=counts["collective"], events=staged,
+            snapshot=snapshot.snapshot_id))
     return 0
 
 
@@ -72,10 +73,10 @@ def snapshot_arguments(parser: Parser) -> None:
 
 
 def cmd_snapshot(settings: Settings, args: argparse.Namespace) -> int:
-    bar, update = progress_bar("生成快照 snapshot")
+    bar, update = progress_bar(t("progress.snapshot"))
     with bar:
         snapshot = build_snapshot(settings, progress=update, full=True)
-    print(f"snapshot {snapshot.snapshot_id}: {snapshot.manifest['counts']['items']} items")
+    print(t("cli.snapshot.built", snapshot=snapshot.snapshot_id, items=snapshot.manifest["counts"]["items"]))
     return 0
 
 
@@ -86,7 +87,8 @@ def info_arguments(parser: Parser) -> None:
 def cmd_info(settings: Settings, args: argparse.Namespace) -> int:
     snapshot = current_snapshot(settings)
     if snapshot is None:
-        raise CliError(f"no snapshot in {settings.data_dir}; run `python -m ledger demo` or `snapshot` first")
+        # in English: the words scripts and tests look for
+        raise CliError(t("cli.info.no_snapshot", "en", data_dir=settings.data_dir))
     m = snapshot.manifest
     info = {
         "snapshot_id": snapshot.snapshot_id,
@@ -119,7 +121,7 @@ def ingest_arguments(parser: Parser) -> None:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     # The bar only on a terminal: piped or --json output stays what a script can parse.
-    bar, update = progress_bar("导入 ingest", disable=args.json or not sys.stderr.isatty())
+    bar, update = progress_bar(t("cli.progress.ingest"), disable=args.json or not sys.stderr.isatty())
     with bar:
         report = ingest_files(settings, args.files, fmt=args.format, source=args.source, dry_run=args.dry_run,
                               progress=update)
@@ -129,30 +131,34 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         print(report.summary())
         for f in report.files:
             if not f.error:
-                print(f"  {f.name} [{f.format}]: {f.rows_read} read, {f.accepted} new, {f.duplicates} duplicates, "
-                      f"{f.updated} updates, {f.outside} outside Guangdong, {f.quarantined} quarantined; "
-                      f"{len(f.warnings)} warnings, {len(f.skipped_lines)} lines skipped")
+                print("  " + t("cli.ingest.file", name=f.name, format=f.format, rows_read=f.rows_read,
+                               accepted=f.accepted, duplicates=f.duplicates, updated=f.updated, outside=f.outside,
+                               quarantined=f.quarantined, warnings=len(f.warnings), skipped=len(f.skipped_lines)))
             for path in f.quarantine_files[:1]:
-                print(f"    quarantine: {path}")
-        _print_notes("隔离 quarantined", [f"{p.file} {p.text()}" for p in report.problems])
-        _print_notes("非本省 outside Guangdong", [f"{p.file} {p.text()}" for p in report.outside_rows])
-        _print_notes("提示 warnings (accepted, detail set aside)", [f"{w.file} {w.text()}" for w in report.warnings])
-        _print_notes("跳过 skipped lines", [f"{n.file} {n.text()}" for n in report.skipped_lines])
-        print("dry run: nothing was written" if args.dry_run else f"snapshot {report.snapshot_id or '(none)'}")
+                print("    " + t("cli.ingest.quarantine_file", path=path))
+        _print_notes("cli.ingest.quarantined", [f"{p.file} {p.text()}" for p in report.problems])
+        _print_notes("cli.ingest.outside", [f"{p.file} {p.text()}" for p in report.outside_rows])
+        _print_notes("cli.ingest.warnings", [f"{w.file} {w.text()}" for w in report.warnings])
+        _print_notes("cli.ingest.skipped", [f"{n.file} {n.text()}" for n in report.skipped_lines])
+        if args.dry_run:
+            print(t("import.dry_run_done"))
+        else:
+            print(t("cli.snapshot.id", snapshot=report.snapshot_id) if report.snapshot_id else t("cli.snapshot.none"))
     if report.unreadable:
         raise CliError("；".join(f"{f.name}: {f.error}" for f in report.unreadable))
     return 0
 
 
 def _print_notes(heading: str, lines: list[str], limit: int = 20) -> None:
-    """A heading and the first `limit` lines of one kind of row note (all of them are in --json)."""
+    """The heading (a key of the table, given the count) and the first `limit` lines of one kind of
+    row note (all of them are in --json)."""
     if not lines:
         return
-    print(f"  {heading} ({len(lines)}):")
+    print("  " + t(heading, n=len(lines)))
     for line in lines[:limit]:
         print(f"    {line}")
     if len(lines) > limit:
-        print(f"    … {len(lines) - limit} more (see --json)")
+        print("    " + t("cli.ingest.more", n=len(lines) - limit))
 
 
 def export_arguments(parser: Parser) -> None:
@@ -165,11 +171,12 @@ def export_arguments(parser: Parser) -> None:
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     fmt = args.out.suffix.lstrip(".").lower()
     if fmt not in EXPORT_FORMATS:
-        raise CliError(f"--out must end in .{', .'.join(EXPORT_FORMATS)}: {args.out.name}")
+        raise CliError(t("cli.export.bad_format", formats=t("list.separator").join(f".{f}" for f in EXPORT_FORMATS),
+                         name=args.out.name))
     snapshot = current(settings)
     units = [unit_code(args.city)] if args.city else None
     rows = export_snapshot(snapshot, args.out, ALL, since=args.since, until=args.until, units=units)
-    print(f"{rows} items from snapshot {snapshot.snapshot_id} written to {args.out}")
+    print(t("cli.export.written", rows=rows, snapshot=snapshot.snapshot_id, out=args.out))
     return 0
 
 

@@ -12,6 +12,7 @@ from ledger.assessment import scoring
 from ledger.cli.common import CliError, Command, Parser, UsageError, current, iso_date, unit_code
 from ledger.config import Settings
 from ledger.documents import ranking as ranking_document
+from ledger.i18n import t
 from ledger.periods import BRIEF_KINDS, Period
 
 
@@ -33,21 +34,22 @@ def cmd_scores(settings: Settings, args: argparse.Namespace) -> int:
     if args.out:
         exports = {".xlsx": ranking_document.ranking_xlsx, ".docx": ranking_document.notice_docx}
         if args.out.suffix.lower() not in exports:
-            raise CliError(f"--out 须为 .xlsx（排名表）或 .docx（考核通报）文件：{args.out.name}")
+            raise CliError(t("cli.scores.bad_out", name=args.out.name))
         args.out.write_bytes(exports[args.out.suffix.lower()](ranking))
     if args.json:
         print(json.dumps({"period": str(ranking.period), "snapshot_id": ranking.snapshot_id,
                           "as_of": ranking.as_of.isoformat(), "units": ranking.frame.drop("sort_order").to_dicts()},
                          ensure_ascii=False, default=str))
         return 0
-    print(f"考核排名 {ranking.period.label()} ({ranking.period.first} – {ranking.period.last}), "
-          f"snapshot {ranking.snapshot_id}")
+    print(t("cli.scores.heading", period=ranking.period.label(), first=ranking.period.first, last=ranking.period.last,
+            snapshot=ranking.snapshot_id))
     for row in ranking.frame.iter_rows(named=True):
         parts = "  ".join(f"{row[f'{part}_points']}" for part in ("timeliness", "completeness", "accuracy", "bonus"))
-        print(f"  {row['rank'] or '—':>2}  {row['name_zh']:<4}  due {row['due_n']:>4}  {parts}  total {row['total']}"
-              f"  {ranking_document.change_label(row['change'])}{'  通报表扬' if row['commended'] else ''}")
+        print("  " + t("cli.scores.row", rank=row["rank"] or "—", name=row["name_zh"], due=row["due_n"], points=parts,
+                       total=row["total"], change=ranking_document.change_label(row["change"]))
+              + ("  " + t("score.commendation") if row["commended"] else ""))
     if args.out:
-        print(f"written to {args.out}")
+        print(t("cli.written", out=args.out))
     return 0
 
 
@@ -55,7 +57,7 @@ def _brief_out(text: str) -> Path:
     from ledger.documents import briefs
     path = Path(text)
     if path.suffix.lower().lstrip(".") not in briefs.FORMATS:
-        raise argparse.ArgumentTypeError(f"简报文件名应以 .docx、.html 或 .pdf 结尾，而不是 {text!r}")
+        raise argparse.ArgumentTypeError(t("cli.report.bad_out", text=text))
     return path
 
 
@@ -75,7 +77,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     latest = briefs.data_date(snapshot)
     day = args.date or latest
     if day > latest:
-        raise UsageError(f"快照 {snapshot.snapshot_id} 的数据截至 {latest}，--date 不能晚于该日")
+        raise UsageError(t("cli.report.after_data", snapshot=snapshot.snapshot_id, latest=latest))
     scope = Scope.only(unit_code(args.city)) if args.city else ALL
     out = args.out or Path.cwd() / briefs.file_name(args.period, day, "docx")
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ledger.cli.common import Command, Parser, UsageError, current, iso_date, positive_int, progress_bar
 from ledger.config import Settings
+from ledger.i18n import t
 from ledger.store import now_shanghai
 
 
@@ -24,9 +25,10 @@ def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([f.to_json() for f in flags], ensure_ascii=False))
         return 0
-    print(f"隐患排查 hazard screen for {hazards.screen_week(as_of).isoformat()} (week of), {len(flags)} flags")
+    print(t("cli.hazards.heading", week=hazards.screen_week(as_of).isoformat(), n=len(flags)))
     for number, flag in enumerate(flags, start=1):
-        print(f"{number:>3}. [{flag.method}] {flag.sentence()}  (score {flag.score}, {len(flag.item_ids)} items)")
+        print(t("cli.hazards.flag", number=number, method=flag.method, sentence=flag.sentence(), score=flag.score,
+                n=len(flag.item_ids)))
     return 0
 
 
@@ -46,7 +48,7 @@ def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
     import tempfile
 
     from ledger.hazards.evaluate import clb_baseline, demo_baseline, evaluate, last_day, table as evaluation_table
-    bar, update = progress_bar("评估 hazards-eval", disable=args.json or not sys.stderr.isatty())
+    bar, update = progress_bar(t("cli.progress.hazards_eval"), disable=args.json or not sys.stderr.isatty())
     with tempfile.TemporaryDirectory() as folder, bar:
         kind, _, value = args.baseline.partition(":")
         if kind == "ledger":
@@ -55,7 +57,7 @@ def cmd_hazards_eval(settings: Settings, args: argparse.Namespace) -> int:
             snapshot = demo_baseline(int(value), Path(folder)) if kind == "demo" else clb_baseline(Path(value), Path(folder))
             as_of = args.as_of or last_day(snapshot)
         else:
-            raise UsageError(f"--baseline must be ledger, demo:SEED or clb:FOLDER, not {args.baseline!r}")
+            raise UsageError(t("cli.hazards.bad_baseline", baseline=args.baseline))
         report = evaluate(snapshot, as_of, runs=args.runs, seeds=args.seeds, progress=update, baseline=args.baseline)
     print(json.dumps(report, ensure_ascii=False) if args.json else evaluation_table(report))
     return 0

@@ -10,6 +10,7 @@ from ledger import access, geo
 from ledger.access import audit
 from ledger.cli.common import CliError, Command, Parser
 from ledger.config import Settings
+from ledger.i18n import t
 
 
 def _save_users(settings: Settings, users: list[dict], tokens: list[dict], change: str) -> None:
@@ -36,26 +37,27 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{entry['username']:<20} {entry['role']:<8} {entry.get('unit', ''):<7} {entry.get('name', '')}")
         return 0
     if not args.username:
-        raise CliError(f"users {args.action} needs a user name")
+        raise CliError(t("cli.users.needs_name", action=args.action))
     others = [u for u in users if u["username"] != args.username]
     if args.action == "remove":
         if len(others) == len(users):
-            raise CliError(f"no user named {args.username!r} in {path}")
+            raise CliError(t("cli.users.unknown", username=args.username, path=path))
         _save_users(settings, others, tokens, f"removed user {args.username}")
-        print(f"removed {args.username}")
+        print(t("cli.users.removed", username=args.username))
         return 0
     if args.role not in access.ROLES:
-        raise CliError(f"--role must be one of {', '.join(access.ROLES)}")
+        raise CliError(t("cli.users.bad_role", roles=t("list.separator").join(access.ROLES)))
     if args.role == "officer" and args.unit not in geo.unit_by_code():
-        raise CliError("a city officer needs --unit, one of " + ", ".join(geo.unit_by_code()))
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
+        raise CliError(t("cli.users.officer_unit", units=t("list.separator").join(geo.unit_by_code())))
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(t("cli.users.password"))
     try:
         entry = {"username": args.username, "role": args.role, "unit": args.unit, "name": args.name,
                  "email": args.email, "password_hash": access.hash_password(password)}
     except access.AccessError as e:
         raise CliError(str(e)) from None
     _save_users(settings, others + [entry], tokens, f"set user {args.username} ({args.role})")
-    print(f"{'updated' if len(others) < len(users) else 'added'} {args.username} ({args.role}) in {path}")
+    print(t("cli.users.updated" if len(others) < len(users) else "cli.users.added", username=args.username,
+            role=args.role, path=path))
     return 0
 
 
@@ -71,15 +73,15 @@ def cmd_wall_token(settings: Settings, args: argparse.Namespace) -> int:
         token, digest = access.new_wall_token()
         _save_users(settings, users, tokens + [{"sha256": digest, "note": args.note, "revoked": False}],
                     f"new wall token {digest[:8]}")
-        print(f"wall screen address (shown once): http://<server>:8501/?mode=wall&token={token}")
+        print(t("cli.wall.address", token=token))
         return 0
-    matches = [t for t in tokens if t["sha256"].startswith(args.prefix or "?")]
+    matches = [entry for entry in tokens if entry["sha256"].startswith(args.prefix or "?")]
     if len(matches) != 1:
-        raise CliError("give the first characters of exactly one token's sha256 (it was printed by `wall-token new` and is in the users file)")
+        raise CliError(t("cli.wall.which"))
     if args.action == "revoke":  # the only other action
         matches[0]["revoked"] = True
         _save_users(settings, users, tokens, f"revoked wall token {args.prefix}")
-        print(f"revoked {matches[0]['sha256'][:8]}")
+        print(t("cli.wall.revoked", digest=matches[0]["sha256"][:8]))
     return 0
 
 

@@ -15,6 +15,7 @@ from queries import ALL, Door, Scope
 from ledger import geo, schema
 from ledger.cli.common import CliError, Command, Parser, cli_user, current, positive_int, unit_code
 from ledger.config import Settings
+from ledger.i18n import t
 from ledger.schema import GRADE, OWNERSHIP, VERIFICATION_RESULT
 from ledger.store import build_snapshot, now_shanghai
 from ledger.workflow import assign, events, reconcile, remind, verify
@@ -42,34 +43,35 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
             print(json.dumps(queue.select("item_id", "captured_at", "title", "place_reason").to_dicts(),
                              ensure_ascii=False, default=str))
             return 0
-        print(f"属地待定 {queue.height} 条，待省级分派 (place to be determined, waiting for the province)")
+        print(t("cli.assign.pending", n=queue.height))
         for row in queue.iter_rows(named=True):
-            print(f"  {row['item_id']}  {row['captured_at']:%Y-%m-%d %H:%M}  {row['title']}  （{row['place_reason'] or '原因未记录'}）")
+            reason = row["place_reason"] or t("cli.assign.no_reason")
+            print(f"  {row['item_id']}  {row['captured_at']:%Y-%m-%d %H:%M}  {row['title']}  （{reason}）")
         return 0
     if args.item:
         if not args.unit:
-            raise CliError("--item 须与 --unit 一起使用，例如 --unit 440500 (--item needs --unit)")
+            raise CliError(t("cli.assign.needs_unit"))
         try:
             change = assign.assign_place(settings, args.item, unit_code(args.unit), args.county, by=args.by, rebuild=False)
         except assign.AssignmentError as error:
             raise CliError(str(error)) from None
-        due = change.after["verify_due_at"]
-        print(f"{args.item}: assigned to {geo.unit_name(change.after['unit_code'])}"
-              f"{'·' + geo.county_by_code()[args.county].name_zh if args.county else ''}, verify by {due:%Y-%m-%d %H:%M}")
+        county = "·" + geo.county_by_code()[args.county].name_zh if args.county else ""
+        print(t("cli.assign.placed", item=args.item, unit=geo.unit_name(change.after["unit_code"]) + county,
+                due=change.after["verify_due_at"]))
     else:
         changes = assign.assign_new(settings, now_shanghai())
-        print(f"assigned {len(changes)} items")
+        print(t("cli.assign.assigned", n=len(changes)))
         if not changes:
             return 0
     if not args.no_snapshot:
-        print(f"snapshot {build_snapshot(settings).snapshot_id}")
+        print(t("cli.snapshot.id", snapshot=build_snapshot(settings).snapshot_id))
     return 0
 
 
 def _result_code(text: str) -> str:
     code = VERIFICATION_RESULT.code_for_label(text)
     if code is None:
-        raise argparse.ArgumentTypeError(f"核实结果须为 属实、部分属实、不实 或 重复 (true, partly, false, duplicate): {text}")
+        raise argparse.ArgumentTypeError(t("cli.verify.bad_result", text=text))
     return code
 
 
@@ -78,7 +80,7 @@ def _participants(text: str) -> tuple[int, int]:
     try:
         numbers = int(low), int(high or low)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"涉及人数须为 N 或 LOW-HIGH: {text}") from None
+        raise argparse.ArgumentTypeError(t("cli.verify.bad_participants", text=text)) from None
     return numbers
 
 
@@ -113,11 +115,11 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
     except verify.VerificationError as error:
         raise CliError(error.text()) from None
     if change is None:
-        print(f"{args.item_id}: nothing differs from the ledger; nothing written")
+        print(t("cli.verify.unchanged", item=args.item_id))
         return 0
-    print(f"{args.item_id}: recorded {', '.join(sorted(change.after))}")
+    print(t("cli.verify.recorded", item=args.item_id, fields=", ".join(sorted(change.after))))
     if not args.no_snapshot:
-        print(f"snapshot {build_snapshot(settings).snapshot_id}")
+        print(t("cli.snapshot.id", snapshot=build_snapshot(settings).snapshot_id))
     return 0
 
 
@@ -137,17 +139,18 @@ def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
                           "groups": [g.to_json() for g in done.groups]}, ensure_ascii=False))
         return 0
     sent = sum(o.sent for o in outcomes)
-    print(f"{'would send' if args.dry_run else 'sent'} {len(outcomes) if args.dry_run else sent} reminders"
-          + ("" if args.dry_run else f", {len(outcomes) - sent} failed (tried again next round)"))
+    print(t("cli.remind.would_send", n=len(outcomes)) if args.dry_run else
+          t("cli.remind.sent", sent=sent, failed=len(outcomes) - sent))
     for o in outcomes:
         r = o.reminder
         print(f"  {r.item_id} {r.stage:<9} {r.channel:<5} {r.officer.name} ({r.unit_code})"
               + (f"  ✗ {o.error}" if o.error else ""))
     if done.groups:
         posted = sum(g.sent for g in done.groups)
-        print(f"{'would post' if args.dry_run else 'posted'} {len(done.groups) if args.dry_run else posted} group messages")
+        print(t("cli.remind.would_post", n=len(done.groups)) if args.dry_run else t("cli.remind.posted", n=posted))
         for g in done.groups:
-            print(f"  {g.group.label} [{g.topic}] {len(g.notices)} items" + (f"  ✗ {g.error}" if g.error else ""))
+            print("  " + t("cli.remind.group", group=g.group.label, topic=g.topic, n=len(g.notices))
+                  + (f"  ✗ {g.error}" if g.error else ""))
     return 0
 
 
@@ -164,7 +167,7 @@ def reconcile_arguments(parser: Parser) -> None:
 def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
     unit = unit_code(args.unit)
     if not args.file.exists():
-        raise CliError(f"找不到文件 {args.file}")
+        raise CliError(t("cli.reconcile.no_file", file=args.file))
     result = reconcile.reconcile(current(settings), ALL, unit, args.month, args.file)
     reconcile.record_run(settings, result, args.by)
     if args.sign:
@@ -175,12 +178,12 @@ def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps({"unit": unit, "month": args.month, "report_id": result.report_id, "counts": result.counts,
                           "discrepancies": result.discrepancies.to_dicts()}, ensure_ascii=False))
         return 0
-    print(f"对账 {geo.unit_name(unit)} {args.month}: province {result.province_n} items, unit {result.unit_n} rows, "
-          f"report {result.report_id}")
-    for kind, (zh, en) in reconcile.KINDS.items():
-        print(f"  {zh} {en}: {result.counts[kind]}")
+    print(t("cli.reconcile.heading", unit=geo.unit_name(unit), month=args.month, province_n=result.province_n,
+            unit_n=result.unit_n, report=result.report_id))
+    for kind, label in reconcile.KINDS.items():
+        print(f"  {label.zh}：{result.counts[kind]}")
     if args.out:
-        print(f"report written to {args.out}")
+        print(t("cli.reconcile.written", out=args.out))
     return 0
 
 
@@ -230,7 +233,8 @@ def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
         print(f"python -m ledger event {args.action}: {refused.zh}", file=sys.stderr)
         return 2
     snapshot = build_snapshot(settings)
-    print(f"{event_id}: {schema.EVENT_STAGE.label(report.stage)} filed; snapshot {snapshot.snapshot_id}")
+    print(t("cli.event.filed", event_id=event_id, stage=schema.EVENT_STAGE.label(report.stage),
+            snapshot=snapshot.snapshot_id))
     return 0
 
 
@@ -244,12 +248,15 @@ def _list_events(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(rows.write_json())
         return 0
-    print(f"事件跟踪 events at {now:%Y-%m-%d %H:%M}: {rows.height} listed, {rows['overdue'].sum()} overdue")
+    print(t("cli.event.heading", now=now, listed=rows.height, overdue=rows["overdue"].sum()))
     for e in rows.iter_rows(named=True):
-        state = "已终报" if e["closed"] else f"超时 {e['overdue_hours']:.0f} 小时" if e["overdue"] else "按时"
-        due = f"next by {e['next_due_at']:%m-%d %H:%M}" if e["next_due_at"] else f"closed {e['closed_at']:%m-%d %H:%M}"
-        print(f"  {e['event_id']}  [{state}] {e['unit_name_zh']} {schema.EVENT_STAGE.label(e['stage'])} "
-              f"x{e['reports_n']}, {e['items_n']} items, {due}  {e['title']}")
+        state = (t("events.state.closed") if e["closed"] else
+                 t("cli.event.overdue", hours=e["overdue_hours"]) if e["overdue"] else t("events.state.on_time"))
+        due = (t("cli.event.next_due", due=e["next_due_at"]) if e["next_due_at"] else
+               t("cli.event.closed_at", closed=e["closed_at"]))
+        print("  " + t("cli.event.row", event_id=e["event_id"], state=state, unit=e["unit_name_zh"],
+                       stage=schema.EVENT_STAGE.label(e["stage"]), reports=e["reports_n"], items=e["items_n"], due=due,
+                       title=e["title"]))
     return 0
 
 
