@@ -965,6 +965,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.read.line.bad_json": ("不是有效的 JSON（第 {column} 列有误）", "not valid JSON (column {column}: {error})"),
     "msg.read.line.open_quote": ("第 {first} 行起引号未闭合，影响 {n} 行（至第 {last} 行）；本行已隔离，其余各行已单独读取，请修正本行的引号后重新导入",
                                  "a quote opened on line {first} is never closed, affecting {n} lines (to line {last}); this line is quarantined and the others were read one by one: fix this line's quotes and import it again"),
+    # ledger/ingest/places.py, cleaning.py and rows.py: what ingest assumed or could not place
+    "msg.places.none": ("标题和描述中没有可识别的广东省地名", "no Guangdong place recognised in the title or description"),
+    "msg.places.unrecognised": ("无法识别地点“{shown}”（不是广东省的地名）", "no Guangdong place recognised in {shown}"),
+    "msg.places.pending": ("属地待定：{reason}", "place to be determined: {reason}"),
+    "msg.places.fuzzy": ("“{word}”按拼写相近识别为{places}", "“{word}” read as {places}, a similar spelling"),
+    "msg.places.or": ("或", " or "),
+    "msg.places.notes_joined": ("；", "; "),
+    "msg.rows.control_removed": ("已删除不可见控制字符", "invisible control characters were removed"),
+    "msg.rows.title_from_summary": ("没有标题，已用描述的开头作标题", "no title: the start of the description is used as the title"),
+    "msg.rows.participants_kept": ("人数“{text}”无法换算成数字，已保留原文", "the participants “{text}” cannot be read as a number; the text is kept"),
+    "msg.rows.time_unknown": ("核实时间不详，按已核实计，不计入按时率", "verification time not given: counted as verified, in no on-time rate"),
     # ledger/ingest/rows.py
     "msg.rows.title_empty_only_invisible": ("标题为空或只有不可见字符", "the title is empty or only invisible characters"),
     "msg.rows.outside_guangdong_province": ("非本省（省份：{province}）", "outside Guangdong (province {province})"),

@@ -11,7 +11,8 @@ import pyarrow as pa
 import pytest
 
 from ledger import demo, geo, reference
-from ledger.ingest.places import NO_PLACE_ZH, PENDING_PLACE_ZH
+from ledger.i18n import t
+from ledger.ingest.places import NO_PLACE_ZH
 from ledger.schema import ITEMS_SCHEMA, validate_row
 from ledger.store import now_shanghai
 
@@ -133,7 +134,7 @@ def test_the_rest_of_the_province_brings_a_tenth_and_a_few_places_are_unknown(it
     unknown = items.filter(c("unit_code").is_null())
     assert 0.005 < unknown.height / items.height < 0.015
     assert set(unknown["place_precision"]) == {"unknown"} and set(unknown["place_reason"]) == {NO_PLACE_ZH}
-    assert set(unknown["warnings"].list.join("|")) == {PENDING_PLACE_ZH.format(NO_PLACE_ZH)}  # as ingest warns
+    assert set(unknown["warnings"].list.join("|")) == {t("msg.places.pending", reason=NO_PLACE_ZH)}  # as ingest warns
     assert unknown["county_code"].null_count() == unknown["lon"].null_count() == unknown.height
     assert unknown["assigned_unit"].null_count() == unknown["verify_due_at"].null_count() == unknown.height
     assert set(unknown["status"]) == {"pending"}

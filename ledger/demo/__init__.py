@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger import geo, reference
+from ledger.i18n import t
 from ledger.schema import (
     ACTION_FORM,
     DEMAND,
@@ -43,7 +44,7 @@ from ledger.schema import (
     STATUS,
     VERIFICATION_RESULT,
 )
-from ledger.ingest.places import NO_PLACE_ZH, PENDING_PLACE_ZH
+from ledger.ingest.places import NO_PLACE_ZH
 from ledger.store import now_shanghai
 
 from ledger.demo.shares import (
@@ -551,7 +552,7 @@ def _without_place(rng: np.random.Generator, world: _World, columns: dict[str, p
     out["status"] = pc.if_else(keep, columns["status"], "pending")
     out["place_precision"] = pc.if_else(keep, columns["place_precision"], "unknown")
     out["place_reason"] = pc.if_else(keep, columns["place_reason"], NO_PLACE_ZH)  # as ingest says it
-    out["warnings"] = pa.array([[PENDING_PLACE_ZH.format(NO_PLACE_ZH)] if c else None for c in chosen],
+    out["warnings"] = pa.array([[t("msg.places.pending", reason=NO_PLACE_ZH)] if c else None for c in chosen],
                                pa.list_(pa.string()))
     return out
 

@@ -43,8 +43,6 @@ _CONTROL_BEYOND = re.compile(f"[{_ranges([c for c in _FORMAT if c > 0xFFFF])}]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _EDGES = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
 _INVISIBLE_EDGE = re.compile(r"^\s*[\u200b\u200c\u200d\u2060\ufeff]|[\u200b\u200c\u200d\u2060\ufeff]\s*$")
-REMOVED_ZH = "已删除不可见控制字符"
-REMOVED_EN = "invisible control characters were removed"
 
 
 def clean_text(text: str, long_text: bool = False) -> tuple[str, bool]:

@@ -33,7 +33,6 @@ from ledger.store.sqlfiles import sql
 from ledger.store import Snapshot
 from ledger import geo, reference
 from ledger.schema import COLUMNS, ITEMS_SCHEMA, Problem, validate_row
-from ledger.ingest.places import PENDING_PLACE_ZH
 from ledger.ingest.rows import ITEMS_LABELS, Reason, Row, derive_status, new_item
 from ledger.i18n import Both, pair
 
@@ -372,7 +371,7 @@ def classify(rows: list[Row], state: LedgerState, fmt: str, now: datetime, out: 
             out.quarantined.append((row, reasons))
             continue
         if row.place_problem and not row.fields.get("unit_code"):
-            row.warn("unit_code", PENDING_PLACE_ZH.format(row.place_problem[0]), f"place to be determined: {row.place_problem[1]}")
+            row.warn("unit_code", *pair("msg.places.pending", reason=Both(*row.place_problem)))
         item, reasons = settle(row, lambda: new_item(row, fmt, now, state.settings))
         if reasons:
             out.quarantined.append((row, reasons))

@@ -29,10 +29,9 @@ from rapidfuzz import fuzz, process
 
 from ledger import geo
 from ledger.config import read_reference_csv
-from ledger.i18n import pair
+from ledger.i18n import Both, pair, t
 
-NO_PLACE_ZH = "标题和描述中没有可识别的广东省地名"  # why an item is 属地待定 when no text names a place
-PENDING_PLACE_ZH = "属地待定：{}"  # the warning such an item carries, with that reason
+NO_PLACE_ZH = t("msg.places.none")  # why an item is 属地待定 when no text names a place, as the ledger keeps it
 
 FUZZY_CUTOFF = 88  # rapidfuzz ratio (0-100) for a spelling variant of a Latin place name
 FUZZY_MIN_LETTERS = 5
@@ -82,7 +81,7 @@ class Resolved:
     unit_code: str | None = None
     county_code: str | None = None
     problem: tuple[str, str] | None = None  # (zh, en): why the place is undetermined (属地待定)
-    note: str | None = None
+    note: tuple[str, str] | None = None  # (zh, en)
     outside: str | None = None  # the other province (or its city) named: 非本省
 
 
@@ -163,7 +162,7 @@ class Gazetteer:
                 i += 1
         return mentions, outside, unmatched
 
-    def _fuzzy(self, words: list[str], whole_cell: bool) -> tuple[list[set[str]], str | None]:
+    def _fuzzy(self, words: list[str], whole_cell: bool) -> tuple[list[set[str]], tuple[str, str] | None]:
         """Spelling variants of Latin place names: capitalised words only, one place only."""
         found: list[set[str]] = []
         notes = []
@@ -175,8 +174,12 @@ class Gazetteer:
             codes = set().union(*(self.latin_text[key] for key, _, _ in hits)) if hits else set()
             if codes:
                 found.append(codes)
-                notes.append(f"“{word}”按拼写相近识别为{'或'.join(sorted(self.name(c) for c in codes))}")
-        return found, "；".join(notes) or None
+                names = sorted(self.name(c) for c in codes)
+                notes.append(pair("msg.places.fuzzy", word=word,
+                                  places=Both(*(t("msg.places.or", lang).join(names) for lang in ("zh", "en")))))
+        if not notes:
+            return found, None
+        return found, tuple(t("msg.places.notes_joined", lang).join(n[i] for n in notes) for i, lang in enumerate(("zh", "en")))
 
     # ---- resolving --------------------------------------------------------------------------
 
@@ -197,12 +200,10 @@ class Gazetteer:
         if not mentions:
             if outside:
                 return Resolved(outside="、".join(dict.fromkeys(outside)))
-            return Resolved(problem=(f"无法识别地点“{shown}”（不是广东省的地名）" if shown else
-                                     NO_PLACE_ZH,
-                                     f"no Guangdong place recognised in {shown or 'the title or description'}"))
+            return Resolved(problem=pair("msg.places.unrecognised", shown=shown) if shown else pair("msg.places.none"))
         return self._decide(mentions, note)  # a Guangdong place named wins over other provinces
 
-    def _decide(self, mentions: list[set[str]], note: str | None) -> Resolved:
+    def _decide(self, mentions: list[set[str]], note: tuple[str, str] | None) -> Resolved:
         certain = {self.unit_of(next(iter(codes))) for codes in mentions
                    if len({self.unit_of(c) for c in codes}) == 1}
         chosen: set[str] = set()

@@ -107,8 +107,8 @@ class FileReport:
             QUARANTINE_COLUMNS[2]: row.sheet or "", QUARANTINE_COLUMNS[3]: str(row.row), **row.original})
 
     def note(self, row: Row) -> None:
-        for text in row.notes:
-            self.notes.append(RowNote(row.file, row.sheet, row.row, (text, text)))
+        for note in row.notes:
+            self.notes.append(RowNote(row.file, row.sheet, row.row, note))
         for column, values in row.unmapped.items():
             self.unmapped.setdefault(column, Counter()).update(values)
 

@@ -32,7 +32,7 @@ from ledger.workflow.deadlines import configured_rules
 from ledger.documents.export import FORMULA_START
 from ledger.workflow.grade_review import REVIEW_COLUMNS, initial_review
 from ledger.schema import COLUMNS, ITEMS_SCHEMA, PLACE_PRECISION, in_guangdong, validate_row
-from ledger.ingest.cleaning import LONG_TEXT, REMOVED_EN, REMOVED_ZH, clean_text
+from ledger.ingest.cleaning import LONG_TEXT, clean_text
 from ledger.ingest.dates import DateError, has_year, parse_datetime, year_from_title
 from ledger.ingest.enums import ENUMS, clean, is_unknown, map_industry, map_values, parse_bool
 from ledger.ingest.headers import Table
@@ -55,7 +55,6 @@ TOTAL_WORD = re.compile(r"^(合计|总计|小计|共计|总数|total|sum)", re.I
 _NUMBERISH = re.compile(r"^[\d\s,.%+\-人条起件次个]*$")
 CLB_SOURCE = "China Labour Bulletin"
 GUANGDONG = {"guangdong", "广东", "广东省", "gd", "粤"}
-UNKNOWN_TIME_NOTE = "核实时间不详，按已核实计，不计入按时率"
 # The input field a ledger column comes from, to name the column a warning is about.
 _INPUT_OF = {"participants_low": "participants", "participants_high": "participants", "industry": "industry_text",
              "sub_industry": "industry_text", "unit_code": "city", "assigned_unit": "assigned_unit_text"}
@@ -84,7 +83,7 @@ class Row:
     fields: dict = field(default_factory=dict)
     problems: list[Reason] = field(default_factory=list)  # fatal: the row is quarantined
     warnings: list[RowWarning] = field(default_factory=list)  # details set aside; the row is accepted
-    notes: list[str] = field(default_factory=list)
+    notes: list[Reason] = field(default_factory=list)  # what was assumed, (zh, en)
     unmapped: dict[str, list[str]] = field(default_factory=dict)
     row_key: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # input field -> header as written
@@ -236,7 +235,7 @@ def read_row(table: Table, index: int, ctx: Context) -> Row:
             elif name in ("title", "summary"):
                 raw[name] = ""  # it held only invisible characters
     if removed is not None:
-        row.warn(removed, REMOVED_ZH, REMOVED_EN)
+        row.warn(removed, *pair("msg.rows.control_removed"))
     _read_texts(row, raw)
     _read_times(row, raw, ctx)
     _read_counts(row, raw)
@@ -266,7 +265,7 @@ def _read_texts(row: Row, raw: dict) -> None:
     elif not row.fields.get("title") and row.fields.get("summary"):
         first_line = row.fields["summary"].splitlines()[0].strip()
         row.fields["title"] = first_line[:TITLE_FROM_SUMMARY]
-        row.notes.append("没有标题，已用描述的开头作标题")
+        row.notes.append(pair("msg.rows.title_from_summary"))
 
 
 def _latest(name: str, now: datetime) -> datetime:
@@ -327,7 +326,7 @@ def _read_counts(row: Row, raw: dict) -> None:
         if count.understood:
             row.fields["participants_low"], row.fields["participants_high"] = count.low, count.high
         else:
-            row.notes.append(f"人数“{count.text}”无法换算成数字，已保留原文")
+            row.notes.append(pair("msg.rows.participants_kept", text=count.text))
             row.unmapped.setdefault("participants", []).append(count.text)
     if why := _count_problem(row.fields.get("participants_low"), row.fields.get("participants_high")):
         shown = row.fields.get("participants_text") or raw.get("participants_low")
@@ -375,7 +374,7 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
         if found.codes and not found.unmapped:
             row.fields["verification_result"] = found.codes[0]
     if row.fields.get("verification_result") and "verified_at" not in row.fields:
-        row.notes.append(UNKNOWN_TIME_NOTE)
+        row.notes.append(pair("msg.rows.time_unknown"))
     if "place_precision" in raw:  # our own export's column
         code = PLACE_PRECISION.code_for_label(clean(raw["place_precision"]))
         if code:
