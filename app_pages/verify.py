@@ -171,7 +171,8 @@ with form_column:
     if conflict and conflict[0] == picked_id:
         for other in conflict[1]:
             st.error(t("work.conflict", lang, who=other.recorded_by, when=f"{other.recorded_at:%H:%M}",
-                       fields="、".join(column_label(f, lang) if f in COLUMN_BY_NAME else f for f in other.fields)),
+                       fields=t("list.separator", lang).join(column_label(f, lang) if f in COLUMN_BY_NAME
+                                                            else t(f"work.other.{f}", lang) for f in other.fields)),
                      icon=":material/sync_problem:")
         if st.button(t("work.reload", lang), icon=":material/refresh:"):
             st.session_state[base_key] = load_item(settings, picked_id, ctx.scope)

@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "grade.none": ("未定级", "Ungraded"),
     "grade.short": ("{grade}级", "{grade}"),
     "list.separator": ("、", ", "),
+    "work.other.imported": ("导入", "an import"),  # what an import changed, in the verification form's conflict note
     "list.methods": ("、", " + "),  # the methods that raised one flag
     "warning.column": ("{column}：{reason}", "{column}: {reason}"),
     "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),

@@ -226,7 +226,7 @@ def _changes_since(settings: Settings, item_id: str, seen_batch: str) -> list[Ot
             found = con.sql(sql("item_row"), params={"files": [str(p) for p in batch.part_files], "item_id": item_id}).pl()
             if not found.is_empty():
                 others.append(OtherChange(batch.meta.get("source", ""), datetime.fromisoformat(batch.meta["created_at"]).replace(tzinfo=None),
-                                          ("导入",)))
+                                          ("imported",)))  # no field list: a whole row came in
     finally:
         con.close()
     return others
