@@ -66,9 +66,7 @@ picked = st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * 
 # --- downloads: built only when clicked, from exactly this slice ------------------------------
 meta = {**describe(ctx.filters, filters, lang),
         t("explorer.meta.sort", lang): f"{t(f'explorer.sort.{sort}', lang)} {t('explorer.direction.desc' if descending else 'explorer.direction.asc', lang)}",
-        t("explorer.meta.rows", lang): str(total),
-        t("explorer.meta.snapshot", lang): ctx.snapshot.snapshot_id,
-        t("explorer.meta.exported_at", lang): ctx.now.strftime("%Y-%m-%d %H:%M:%S")}
+        t("export.meta.snapshot", lang): ctx.snapshot.snapshot_id}  # the file adds its rows and export time
 # The file's name says every filter in force (the window as dates at its end), so two downloads of
 # different slices never look alike in a folder.
 chosen = [value for key, value in describe(ctx.filters, filters, lang).items() if key != t("app.window", lang)]
