@@ -84,7 +84,9 @@ with queue_column:
             picked = st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * queue.height),
                                   on_select="rerun", selection_mode="single-row", key=f"verify_queue_{len(saved)}",
                                   column_config={t("col.title", lang): st.column_config.Column(width=300),
-                                                 t("work.col.state", lang): st.column_config.Column(width=70)})
+                                                 t("work.col.state", lang): st.column_config.Column(width=70),
+                                                 # wide enough for "超期 16 小时" and "剩 23 小时"
+                                                 t("work.col.left", lang): st.column_config.Column(width=100)})
             rows = picked.selection.rows
             picked_id = queue["item_id"][rows[0]] if rows else st.query_params.get("item")
         if queue.height == QUEUE_SHOWN:
