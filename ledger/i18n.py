@@ -45,6 +45,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "list.separator": ("、", ", "),
     "work.other.imported": ("导入", "an import"),  # what an import changed, in the verification form's conflict note
     "list.methods": ("、", " + "),  # the methods that raised one flag
+    "list.or": ("或", " or "),
+    "list.clauses": ("；", "; "),
     "warning.column": ("{column}：{reason}", "{column}: {reason}"),
     "grade.pending_suffix": ("（待确认）", " (unconfirmed)"),
     # 等级确认 Grade confirmation (ledger/workflow/grade_review.py)
@@ -968,8 +970,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg.places.unrecognised": ("无法识别地点“{shown}”（不是广东省的地名）", "no Guangdong place recognised in {shown}"),
     "msg.places.pending": ("属地待定：{reason}", "place to be determined: {reason}"),
     "msg.places.fuzzy": ("“{word}”按拼写相近识别为{places}", "“{word}” read as {places}, a similar spelling"),
-    "msg.places.or": ("或", " or "),
-    "msg.places.notes_joined": ("；", "; "),
     "msg.rows.control_removed": ("已删除不可见控制字符", "invisible control characters were removed"),
     "msg.rows.title_from_summary": ("没有标题，已用描述的开头作标题", "no title: the start of the description is used as the title"),
     "msg.rows.participants_kept": ("人数“{text}”无法换算成数字，已保留原文", "the participants “{text}” cannot be read as a number; the text is kept"),
@@ -1113,13 +1113,21 @@ class Both(NamedTuple):
     def text(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    @classmethod
+    def listed(cls, items, separator: str = "list.separator") -> Both:
+        """`items` joined as each language joins a list (、 / ", "); an item that is itself a pair
+        (zh, en), such as a Both, gives each language its own word."""
+        items = list(items)
+        return cls(*(t(separator, lang).join(i[n] if isinstance(i, tuple) else str(i) for i in items)
+                     for n, lang in enumerate(LANGS)))
+
 
 def t(key: str, lang: str = "zh", /, **values) -> str:
     """The text for `key` in `lang` (zh or en), with `{placeholders}` filled in (a `Both` value
     gives each language its own)."""
     zh, en = TEXT[key]
     text = zh if lang == "zh" else en
-    chosen = {k: (v.zh if lang == "zh" else v.en) if isinstance(v, Both) else v for k, v in values.items()}
+    chosen = {k: v.text(lang) if isinstance(v, Both) else v for k, v in values.items()}
     return text.format(**chosen) if values else text
 
 

@@ -306,8 +306,8 @@ def _not_new_reasons(row: Row) -> list[Reason]:
     missing = [ITEMS_LABELS[n] for n in ("title", "captured_at") if not row.fields.get(n)]
     named = row.fields.get("item_id") or row.fields.get("url")
     if missing and named:  # most likely an update for an item the ledger does not have
-        return [pair("msg.dedupe.no_such_item_nor_new", named=named, missing=Both("、".join(missing), ", ".join(missing)))]
-    return [pair("msg.dedupe.lacks", missing=Both("、".join(missing), ", ".join(missing)))] if missing else []
+        return [pair("msg.dedupe.no_such_item_nor_new", named=named, missing=Both.listed(missing))]
+    return [pair("msg.dedupe.lacks", missing=Both.listed(missing))] if missing else []
 
 
 def _link(out: Outcome, state: LedgerState, row: Row, item_id: str, relation: str) -> None:

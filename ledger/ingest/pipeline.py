@@ -82,8 +82,7 @@ def _read_rows(found: Preview, source: str | None, report: FileReport) -> Iterat
         for header, columns in table.repeated.items():
             kept = [f"“{header}({n})”" for n in range(2, len(columns) + 1)]  # the names the reader gave them
             note = pair("msg.read.repeated_header", header=header, first=columns[0],
-                        columns=Both("、".join(map(str, columns)), ", ".join(map(str, columns))),
-                        kept=Both("、".join(kept), ", ".join(kept)))
+                        columns=Both.listed(columns), kept=Both.listed(kept))
             report.notes.append(RowNote(report.name, table.sheet.name, table.header_row_number, note))
         ctx = Context(found.name, found.format, source, year_hint(table, now), now)
         for index in range(table.header_index + 1, len(table.sheet.rows)):

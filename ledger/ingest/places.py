@@ -175,11 +175,8 @@ class Gazetteer:
             if codes:
                 found.append(codes)
                 names = sorted(self.name(c) for c in codes)
-                notes.append(pair("msg.places.fuzzy", word=word,
-                                  places=Both(*(t("msg.places.or", lang).join(names) for lang in ("zh", "en")))))
-        if not notes:
-            return found, None
-        return found, tuple(t("msg.places.notes_joined", lang).join(n[i] for n in notes) for i, lang in enumerate(("zh", "en")))
+                notes.append(pair("msg.places.fuzzy", word=word, places=Both.listed(names, "list.or")))
+        return found, Both.listed(notes, "list.clauses") if notes else None
 
     # ---- resolving --------------------------------------------------------------------------
 

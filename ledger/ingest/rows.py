@@ -365,9 +365,9 @@ def _read_enums(row: Row, raw: dict, ctx: Context) -> None:
             if name == "source" and mapped.unmapped and source_cell:
                 row.warn("source", *pair("msg.rows.source_not_known_source", clean_raw_name=clean(raw[name])))
         elif name in ("status", "verification_result") and not is_unknown(raw[name]):
-            allowed = "、".join(zh for zh, _ in ENUMS[name].labels.values())
+            allowed = Both.listed((zh, code) for code, (zh, _) in ENUMS[name].labels.items())  # labels / codes
             row.warn(name, *pair("msg.rows.not_one_of", column=Both(ITEMS_LABELS[name], name), text=clean(raw[name]),
-                                 allowed=Both(allowed, ", ".join(ENUMS[name].codes))))
+                                 allowed=allowed))
     if "verification_result" not in row.fields and row.fields.get("verification_notes"):
         # 核实情况 often holds the result itself ("属实", "经核实，情况不属实").
         found = map_values("verification_result", row.fields["verification_notes"])

@@ -173,8 +173,8 @@ def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: d
     if not allowed:
         refuse("msg.events.event_has_closing_report")
     if report.stage not in allowed:
-        refuse("msg.events.only_stages_may_follow", stages=Both("或".join(EVENT_STAGE.label(s) for s in allowed),
-                                                                " or ".join(EVENT_STAGE.label(s, "en") for s in allowed)))
+        refuse("msg.events.only_stages_may_follow",
+               stages=Both.listed(((EVENT_STAGE.label(s), EVENT_STAGE.label(s, "en")) for s in allowed), "list.or"))
     if report.stage == FIRST and not report.item_ids and report.lon is None:
         refuse("msg.events.first_report_needs_linked")
     for item_id in report.item_ids:
@@ -195,8 +195,7 @@ def _check(report: Report, unit_code: str | None, earlier: list[dict], linked: d
                                                                       ("handling", report.handling),
                                                                       ("lessons", report.lessons)) if not value]
         if missing:
-            refuse("msg.events.closing_report_needs", missing=Both("、".join(zh for zh, _ in missing),
-                                                                   ", ".join(en for _, en in missing)))
+            refuse("msg.events.closing_report_needs", missing=Both.listed(missing))
     elif report.lessons:
         refuse("msg.events.lessons_belong_closing_report")
     for item_id in report.item_ids:
