@@ -198,7 +198,7 @@ def ingest_files(settings: Settings, paths: Iterable[Path], fmt: str = "auto", s
             file_report = FileReport(path.name)
             report.files.append(file_report)
 
-            def scaled(step: str, fraction: float, n=n) -> None:
+            def scaled(step: Both, fraction: float, n=n) -> None:
                 report_progress(Both.of("progress.file", file=path.name, step=step), (n + fraction * 0.9) / len(paths))
 
             try:

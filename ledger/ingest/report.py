@@ -23,7 +23,6 @@ from ledger.ingest.rows import Reason, Row
 QUARANTINE_COLUMNS = ("隔离原因", "来源文件", "工作表", "原行号")  # first; the row's own cells follow
 WARNING_COLUMNS = ("import.col.file", "import.col.sheet", "import.col.row", "import.col.column", "import.col.reason",
                    "import.col.original")  # keys of the i18n table: the columns in the reader's language
-SKIPPED_EN = {"空行": "blank line", "合计行": "total line", "重复的表头行": "the header repeated"}
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,9 @@ class FileReport:
     def balanced(self) -> bool:
         return self.accepted + self.duplicates + self.updated + self.outside + self.quarantined == self.rows_read
 
-    def skip(self, sheet: str | None, row: int, reason: str) -> None:
-        self.skipped[reason] += 1
-        self.skipped_lines.append(RowNote(self.name, sheet, row, (reason, SKIPPED_EN.get(reason, reason))))
+    def skip(self, sheet: str | None, row: int, reason: Reason) -> None:
+        self.skipped[reason[0]] += 1  # counted by kind, named in Chinese as the report's JSON has it
+        self.skipped_lines.append(RowNote(self.name, sheet, row, reason))
 
     def out_of_province(self, row: Row, reason: Reason) -> None:
         self.outside += 1

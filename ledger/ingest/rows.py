@@ -162,14 +162,14 @@ def _is_total(table: Table, cells: list) -> bool:
     return True
 
 
-def skip_reason(table: Table, cells: list) -> str | None:
+def skip_reason(table: Table, cells: list) -> Reason | None:
     """Why a line below the header is not a data row (blank, a total, the header again), or None."""
     if is_blank(cells):
-        return "空行"
+        return pair("msg.rows.skip.blank")
     if _is_total(table, cells):
-        return "合计行"
+        return pair("msg.rows.skip.total")
     if [str(c).strip() if c is not None else "" for c in cells[:len(table.headers)]] == table.headers:
-        return "重复的表头行"
+        return pair("msg.rows.skip.header")
     return None
 
 
