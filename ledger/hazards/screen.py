@@ -55,15 +55,14 @@ class Flag:
         return data
 
     def place(self, lang: str = "zh") -> str:
-        unit = self.unit if lang == "zh" else geo.unit_name(self.unit_code, "en")
-        unit = unit.removesuffix("市") if lang == "zh" else unit
+        unit = self.unit.removesuffix("市") if lang == "zh" else geo.unit_name(self.unit_code, "en")
         if self.county:
-            county = self.county if lang == "zh" else geo.county_by_code()[self._county_code()].name("en")
-            return t("flag.place", lang, unit=unit, part=county)
-        if self.industry:
-            industry = self.industry if lang == "zh" else industry_name(self.industry_code, "en")
-            return t("flag.place", lang, unit=unit, part=industry)
-        return unit
+            part = self.county if lang == "zh" else geo.county_by_code()[self._county_code()].name("en")
+        elif self.industry:
+            part = self.industry if lang == "zh" else industry_name(self.industry_code, "en")
+        else:
+            return unit
+        return t("flag.place", lang, unit=unit, part=part)
 
     def _county_code(self) -> str:
         return next(c.code for c in geo.counties() if c.name_zh == self.county and c.unit_code == self.unit_code)
@@ -123,8 +122,7 @@ def place_coordinates(cells: list[str]) -> np.ndarray:
 def industry_name(code: str, lang: str = "zh") -> str:
     if code == UNKNOWN_INDUSTRY:
         return t("hazards.industry_unknown", lang)
-    section = reference.industry_by_code()[code]
-    return section.name_zh if lang == "zh" else section.name("en")
+    return reference.industry_by_code()[code].name(lang)
 
 
 def _festivals() -> list[date]:
