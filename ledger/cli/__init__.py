@@ -12,8 +12,7 @@ from pathlib import Path
 from ledger.cli import data, documents, hazards, people, workflow
 from ledger.cli.common import CliError, Parser
 from ledger.config import load_settings
-from ledger.ingest import ReadError
-from ledger.store import StoreError, remove_leftovers
+from ledger.store import remove_leftovers
 
 # By group, in the order `python -m ledger --help` lists them: a command a group defines is listed.
 SUBCOMMANDS = {**data.COMMANDS, **people.COMMANDS, **hazards.COMMANDS, **workflow.COMMANDS, **documents.COMMANDS}
@@ -37,6 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     remove_leftovers(settings)  # what a killed run left behind
     try:
         return handler(settings, args)
-    except (CliError, StoreError, ReadError, ValueError) as e:  # ReadError: a file refused, named with its limit
+    except (CliError, ValueError) as e:  # every Refusal (a file refused with its limit, a store problem) is a ValueError
         print(f"python -m ledger {args.command}: {e}", file=sys.stderr)
         return e.exit_code if isinstance(e, CliError) else 1

@@ -269,7 +269,7 @@ def export_snapshot(snapshot: Snapshot, path: Path, scope: Scope, since: date | 
     meta = {t("export.meta.snapshot", lang): snapshot.snapshot_id,
             t("export.meta.since", lang): str(since or t("export.meta.open", lang)),
             t("export.meta.until", lang): str(until or t("export.meta.open", lang)),
-            t("export.meta.units", lang): LIST_SEPARATOR.join(geo.unit_name(u, lang) for u in units) if units
+            t("export.meta.units", lang): t("list.separator", lang).join(geo.unit_name(u, lang) for u in units) if units
             else t("export.meta.all_units", lang)}
     return write_items(frame, Path(path), meta=meta, lang=lang)
 

@@ -126,7 +126,7 @@ def _kind(path: Path, data: bytes, limits: Limits) -> str:
             check_json_depth(path.name, text, limits)
             json.loads(text)
             return "json"
-        except (ValueError, ReadError):
+        except ValueError:  # not one JSON value, or nested too deep (a ReadError is a ValueError too)
             return "jsonl"
     return "csv"
 
