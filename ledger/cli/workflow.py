@@ -19,8 +19,6 @@ from ledger.i18n import t
 from ledger.schema import GRADE, OWNERSHIP, VERIFICATION_RESULT
 from ledger.store import build_snapshot, now_shanghai
 from ledger.workflow import assign, events, reconcile, remind, verify
-from ledger.workflow.group_robots import RobotError
-from ledger.workflow.officers import OfficersError
 from ledger.workflow.verify import Verification
 
 
@@ -51,10 +49,7 @@ def cmd_assign(settings: Settings, args: argparse.Namespace) -> int:
     if args.item:
         if not args.unit:
             raise CliError(t("cli.assign.needs_unit"))
-        try:
-            change = assign.assign_place(settings, args.item, unit_code(args.unit), args.county, by=args.by, rebuild=False)
-        except assign.AssignmentError as error:
-            raise CliError(str(error)) from None
+        change = assign.assign_place(settings, args.item, unit_code(args.unit), args.county, by=args.by, rebuild=False)
         county = "·" + geo.county_by_code()[args.county].name_zh if args.county else ""
         print(t("cli.assign.placed", item=args.item, unit=geo.unit_name(change.after["unit_code"]) + county,
                 due=change.after["verify_due_at"]))
@@ -129,10 +124,7 @@ def remind_arguments(parser: Parser) -> None:
 
 
 def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        done = remind.run_round(settings, now_shanghai(), dry_run=args.dry_run)
-    except (remind.ReminderError, OfficersError, RobotError) as error:
-        raise CliError(str(error)) from None
+    done = remind.run_round(settings, now_shanghai(), dry_run=args.dry_run)  # its refusals are said by main
     outcomes = done.reminders
     if args.json:
         print(json.dumps({"reminders": [o.reminder.to_json(o.sent, o.error) for o in outcomes],
