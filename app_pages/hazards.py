@@ -14,7 +14,9 @@ from ledger import geo
 from ledger.hazards import Flag, screen_week
 from ledger.hazards.brief import brief_docx, brief_html, file_name
 from ledger.hazards.leading import split, track_record
+from ledger.hazards.methods import HISTORY_WEEKS
 from ledger.hazards.screen import METHODS, category_name, method_name
+from ledger.hazards.series import monday_of
 from ledger.i18n import t
 from queries import q
 from ui import charts, map_layers
@@ -81,6 +83,9 @@ week = screen_week(day)
 st.caption(t("hazards.caption", lang, week=week.isoformat()))
 start = datetime.combine(week, time())
 left_out = q("hazard_coverage", ctx.scope, week_start=start, week_end=start + timedelta(days=7)).row(0, named=True)
+history = (week - monday_of(date.fromisoformat(ctx.snapshot.manifest["data_range"]["first_captured_at"][:10]))).days // 7
+if 0 < history < HISTORY_WEEKS:
+    st.caption(t("hazards.short_history", lang, weeks=history))
 if left_out["no_county_n"] or left_out["no_industry_n"]:
     st.caption(t("hazards.coverage", lang, total=left_out["total_n"], no_county=left_out["no_county_n"],
                  no_industry=left_out["no_industry_n"], no_unit=left_out["no_unit_n"]))

@@ -387,12 +387,17 @@ TEXT: dict[str, tuple[str, str]] = {
                             "Each screen looks at the last complete week, using only items entered by its end, so a replay "
                             "of any past day shows what the screen would have said then. A rise found by several methods "
                             "is one flag; flags are ranked by strength."),
-    "hazards.about.seasonal": ("**季节基线法**：按“地市 × 行业”逐格统计每周纠纷数，用前三年同期（按距春节周数对齐）估计本周的正常水平，"
-                               "剔除过去的异常高峰；本周（或近两周）明显超出正常范围、且至少 2 起时预警。误报最少，通常晚一周左右发现。",
-                               "**Seasonal baseline**: weekly counts per city × industry, compared with the usual level for "
-                               "the time of year (up to three years back, aligned on the Spring Festival, past outbreaks left "
-                               "out); it flags a week, or two, well above that range with at least 2 disputes. Fewest false "
-                               "alarms; usually about a week behind."),
+    "hazards.about.seasonal": ("**季节基线法**：按“地市 × 行业”逐格统计每周纠纷数，按涉及人数加权（千人以上的一起约折两起，万人以上约折三起）；"
+                               "用前三年的数据估计本周的正常水平：春节前后的起伏按距春节周数对齐、数据足够的行业单独估计，"
+                               "有明显增长或下降趋势的计入趋势，过去的异常高峰降低权重。本周、近两周或近四周明显超出正常范围、"
+                               "且该时段至少 3 起时预警；判定阈值每周按“全省误报期望每周不超过 1 条”确定。误报最少。",
+                               "**Seasonal baseline**: weekly counts per city × industry, weighed by the workers involved (one "
+                               "dispute of a thousand counts about twice, of ten thousand about three times), against the usual "
+                               "level estimated from up to three years: the Spring Festival's rise and fall aligned on weeks "
+                               "from the festival and estimated per industry where the data suffice, a growth or decline "
+                               "trend where there is one, past outbreaks down-weighted. It flags the week, the last two or the "
+                               "last four weeks when well above that range with at least 3 disputes; each week's threshold "
+                               "keeps the expected false flags for the province within 1 a week. Fewest false alarms."),
     "hazards.about.ears": ("**EARS 短期突增法**：同样按“地市 × 行业”，把本周与之前 7 周的均值和波动比较（中间隔开 2 周），"
                            "突增明显、且至少 2 起时预警。发现最快，常在突增当周报警，但误报较多，春节前尤甚。",
                            "**EARS short-term surge**: the same cells; this week against the mean and spread of the 7 "
@@ -400,11 +405,11 @@ TEXT: dict[str, tuple[str, str]] = {
                            "often in the first week, but with more false alarms, above all before the Spring Festival."),
     "hazards.about.gi_star": ("**热点聚集法 (Gi\\*)**：按区县、镇街统计近 4 周纠纷数，看相邻区县是否一起偏高，"
                               "找出成片的热点（至少 3 起），并按近 12 周的走势分为新出现、连续、加剧、持续、减弱或零星热点。"
-                              "只知地市、未到区县的纠纷不参与。",
+                              "只知地市、未到区县的纠纷计入所在地市。",
                               "**Hot-spot clustering (Gi\\*)**: 4-week counts per county or town, looking for neighbouring "
                               "counties that are high together (at least 3 disputes), then sorted by their last 12 weeks "
                               "into new, consecutive, intensifying, persistent, diminishing or sporadic hot spots. Disputes "
-                              "known only to their city are not used."),
+                              "known only to their city are counted at the city."),
     "hazards.about.enterprise_repeat": ("**同一企业反复**：同一企业 4 周内发生 2 起以上群体性纠纷即预警；"
                                         "人数增加一半以上或等级升高的，标为“升级”。",
                                         "**Repeats at one enterprise**: two or more collective disputes at one enterprise "
@@ -418,6 +423,9 @@ TEXT: dict[str, tuple[str, str]] = {
                        "{n} weaker signals (found by the short-term or hot-spot method alone: more false alarms)"),
     "hazards.track_record": ("在评估中，这类预警约有 {low}–{high} 是真实的异常（预警阳性率）。",
                              "In the evaluation, {low}–{high} of such flags were real outbreaks (positive predictive value)."),
+    "hazards.short_history": ("季节基线法本周只有 {weeks} 周的历史数据（不足三年），预期值的把握较小。",
+                              "The seasonal baseline has only {weeks} weeks of history this week (under three years): its "
+                              "expected values are less certain."),
     "hazards.track_record.none": ("这类预警未纳入准确性评估。", "This kind of flag is not part of the accuracy evaluation."),
     "hazards.coverage": ("本周共 {total} 起群体性纠纷：其中 {no_county} 起没有区县或镇街，在区县热点分析中计入所在地市；"
                          "{no_industry} 起行业不详，在地市×行业分析中单列为“行业不详”；{no_unit} 起属地待定，任何方法都无法计入，"
@@ -807,6 +815,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag.last_weeks": ("近{weeks}周", "last {weeks} weeks"),
     "flag.count": ("{place}：{period} {observed} 起，预期 {expected:.1f} 起，{category}。",
                    "{place}: {observed} {period}, {expected:.1f} expected, {category}."),
+    "flag.weighted": ("按涉及人数折算约 {weighted:.1f} 起。", " Weighed by the workers involved: about {weighted:.1f}."),
     # ledger/assessment/scoring.py: a period or rule that cannot be used
     "msg.scoring.period": ("考核期间须写作 2026-11（月）、2026-Q3（季度）或 2026（年度）：{text}",
                            "Write the period as 2026-11 (month), 2026-Q3 (quarter) or 2026 (year): {text}"),

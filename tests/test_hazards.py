@@ -97,7 +97,7 @@ def test_the_cli_prints_flags_as_json_with_chinese_names(demo_settings):
     assert flags
     for flag in flags:
         assert set(flag) == {"unit", "unit_code", "county", "industry", "industry_code", "week", "method", "observed",
-                             "expected", "score", "category", "item_ids"}
+                             "expected", "weeks", "weighted", "history_weeks", "score", "category", "item_ids"}
         assert flag["unit"].endswith(("市", "区")) and flag["week"] == "2026-W05"
     assert any(f["industry"] and f["industry"].endswith("业") for f in flags)
     scores = [f["score"] for f in flags]
@@ -137,7 +137,7 @@ def test_evaluation_reports_every_method_side_by_side(snapshot):
             assert s["outbreaks"] == 12 and 0 <= s["probability_of_detection"] <= 1
             low, high = s["pod_95"]
             assert low <= s["probability_of_detection"] <= high
-        assert sum(level["outbreaks"] for level in row["by_level_k3"].values()) == 12
+        assert sum(level["by_size"]["3"]["outbreaks"] for level in row["by_level"].values()) == 12
     assert "| seasonal |" in table(report) and "baseline level" in table(report)
 
 
@@ -185,7 +185,7 @@ def test_the_real_clb_baseline_is_evaluated_by_the_same_protocol(tmp_path):
     report = evaluate(snapshot, as_of, runs=5, seeds=(4,), baseline="clb", method_names=("seasonal", "naive"))
     for row in report["methods"].values():
         assert 0 < row["cells_with_history"] < row["cells"]  # most unit × industry cells never saw a dispute
-        assert set(row["by_level_k3"]) <= {"< 0.25", "0.25–1", "1–4", "> 4"}
+        assert set(row["by_level"]) <= {"< 0.25", "0.25–1", "1–4", "> 4"}
 
 
 def test_the_brief_is_a_real_word_document_and_escaped_html(snapshot):

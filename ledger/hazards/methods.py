@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 # ---- shared ---------------------------------------------------------------------------------
 
@@ -55,10 +55,21 @@ def ears(Y: np.ndarray) -> Result:
     return Result(mean, c2, flag)
 
 
-# ---- 2. seasonal negative-binomial model (Farrington / Noufaily in spirit) -------------------
+# ---- 2. seasonal model (the improved Farrington method, Noufaily et al. 2013, in spirit) --------
 
 SEASON_BINS = ((-12, -9), (-8, -5), (-4, -1), (0, 2), (3, 8))  # weeks from the Spring Festival
-HISTORY_WEEKS, RECENT_GUARD, SEASONAL_ALPHA, REWEIGHT_LIMIT = 156, 1, 0.002, 2.58
+HISTORY_WEEKS = 156  # three years where the ledger has them
+TREND_MIN_WEEKS = 78  # a trend is fitted only on a year and a half of history or more
+TREND_MIN_DISPUTES = 20  # and, for a cell's own trend, on at least this many disputes
+RECENT_GUARD = 3  # weeks before t left out of the fit, so that a rise under way cannot raise its own baseline
+REWEIGHT_LIMIT = 2.58  # Anscombe residual above which a past week is down-weighted (Noufaily et al.)
+SEASON_PRIOR = 10.0  # pseudo-disputes pulling an industry's festival effect toward the province's
+WINDOWS = (1, 2, 4)  # the week, and the sums of the last two and four weeks (rises spread over weeks)
+MIN_EVIDENCE = 3  # disputes (size-weighted) in the window that fires: "2 against 0.05" is not evidence
+ALARM_BUDGET = 1.0  # expected false flags a week for the whole province (all cells, all windows)
+ALPHA_MAX = 0.005  # and never a looser p-value than this in any one cell and window (set on demo seed 42 and CLB 2013)
+HALF_LIFE = 52  # weeks: a week a year older weighs half as much in the level and trend (growth slows and turns)
+LEVEL_FLOOR = 0.5  # a cell that never had a dispute is expected half a dispute over its history
 
 
 def festival_bins(weeks: list[date], festivals: list[date]) -> np.ndarray:
@@ -74,56 +85,218 @@ def festival_bins(weeks: list[date], festivals: list[date]) -> np.ndarray:
     return bins
 
 
-def seasonal(Y: np.ndarray, bins: np.ndarray, first: int = 0, last: int | None = None) -> Result:
-    """A quasi-Poisson / negative-binomial baseline for sparse weekly counts, refitted for every
-    week t from `first` to `last` on the `HISTORY_WEEKS` before it (skipping the last `RECENT_GUARD`):
+@dataclass(frozen=True)
+class Baseline:
+    """What the seasonal model expects of week t, per cell: the level and trend of its fit, the
+    festival factors of its group and its over-dispersion, with what the fit had to go on."""
 
-    expected(c, t) = level(c) × season(bin(t)), where season is the province-wide ratio of each
-    festival-relative bin's weekly count to the ordinary weeks' (pooled over cells, so a sparse
-    cell still gets a stable seasonal shape) and level is the cell's deseasonalised weekly rate.
-    Past weeks whose Pearson residual exceeds 2.58 (earlier outbreaks) are left out of the level,
-    as Farrington's reweighting does. Over-dispersion φ comes from the cell's Pearson residuals;
-    the alarm is the negative-binomial upper tail P(Y ≥ y) < 0.002 for the week, or for the last
-    two weeks together (a sustained rise), with at least two disputes.
+    level: np.ndarray  # expected disputes in week t outside festival bins [cells]
+    slope: np.ndarray  # log-linear trend per year [cells] (0 where none is supported)
+    season: np.ndarray  # festival factor per cell and bin [cells, bins]
+    phi: np.ndarray  # over-dispersion [cells]
+    history_weeks: int
+
+    def expected(self, bins: np.ndarray, t: int, weeks: int) -> np.ndarray:
+        """The expected sum over weeks t-weeks+1 … t."""
+        back = np.arange(weeks)
+        factor = np.exp(-self.slope[:, None] * back[None, :] / 52.0) * self.season[:, bins[t - back]]
+        return self.level * factor.sum(axis=1)
+
+
+def _seasons(H: np.ndarray, hb: np.ndarray, groups: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Festival factor per group and bin: the group's count in the bin's weeks against its
+    ordinary weekly rate times the weeks' exposure (the province's trend, so that growth is not
+    taken for a season), shrunk toward the province's factor by SEASON_PRIOR pseudo-disputes: an
+    industry with few disputes keeps the province's shape and a busy one gets its own."""
+    n_bins = len(SEASON_BINS) + 1
+    in_bin = (hb[:, None] == np.arange(n_bins)[None, :]).astype(float)  # [weeks, bins]
+    weeks_in, exposed = in_bin.sum(axis=0), exposure @ in_bin
+    observed = np.zeros((groups.max() + 1, n_bins))
+    np.add.at(observed, groups, H @ in_bin)
+    ordinary = observed[:, 0] / max(exposed[0], 1e-9)
+    province = observed.sum(axis=0) / np.maximum(exposed, 1e-9) / max(ordinary.sum(), 1e-9)
+    shrunk = (observed + SEASON_PRIOR * province) / (ordinary[:, None] * exposed + SEASON_PRIOR)
+    season = np.where(weeks_in >= 2, np.maximum(shrunk, 0.2), 1.0)
+    season[:, 0] = 1.0
+    return season
+
+
+def _loglinear(H: np.ndarray, tau: np.ndarray, offset: np.ndarray, w: np.ndarray, iterations: int = 10):
+    """Weighted Poisson fits of log mu = a + b·tau + offset, one per row, by Newton's method on
+    the two parameters (vectorised over rows). Returns a, b, the fitted mu and var(b)."""
+    e = np.exp(offset)
+    a = np.log(np.maximum((w * H).sum(axis=1), 1e-3) / np.maximum((w * e).sum(axis=1), 1e-12))
+    b = np.zeros(H.shape[0])
+    for _ in range(iterations + 1):
+        mu = np.exp(a[:, None] + b[:, None] * tau[None, :]) * e
+        i_aa, i_ab, i_bb = (w * mu).sum(axis=1), (w * mu * tau).sum(axis=1), (w * mu * tau ** 2).sum(axis=1)
+        det = np.maximum(i_aa * i_bb - i_ab ** 2, 1e-12)
+        if _ == iterations:
+            return a, b, mu, i_aa / det
+        r = w * (H - mu)
+        u_a, u_b = r.sum(axis=1), (r * tau).sum(axis=1)
+        a = a + np.clip((i_bb * u_a - i_ab * u_b) / det, -3, 3)
+        b = b + np.clip((i_aa * u_b - i_ab * u_a) / det, -3, 3)
+
+
+def _recency(tau: np.ndarray) -> np.ndarray:
+    """Weights of past weeks (tau in years before t) halving every HALF_LIFE weeks, mean 1."""
+    weights = 0.5 ** (-tau * 52 / HALF_LIFE)
+    return weights / weights.mean()
+
+
+def _dispersion(H: np.ndarray, mu: np.ndarray, w: np.ndarray, parameters: int) -> np.ndarray:
+    dof = np.maximum(H.shape[1] - parameters, 1)
+    return np.clip((w * (H - mu) ** 2 / np.maximum(mu, 1e-9)).sum(axis=1) / dof, 1.0, 10.0)
+
+
+def fit_baseline(Y: np.ndarray, bins: np.ndarray, t: int, groups: np.ndarray | None = None) -> Baseline:
+    """The seasonal model's baseline for week t, from the HISTORY_WEEKS before it less the guard:
+
+    log E[y(c, w)] = a(c) + b(c)·(w − t)/52 + log season(group(c), bin(w))
+
+    - season: festival-relative factors per group (industry), shrunk toward the province's;
+    - trend: the province's log-linear trend where it is significant (|z| > 1.96, quasi-Poisson)
+      on TREND_MIN_WEEKS or more, replaced by a cell's own where that differs significantly and
+      rests on TREND_MIN_DISPUTES disputes: coverage and real change both grow the counts;
+    - recent weeks count more (weights halving every HALF_LIFE weeks back), so that a trend that
+      slows or turns is followed (China Labour Bulletin's Guangdong counts tripled in 2012 and
+      grew by half in 2013);
+    - past outbreaks are down-weighted, not dropped: weeks whose Anscombe residual exceeds 2.58
+      get weight ∝ residual⁻² (Farrington; Noufaily et al. 2013), and the model is refitted;
+    - over-dispersion φ from the weighted Pearson residuals, at least 1.
     """
-    cells, n_weeks = Y.shape
-    expected = np.zeros((cells, n_weeks))
-    score = np.zeros((cells, n_weeks))
-    flag = np.zeros((cells, n_weeks), dtype=bool)
-    for t in range(max(first, 8), n_weeks if last is None else min(last + 1, n_weeks)):
-        hist = slice(max(0, t - HISTORY_WEEKS), t - RECENT_GUARD)
-        H, hb = Y[:, hist], bins[hist]
-        ordinary = H[:, hb == 0].sum() / max(1, (hb == 0).sum())
-        season = np.ones(len(SEASON_BINS) + 1)
-        for b in range(1, len(SEASON_BINS) + 1):
-            if (hb == b).sum() >= 2 and ordinary > 0:
-                season[b] = max(0.2, H[:, hb == b].sum() / (hb == b).sum() / ordinary)
-        s_hist = season[hb]
-        level = H.sum(axis=1) / s_hist.sum()
-        mu_hist = np.maximum(level[:, None] * s_hist[None, :], 1e-9)
-        residual = (H - mu_hist) / np.sqrt(mu_hist)
-        keep = residual <= REWEIGHT_LIMIT
-        level = (H * keep).sum(axis=1) / np.maximum((s_hist[None, :] * keep).sum(axis=1), 1e-9)
-        mu_hist = np.maximum(level[:, None] * s_hist[None, :], 1e-9)
-        pearson = (((H - mu_hist) ** 2 / mu_hist) * keep).sum(axis=1) / np.maximum(keep.sum(axis=1) - 1, 1)
-        phi = np.clip(pearson, 1.0, 10.0)
-        mu = np.maximum(level * season[bins[t]], 0.05)
-        mu2 = mu + np.maximum(level * season[bins[t - 1]], 0.05)
-        p1 = _nb_upper_tail(Y[:, t], mu, phi)
-        p2 = _nb_upper_tail(Y[:, t] + Y[:, t - 1], mu2, phi)
-        p = np.minimum(p1, p2)
-        expected[:, t] = mu
-        score[:, t] = -np.log10(np.maximum(p, 1e-300))
-        flag[:, t] = (p < SEASONAL_ALPHA) & (Y[:, t] >= 2)
-    return Result(expected, score, flag)
+    groups = np.zeros(Y.shape[0], dtype=int) if groups is None else groups
+    hist = slice(max(0, t - HISTORY_WEEKS), max(1, t - RECENT_GUARD))
+    H, hb = Y[:, hist], bins[hist]
+    n = H.shape[1]
+    tau = (np.arange(hist.start, hist.stop) - t) / 52.0
+    trended = n >= TREND_MIN_WEEKS
+    province = 0.0
+    season = _seasons(H, hb, groups, np.ones(n))[groups]
+    if trended:  # the province's trend given the seasons, then the seasons given the trend
+        total = H.sum(axis=0, keepdims=True)
+        shape = np.log(np.maximum((season[:, hb] * H.sum(axis=1, keepdims=True)).sum(axis=0) / max(H.sum(), 1e-9), 1e-9))
+        recency = _recency(tau)[None, :]
+        _, b, mu, var_b = _loglinear(total, tau, shape[None, :], recency)
+        if abs(b[0]) > 1.96 * np.sqrt(_dispersion(total, mu, recency, 2)[0] * var_b[0]):
+            province = float(b[0])
+            season = _seasons(H, hb, groups, np.exp(province * tau))[groups]
+    offset = np.log(season[:, hb])
+    seen = H.sum(axis=1) > 0
+    with_province = offset + province * tau[None, :]
+    level = LEVEL_FLOOR / np.exp(with_province).sum(axis=1)  # cells without history: the floor
+    slope, phi = np.full(len(level), province), np.ones(len(level))
+    level[seen], slope[seen], phi[seen] = _cell_levels(H[seen], tau, offset[seen], province, trended)
+    return Baseline(level, slope, season, phi, n)
 
 
-def _nb_upper_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """P(Y ≥ y) for a negative binomial with mean mu and variance phi·mu (Poisson when phi = 1)."""
-    poisson = stats.poisson.sf(y - 1, mu)
+def _cell_levels(H: np.ndarray, tau: np.ndarray, offset: np.ndarray, province: float, trended: bool):
+    """Level, slope and over-dispersion of cells with history (fit_baseline): the province's trend,
+    or a cell's own where it differs significantly; fitted, down-weighted and refitted."""
+    n = H.shape[1]
+    w = np.ones_like(H) * _recency(tau)[None, :]
+    busy = np.nonzero(H.sum(axis=1) >= TREND_MIN_DISPUTES)[0] if trended else np.array([], dtype=int)
+    with_province = offset + province * tau[None, :]
+    for refit in (False, True):
+        a0 = np.log(np.maximum((w * H).sum(axis=1), LEVEL_FLOOR) / np.maximum((w * np.exp(with_province)).sum(axis=1), 1e-12))
+        mu = np.exp(a0[:, None] + with_province)
+        slope, level = np.full(len(a0), province), np.exp(a0)
+        if busy.size:
+            a, b, mu_own, var_b = _loglinear(H[busy], tau, offset[busy], w[busy])
+            own = np.abs(b - province) > 1.96 * np.sqrt(_dispersion(H[busy], mu_own, w[busy], 2) * var_b)
+            rows = busy[own]
+            mu[rows], slope[rows], level[rows] = mu_own[own], b[own], np.exp(a[own])
+        phi = _dispersion(H, mu, w, 2 if trended else 1)
+        if not refit:
+            anscombe = 1.5 * (np.cbrt(H ** 2) - np.cbrt(mu ** 2)) / (np.maximum(mu, 1e-9) ** (1 / 6) * np.sqrt(phi)[:, None])
+            down = np.where(anscombe > REWEIGHT_LIMIT, 1 / np.maximum(anscombe, 1e-9) ** 2, 1.0)
+            w = w * down * (n / (w * down).sum(axis=1, keepdims=True))
+    return level, slope, phi
+
+
+def nb_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """P(Y ≥ y) for a negative binomial with mean mu and variance phi·mu (Poisson when phi = 1),
+    by the regularised incomplete beta and gamma functions; a size-weighted count is taken at its
+    whole part (conservative)."""
+    y, mu, phi = np.broadcast_arrays(np.floor(y), np.maximum(mu, 1e-12), phi)
     size = mu / np.maximum(phi - 1, 1e-9)
-    nb = stats.nbinom.sf(y - 1, size, size / (size + mu))
-    return np.where(phi > 1.0001, nb, poisson)
+    tail = np.where(phi > 1.0001, special.betainc(np.maximum(y, 1), size, mu / (size + mu)),
+                    special.gammainc(np.maximum(y, 1), mu))
+    return np.where(y <= 0, 1.0, tail)
+
+
+def budget_alpha(mus: list[np.ndarray], phi: np.ndarray) -> float:
+    """The loosest p-value threshold (≤ ALPHA_MAX) at which the province's expected false flags
+    in a week, summed over every cell and window under the model, stay within ALARM_BUDGET.
+
+    Counts are discrete: a cell expecting 0.05 cannot reach a small p-value with fewer than
+    MIN_EVIDENCE disputes, so its real chance of a false flag is far below the threshold; summing
+    the attainable sizes (not the threshold) spends the budget where a flag is possible."""
+    alphas = np.logspace(-8, np.log10(ALPHA_MAX), 33)
+    spent = np.zeros(len(alphas))
+    for mu in mus:
+        possible = mu > 1e-4  # below, even MIN_EVIDENCE disputes have a chance under 1e-8
+        if not possible.any():
+            continue
+        m, f = mu[possible], phi[possible]
+        ys = np.arange(MIN_EVIDENCE, max(MIN_EVIDENCE + 1, int(np.ceil((m + 8 * np.sqrt(f * m)).max())) + 6))
+        tail = nb_tail(ys[None, :], m[:, None], f[:, None])  # [cells, ys], falling
+        below = tail[None, :, :] < alphas[:, None, None]
+        first = below.argmax(axis=2)
+        size = np.where(below.any(axis=2), np.take_along_axis(np.broadcast_to(tail, below.shape), first[..., None], 2)[..., 0], 0.0)
+        spent += size.sum(axis=1)
+    within = np.nonzero(spent <= ALARM_BUDGET)[0]
+    return float(alphas[within[-1]]) if within.size else float(alphas[0])
+
+
+@dataclass(frozen=True)
+class SeasonalResult(Result):
+    """The seasonal model's result, with the window of weeks whose count was the least probable
+    (1, 2 or 4) and what was expected over it, the week's threshold (set by the alarm budget) and
+    the weeks of history the fit had (fewer than HISTORY_WEEKS: the page says so)."""
+
+    window: np.ndarray = None  # int [cells, weeks]
+    window_expected: np.ndarray = None  # float [cells, weeks]
+    alpha: np.ndarray = None  # float [weeks]
+    history_weeks: np.ndarray = None  # int [weeks]
+
+
+def seasonal(Y: np.ndarray, bins: np.ndarray, first: int = 0, last: int | None = None,
+             groups: np.ndarray | None = None) -> SeasonalResult:
+    """The seasonal model (fit_baseline) for every week t from `first` to `last`: a cell is flagged
+    when the count of the week, or of the last two or four weeks, is improbable under its
+    negative-binomial baseline: p below the week's threshold (budget_alpha), with at least
+    MIN_EVIDENCE disputes in that window and one in the week itself. The score is −log10 of the
+    smallest p, multiplied by the number of windows (Bonferroni).
+
+    `Y` may weigh disputes by size (Series.W): one dispute of ten thousand workers then counts for
+    more than one of twenty; `groups` (a cell's industry) gives festival effects per group."""
+    cells, n_weeks = Y.shape
+    expected, score = np.zeros((cells, n_weeks)), np.zeros((cells, n_weeks))
+    window, window_expected = np.ones((cells, n_weeks), dtype=int), np.zeros((cells, n_weeks))
+    flag = np.zeros((cells, n_weeks), dtype=bool)
+    alpha, history = np.full(n_weeks, np.nan), np.zeros(n_weeks, dtype=int)
+    for t in range(max(first, 8), n_weeks if last is None else min(last + 1, n_weeks)):
+        baseline = fit_baseline(Y, bins, t, groups)
+        windows = [w for w in WINDOWS if w <= t]
+        mus = [baseline.expected(bins, t, w) for w in windows]
+        alpha[t], history[t] = budget_alpha(mus, baseline.phi), baseline.history_weeks
+        best = np.full(cells, np.inf)  # the smallest p, fired windows first
+        for w, mu in zip(windows, mus):
+            observed = Y[:, t - w + 1:t + 1].sum(axis=1)
+            p = nb_tail(observed, mu, baseline.phi)
+            fires = (p < alpha[t]) & (observed >= MIN_EVIDENCE)
+            rank = np.where(fires, p - 1.0, p)  # a fired window ranks before any that did not fire
+            better = rank < best
+            best = np.where(better, rank, best)
+            window[better, t], window_expected[better, t] = w, mu[better]
+            flag[:, t] |= fires
+        expected[:, t] = mus[0]
+        p_best = np.where(best < 0, best + 1.0, best)
+        score[:, t] = -np.log10(np.clip(p_best * len(windows), 1e-300, 1.0))
+        flag[:, t] &= Y[:, t] >= 1
+    return SeasonalResult(expected, score, flag, window, window_expected, alpha, history)
 
 
 # ---- 3. naive reference ---------------------------------------------------------------------

@@ -47,6 +47,9 @@ class Flag:
     recent: list[int] = field(default_factory=list)  # the cell's last 12 weekly counts
     recent_expected: list[float] = field(default_factory=list)
     enterprise: str | None = None
+    weeks: int = 1  # the weeks `observed` and `expected` are over
+    weighted: float | None = None  # `observed` weighed by the disputes' sizes (seasonal model's cells)
+    history_weeks: int | None = None  # the weeks of history the seasonal model had
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -73,13 +76,15 @@ class Flag:
         if self.method == "enterprise_repeat":
             return t("flag.enterprise", lang, place=self.place(lang), enterprise=self.enterprise,
                      observed=self.observed, category=category)
-        weeks = methods.ROLLING if self.method == "gi_star" else 1
-        observed, expected = self.observed, self.expected
-        if weeks > 1 and self.recent_expected:
+        weeks, expected = self.weeks, self.expected
+        if self.method == "gi_star" and self.recent_expected:
             expected = sum(self.recent_expected[-weeks:])
         period = t("flag.last_weeks", lang, weeks=weeks) if weeks > 1 else t("flag.this_week", lang)
-        return t("flag.count", lang, place=self.place(lang), period=period, observed=observed, expected=expected,
-                 category=category)
+        sentence = t("flag.count", lang, place=self.place(lang), period=period, observed=self.observed, expected=expected,
+                     category=category)
+        if self.weighted is not None and abs(self.weighted - self.observed) >= 0.5:
+            sentence += t("flag.weighted", lang, weighted=self.weighted)
+        return sentence
 
 
 def screen_week(as_of: date) -> date:
@@ -104,6 +109,13 @@ def unit_industry_cells() -> list[str]:
 def industry_codes() -> list[str]:
     """The industry of a unit × industry cell: a GB/T 4754 section, or unknown."""
     return [*(s.code for s in reference.sections()), UNKNOWN_INDUSTRY]
+
+
+def industry_groups(cells: list[str]) -> np.ndarray:
+    """For each unit × industry cell, its industry's index: the seasonal model's festival effects
+    are per industry (wage arrears before the festival are a manufacturing and building matter)."""
+    codes = industry_codes()
+    return np.array([codes.index(cell.split("|")[1]) for cell in cells])
 
 
 def place_cells() -> list[str]:
@@ -140,9 +152,11 @@ def _category(flags_row: np.ndarray, counts_row: np.ndarray, t: int) -> str:
 
 
 def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
-    """Flags for unit × industry cells in week t from the seasonal model and EARS."""
+    """Flags for unit × industry cells in week t from the seasonal model (on size-weighted
+    counts) and EARS (on counts)."""
     bins = methods.festival_bins(series.weeks, _festivals())
-    results = {"seasonal": methods.seasonal(series.Y, bins, first=t - 11), "ears": methods.ears(series.Y)}
+    results = {"seasonal": methods.seasonal(series.W, bins, first=t - 11, groups=industry_groups(series.cells)),
+               "ears": methods.ears(series.Y)}
     flags = []
     for c, cell in enumerate(series.cells):
         fired = [name for name, r in results.items() if r.flag[c, t]]
@@ -155,12 +169,26 @@ def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
         flags.append(Flag(
             unit=geo.unit_name(unit_code), unit_code=unit_code, county=None,
             industry=lang_names.get(industry_code), industry_code=industry_code, week=iso_week(series.weeks[t]),
-            method="+".join(fired), observed=int(series.Y[c, t]), expected=round(float(main.expected[c, t]), 2),
+            method="+".join(fired), **_evidence(series, results, "seasonal" in fired, c, t),
             score=round(float(score), 2), category=_category(main.flag[c], series.Y[c], t),
             item_ids=series.item_ids.get((cell, series.weeks[t]), []),
             recent=[int(v) for v in series.Y[c, window]],
-            recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]]))
+            recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]],
+            history_weeks=int(results["seasonal"].history_weeks[t])))
     return flags
+
+
+def _evidence(series: Series, results: dict, seasonal: bool, c: int, t: int) -> dict:
+    """What a cell flag counts: for the seasonal model, the disputes of the window that fired (the
+    week, or the last two or four), their size-weighted count and what was expected; for EARS,
+    the week against its recent mean."""
+    if not seasonal:
+        return {"observed": int(series.Y[c, t]), "expected": round(float(results["ears"].expected[c, t]), 2), "weeks": 1}
+    result = results["seasonal"]
+    weeks = int(result.window[c, t])
+    return {"observed": int(series.Y[c, t - weeks + 1:t + 1].sum()), "weeks": weeks,
+            "expected": round(float(result.window_expected[c, t]), 2),
+            "weighted": round(float(series.W[c, t - weeks + 1:t + 1].sum()), 1)}
 
 
 def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
@@ -176,7 +204,7 @@ def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
         ids = [i for w in series.weeks[max(0, t - 3):t + 1] for i in series.item_ids.get((code, w), [])]
         flags.append(Flag(
             unit=geo.unit_name(unit_code), unit_code=unit_code, county=county.name_zh if county else None, industry=None,
-            industry_code=None, week=iso_week(series.weeks[t]), method="gi_star",
+            industry_code=None, week=iso_week(series.weeks[t]), method="gi_star", weeks=methods.ROLLING,
             observed=int(series.Y[c, max(0, t - 3):t + 1].sum()), expected=round(float(result.expected[c, t]), 2),
             score=round(_p_from_z(result.score[c, t]), 2), category=categories[int(c)], item_ids=ids,
             recent=[int(v) for v in series.Y[c, window]],

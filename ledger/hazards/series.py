@@ -14,11 +14,14 @@ from ledger.store import Snapshot
 
 @dataclass
 class Series:
-    """Counts `Y[cell, week]` for consecutive ISO weeks, and the ids behind the recent ones."""
+    """Counts `Y[cell, week]` for consecutive ISO weeks, the same weighted by the disputes' sizes
+    (`W`, in disputes of the ledger's average size, so that W sums to what Y sums to), and the ids
+    behind the recent ones."""
 
     cells: list[str]
     weeks: list[date]  # Mondays, consecutive
     Y: np.ndarray
+    W: np.ndarray
     item_ids: dict[tuple[str, date], list[str]]
 
     def week_index(self, monday: date) -> int:
@@ -41,11 +44,12 @@ def weekly_series(snapshot: Snapshot, level: str, last_week: date, cells: list[s
     first = min((r[1] for r in rows), default=last_week)
     weeks = [first + timedelta(weeks=i) for i in range((last_week - first).days // 7 + 1)]
     index = {c: i for i, c in enumerate(cells)}
-    Y = np.zeros((len(cells), len(weeks)))
+    Y, W = np.zeros((len(cells), len(weeks))), np.zeros((len(cells), len(weeks)))
     item_ids = {}
-    for cell, week, n, ids in rows:
+    for cell, week, n, weighted, ids in rows:
         if cell in index:
             Y[index[cell], (week - first).days // 7] = n
+            W[index[cell], (week - first).days // 7] = weighted
             if ids:
                 item_ids[(cell, week)] = ids
-    return Series(cells, weeks, Y, item_ids)
+    return Series(cells, weeks, Y, W * (Y.sum() / W.sum() if W.sum() else 1.0), item_ids)
