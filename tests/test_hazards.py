@@ -97,7 +97,7 @@ def test_the_cli_prints_flags_as_json_with_chinese_names(demo_settings):
     assert flags
     for flag in flags:
         assert set(flag) == {"unit", "unit_code", "county", "industry", "industry_code", "week", "method", "observed",
-                             "expected", "weeks", "weighted", "history_weeks", "score", "category", "item_ids"}
+                             "expected", "weeks", "weighted", "score", "category", "item_ids"}
         assert flag["unit"].endswith(("市", "区")) and flag["week"] == "2026-W05"
     assert any(f["industry"] and f["industry"].endswith("业") for f in flags)
     scores = [f["score"] for f in flags]

@@ -88,13 +88,12 @@ def festival_bins(weeks: list[date], festivals: list[date]) -> np.ndarray:
 @dataclass(frozen=True)
 class Baseline:
     """What the seasonal model expects of week t, per cell: the level and trend of its fit, the
-    festival factors of its group and its over-dispersion, with what the fit had to go on."""
+    festival factors of its group and its over-dispersion."""
 
     level: np.ndarray  # expected disputes in week t outside festival bins [cells]
     slope: np.ndarray  # log-linear trend per year [cells] (0 where none is supported)
     season: np.ndarray  # festival factor per cell and bin [cells, bins]
     phi: np.ndarray  # over-dispersion [cells]
-    history_weeks: int
 
     def expected(self, bins: np.ndarray, t: int, weeks: int) -> np.ndarray:
         """The expected sum over weeks t-weeks+1 … t."""
@@ -127,11 +126,11 @@ def _loglinear(H: np.ndarray, tau: np.ndarray, offset: np.ndarray, w: np.ndarray
     e = np.exp(offset)
     a = np.log(np.maximum((w * H).sum(axis=1), 1e-3) / np.maximum((w * e).sum(axis=1), 1e-12))
     b = np.zeros(H.shape[0])
-    for _ in range(iterations + 1):
+    for step in range(iterations + 1):
         mu = np.exp(a[:, None] + b[:, None] * tau[None, :]) * e
         i_aa, i_ab, i_bb = (w * mu).sum(axis=1), (w * mu * tau).sum(axis=1), (w * mu * tau ** 2).sum(axis=1)
         det = np.maximum(i_aa * i_bb - i_ab ** 2, 1e-12)
-        if _ == iterations:
+        if step == iterations:
             return a, b, mu, i_aa / det
         r = w * (H - mu)
         u_a, u_b = r.sum(axis=1), (r * tau).sum(axis=1)
@@ -187,17 +186,18 @@ def fit_baseline(Y: np.ndarray, bins: np.ndarray, t: int, groups: np.ndarray | N
     with_province = offset + province * tau[None, :]
     level = LEVEL_FLOOR / np.exp(with_province).sum(axis=1)  # cells without history: the floor
     slope, phi = np.full(len(level), province), np.ones(len(level))
-    level[seen], slope[seen], phi[seen] = _cell_levels(H[seen], tau, offset[seen], province, trended)
-    return Baseline(level, slope, season, phi, n)
+    level[seen], slope[seen], phi[seen] = _cell_levels(H[seen], tau, offset[seen], with_province[seen], province, trended)
+    return Baseline(level, slope, season, phi)
 
 
-def _cell_levels(H: np.ndarray, tau: np.ndarray, offset: np.ndarray, province: float, trended: bool):
-    """Level, slope and over-dispersion of cells with history (fit_baseline): the province's trend,
-    or a cell's own where it differs significantly; fitted, down-weighted and refitted."""
+def _cell_levels(H: np.ndarray, tau: np.ndarray, offset: np.ndarray, with_province: np.ndarray, province: float,
+                 trended: bool):
+    """Level, slope and over-dispersion of cells with history (fit_baseline): the province's trend
+    (`with_province` is the offset with it), or a cell's own where it differs significantly;
+    fitted, down-weighted and refitted."""
     n = H.shape[1]
     w = np.ones_like(H) * _recency(tau)[None, :]
     busy = np.nonzero(H.sum(axis=1) >= TREND_MIN_DISPUTES)[0] if trended else np.array([], dtype=int)
-    with_province = offset + province * tau[None, :]
     for refit in (False, True):
         a0 = np.log(np.maximum((w * H).sum(axis=1), LEVEL_FLOOR) / np.maximum((w * np.exp(with_province)).sum(axis=1), 1e-12))
         mu = np.exp(a0[:, None] + with_province)
@@ -253,13 +253,11 @@ def budget_alpha(mus: list[np.ndarray], phi: np.ndarray) -> float:
 @dataclass(frozen=True)
 class SeasonalResult(Result):
     """The seasonal model's result, with the window of weeks whose count was the least probable
-    (1, 2 or 4) and what was expected over it, the week's threshold (set by the alarm budget) and
-    the weeks of history the fit had (fewer than HISTORY_WEEKS: the page says so)."""
+    (1, 2 or 4) and what was expected over it, and the week's threshold (set by the alarm budget)."""
 
-    window: np.ndarray = None  # int [cells, weeks]
-    window_expected: np.ndarray = None  # float [cells, weeks]
-    alpha: np.ndarray = None  # float [weeks]
-    history_weeks: np.ndarray = None  # int [weeks]
+    window: np.ndarray  # int [cells, weeks]
+    window_expected: np.ndarray  # float [cells, weeks]
+    alpha: np.ndarray  # float [weeks]
 
 
 def seasonal(Y: np.ndarray, bins: np.ndarray, first: int = 0, last: int | None = None,
@@ -276,12 +274,12 @@ def seasonal(Y: np.ndarray, bins: np.ndarray, first: int = 0, last: int | None =
     expected, score = np.zeros((cells, n_weeks)), np.zeros((cells, n_weeks))
     window, window_expected = np.ones((cells, n_weeks), dtype=int), np.zeros((cells, n_weeks))
     flag = np.zeros((cells, n_weeks), dtype=bool)
-    alpha, history = np.full(n_weeks, np.nan), np.zeros(n_weeks, dtype=int)
+    alpha = np.full(n_weeks, np.nan)
     for t in range(max(first, 8), n_weeks if last is None else min(last + 1, n_weeks)):
         baseline = fit_baseline(Y, bins, t, groups)
         windows = [w for w in WINDOWS if w <= t]
         mus = [baseline.expected(bins, t, w) for w in windows]
-        alpha[t], history[t] = budget_alpha(mus, baseline.phi), baseline.history_weeks
+        alpha[t] = budget_alpha(mus, baseline.phi)
         best = np.full(cells, np.inf)  # the smallest p, fired windows first
         for w, mu in zip(windows, mus):
             observed = Y[:, t - w + 1:t + 1].sum(axis=1)
@@ -296,7 +294,7 @@ def seasonal(Y: np.ndarray, bins: np.ndarray, first: int = 0, last: int | None =
         p_best = np.where(best < 0, best + 1.0, best)
         score[:, t] = -np.log10(np.clip(p_best * len(windows), 1e-300, 1.0))
         flag[:, t] &= Y[:, t] >= 1
-    return SeasonalResult(expected, score, flag, window, window_expected, alpha, history)
+    return SeasonalResult(expected, score, flag, window, window_expected, alpha)
 
 
 # ---- 3. naive reference ---------------------------------------------------------------------

@@ -49,7 +49,6 @@ class Flag:
     enterprise: str | None = None
     weeks: int = 1  # the weeks `observed` and `expected` are over
     weighted: float | None = None  # `observed` weighed by the disputes' sizes (seasonal model's cells)
-    history_weeks: int | None = None  # the weeks of history the seasonal model had
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -173,8 +172,7 @@ def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
             score=round(float(score), 2), category=_category(main.flag[c], series.Y[c], t),
             item_ids=series.item_ids.get((cell, series.weeks[t]), []),
             recent=[int(v) for v in series.Y[c, window]],
-            recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]],
-            history_weeks=int(results["seasonal"].history_weeks[t])))
+            recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]]))
     return flags
 
 
