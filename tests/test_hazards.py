@@ -155,8 +155,9 @@ def test_an_outbreak_is_a_total_spread_over_its_weeks():
     Y = np.zeros((3, 120))
     Y[1] = rng.poisson(2.0, 120)  # the only cell with history
     sizes = []
+    (level, cells), = evaluation.strata(Y, 68).items()
     for _ in range(400):
-        outbreak = evaluation.draw(rng, Y, 68, 3, np.zeros(120, dtype=bool))
+        outbreak = evaluation.draw(rng, Y, 68, 3, np.zeros(120, dtype=bool), int(rng.choice(cells)), level)
         assert outbreak.cells == (1,) and 1 <= outbreak.weeks <= 6 and 68 <= outbreak.start <= 120 - outbreak.weeks
         sizes.append(outbreak.cases.sum())
     assert abs(np.mean(sizes) - 3 * Y[1, 16:68].std()) < 0.6  # mean k × SD (SD of roughly the 52 weeks before)

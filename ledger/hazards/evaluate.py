@@ -90,13 +90,11 @@ def strata(Y: np.ndarray, first: int) -> dict[str, np.ndarray]:
     return {name: with_history[levels == name] for name, _, _ in LEVELS if (levels == name).any()}
 
 
-def draw(rng: np.random.Generator, Y: np.ndarray, first: int, k: float, pre_festival: np.ndarray,
-         neighbours: dict[int, list[int]] | None = None, cell: int | None = None, level: str | None = None) -> Outbreak:
-    """One outbreak of size k (see the module's docstring) in `cell` (of baseline level `level`),
-    or in a cell drawn among those with history; `neighbours` (county → nearest counties of the
-    same city) makes a third of them clusters."""
-    if cell is None:
-        cell = int(rng.choice(np.nonzero(Y[:, :first].sum(axis=1) > 0)[0]))
+def draw(rng: np.random.Generator, Y: np.ndarray, first: int, k: float, pre_festival: np.ndarray, cell: int,
+         level: str, neighbours: dict[int, list[int]] | None = None) -> Outbreak:
+    """One outbreak of size k (see the module's docstring) in `cell`, of baseline level `level`
+    (strata); `neighbours` (county → nearest counties of the same city) makes a third of them
+    clusters."""
     weeks = int(rng.integers(1, LONGEST + 1))
     start = int(rng.integers(first, Y.shape[1] - weeks + 1))
     history = Y[cell, max(0, start - 52):start]
@@ -107,7 +105,7 @@ def draw(rng: np.random.Generator, Y: np.ndarray, first: int, k: float, pre_fest
     per_cell = rng.multinomial(total, np.full(len(cells), 1 / len(cells)))
     ramp = rng.random() < RAMP_SHARE
     cases = np.array([spread(rng, int(n), weeks, ramp) for n in per_cell])
-    return Outbreak(cells, start, cases, level or level_of(float(history.mean())), bool(pre_festival[start]))
+    return Outbreak(cells, start, cases, level, bool(pre_festival[start]))
 
 
 def wilson(successes: float, n: float) -> tuple[float, float]:
@@ -230,7 +228,7 @@ def evaluate_method(name: str, Y: np.ndarray, weeks: list, coordinates, runs: in
         for k in SIZES:
             for run in range(runs):
                 level = list(levels)[run % len(levels)]
-                outbreak = draw(rng, Y, first, k, pre, neighbours, int(rng.choice(levels[level])), level)
+                outbreak = draw(rng, Y, first, k, pre, int(rng.choice(levels[level])), level, neighbours)
                 cells, window = list(outbreak.cells), slice(outbreak.start, outbreak.start + outbreak.weeks)
                 injected = Y.copy()
                 injected[cells, window] += outbreak.cases
