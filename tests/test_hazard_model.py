@@ -158,3 +158,22 @@ def test_on_the_real_clb_baseline_observed_matches_expected_in_a_year_not_fitted
     busy = report["≥ 1 a week in the window"]
     assert busy["cells"] >= 1 and 0.9 <= busy["ratio"] <= 1.1
     assert 0.8 <= report["all cells with history"]["ratio"] <= 1.25
+
+
+def test_a_flag_lists_the_ledger_items_of_every_week_it_counts():
+    """A rise the seasonal model finds over two or four weeks lists the items of all those weeks,
+    as the sentence counts them (it listed only the last week's)."""
+    from ledger.hazards.screen import _cell_flags
+    from ledger.hazards.series import Series
+
+    rng = np.random.default_rng(6)
+    cells = ["440300|C", "441900|C"]
+    Y = rng.poisson(0.3, size=(2, len(WEEKS))).astype(float)
+    Y[0, 198:200] = 4  # eight disputes over two weeks against about 0.6 expected
+    ids = {(cells[c], WEEKS[w]): [f"{c}-{w}-{n}" for n in range(int(Y[c, w]))]
+           for c in range(2) for w in range(len(WEEKS)) if Y[c, w]}
+    (flag,) = [f for f in _cell_flags(Series(cells, WEEKS, Y, Y.copy(), ids), 199, {}) if f.industry_code == "C"
+               and f.unit_code == "440300"]
+    assert flag.weeks >= 2 and flag.observed == Y[0, 200 - flag.weeks:200].sum()
+    assert sorted(flag.item_ids) == sorted(i for w in WEEKS[200 - flag.weeks:200] for i in ids.get((cells[0], w), []))
+    assert "近" in flag.sentence()

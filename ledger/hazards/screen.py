@@ -165,12 +165,13 @@ def _cell_flags(series: Series, t: int, lang_names: dict) -> list[Flag]:
         main = results["seasonal"] if "seasonal" in fired else results["ears"]
         score = main.score[c, t] if main is results["seasonal"] else _p_from_z(main.score[c, t])
         window = slice(max(0, t - 11), t + 1)
+        evidence = _evidence(series, results, "seasonal" in fired, c, t)
         flags.append(Flag(
             unit=geo.unit_name(unit_code), unit_code=unit_code, county=None,
             industry=lang_names.get(industry_code), industry_code=industry_code, week=iso_week(series.weeks[t]),
-            method="+".join(fired), **_evidence(series, results, "seasonal" in fired, c, t),
+            method="+".join(fired), **evidence,
             score=round(float(score), 2), category=_category(main.flag[c], series.Y[c], t),
-            item_ids=series.item_ids.get((cell, series.weeks[t]), []),
+            item_ids=_item_ids(series, cell, t, evidence["weeks"]),
             recent=[int(v) for v in series.Y[c, window]],
             recent_expected=[round(float(v), 2) for v in results["seasonal"].expected[c, window]]))
     return flags
@@ -189,6 +190,11 @@ def _evidence(series: Series, results: dict, seasonal: bool, c: int, t: int) -> 
             "weighted": round(float(series.W[c, t - weeks + 1:t + 1].sum()), 1)}
 
 
+def _item_ids(series: Series, cell: str, t: int, weeks: int) -> list[str]:
+    """The ledger items behind a flag's count: the cell's items of weeks t-weeks+1 … t."""
+    return [i for w in series.weeks[max(0, t - weeks + 1):t + 1] for i in series.item_ids.get((cell, w), [])]
+
+
 def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
     counties = geo.county_by_code()
     result = methods.gi_star(series.Y, place_coordinates(series.cells), first=max(0, t - methods.TREND_WEEKS - 11), last=t)
@@ -199,12 +205,12 @@ def _hot_spot_flags(series: Series, t: int) -> list[Flag]:
         county = counties.get(code)  # None: the city's own cell (disputes known only to the city)
         unit_code = county.unit_code if county else code
         window = slice(max(0, t - 11), t + 1)
-        ids = [i for w in series.weeks[max(0, t - 3):t + 1] for i in series.item_ids.get((code, w), [])]
         flags.append(Flag(
             unit=geo.unit_name(unit_code), unit_code=unit_code, county=county.name_zh if county else None, industry=None,
             industry_code=None, week=iso_week(series.weeks[t]), method="gi_star", weeks=methods.ROLLING,
             observed=int(series.Y[c, max(0, t - 3):t + 1].sum()), expected=round(float(result.expected[c, t]), 2),
-            score=round(_p_from_z(result.score[c, t]), 2), category=categories[int(c)], item_ids=ids,
+            score=round(_p_from_z(result.score[c, t]), 2), category=categories[int(c)],
+            item_ids=_item_ids(series, code, t, methods.ROLLING),
             recent=[int(v) for v in series.Y[c, window]],
             recent_expected=[round(float(v) / methods.ROLLING, 2) for v in result.expected[c, window]]))
     return flags
