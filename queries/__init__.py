@@ -17,9 +17,11 @@ reports and benchmarks get the same door and the same speed as the pages.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -233,6 +235,29 @@ class Door:
             if held.retired and held.readers == 0:
                 held.con.close()
 
+    @contextmanager
+    def _cursor(self, snapshot: Snapshot, scope: Scope):
+        """A cursor on `snapshot`'s connection whose views see `scope` only."""
+        held = self._acquire(snapshot)
+        try:
+            cursor = held.con.cursor()
+            try:
+                cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
+                cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
+                cursor.execute("set variable scope_personal = $personal", {"personal": scope.personal})
+                yield cursor
+            finally:
+                cursor.close()
+        finally:
+            self._release(held)
+
+    def plan(self, name: str, scope: Scope = ALL, **params) -> list[dict]:
+        """DuckDB's plan of query `name` (EXPLAIN, as JSON) against the CURRENT snapshot: which
+        columns and filters reach each Parquet scan, for the benchmark's limit column and for
+        the tests that a window's bound is pushed into the scan."""
+        with self._cursor(self.snapshot(), scope) as cursor:
+            return json.loads(cursor.sql("explain (format json) " + query_file(name).text, params=params).fetchall()[0][1])
+
     def q(self, name: str, scope: Scope = ALL, *, snapshot: Snapshot | None = None, cached: bool = True,
           **params) -> pl.DataFrame:
         """Run query `name` against the CURRENT snapshot (or the given one) within `scope`;
@@ -250,18 +275,8 @@ class Door:
             if cached and key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        held = self._acquire(snapshot)
-        try:
-            cursor = held.con.cursor()
-            try:
-                cursor.execute("set variable scope_all = $all", {"all": scope.units is None})
-                cursor.execute("set variable scope_units = $units", {"units": sorted(scope.units or ())})
-                cursor.execute("set variable scope_personal = $personal", {"personal": scope.personal})
-                result = cursor.sql(query.text, params=params).pl()
-            finally:
-                cursor.close()
-        finally:
-            self._release(held)
+        with self._cursor(snapshot, scope) as cursor:
+            result = cursor.sql(query.text, params=params).pl()
         if not scope.personal:
             result = result.with_columns(pl.col(c).map_elements(mask, return_dtype=pl.String)
                                          for c in PERSONAL_TEXT_COLUMNS if c in result.columns)

@@ -29,8 +29,10 @@ disputes as (
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
       and ($demand is null or list_contains(demands, $demand))
-      and captured_at >= (select min(first_day) from windows)
-      and captured_at < (select max(last_day) from windows)
+      -- bounds from the parameters alone (not from `windows`), so that DuckDB pushes them into the
+      -- Parquet scan; the join below keeps only each festival's own weeks
+      and captured_at >= list_min($festivals::date[]) - to_days(7 * $weeks_before)
+      and captured_at < list_max($festivals::date[]) + to_days(7 * $weeks_after)
 ),
 
 final as (

@@ -28,7 +28,8 @@ disputes as (
         end as keys
     from items, bounds
     where is_collective
-      and captured_at >= bounds.prev_start and captured_at <= bounds.t
+      -- the lower bound from the parameters alone, so that it is pushed into the Parquet scan
+      and captured_at >= $since::timestamp - (as_of($now, $until) - $since::timestamp) and captured_at <= bounds.t
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

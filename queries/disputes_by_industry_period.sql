@@ -20,7 +20,8 @@ disputes as (
     select items.captured_at, items.industry
     from items, as_of, shift
     where is_collective
-      and captured_at >= $since::timestamp - shift.one_year
+      -- the lower bound from the parameters alone, so that it is pushed into the Parquet scan
+      and captured_at >= $since::timestamp - case when $grain = 'week' then interval 364 day else interval 1 year end
       and captured_at <= as_of.t
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))

@@ -16,7 +16,8 @@ disputes as (
         captured_at > as_of.t - interval 30 day as recent
     from items, as_of
     where is_collective
-      and captured_at > as_of.t - interval 60 day and captured_at <= as_of.t
+      -- the lower bound from the parameters alone, so that it is pushed into the Parquet scan
+      and captured_at > as_of($now, $until) - interval 60 day and captured_at <= as_of.t
       and ($units is null or list_contains($units, unit_code))
       and ($industries is null or list_contains($industries, industry))
 ),

@@ -1,6 +1,6 @@
 -- Headline figures for a leader's quick look, each beside the figure it is compared with.
 -- One row: active_n / active_week_ago_n (collective disputes active at t / seven days before: the
--- active_disputes macro, so the same count as the map's and the wall's),
+-- active_disputes macro's rule, is_active_at, so the same count as the map's and the wall's),
 -- new_7d_n / new_prev_7d_n (collective disputes captured in the last 7 days / the 7 before),
 -- due_n / on_time_n / on_time_pct (items due in the window and verified by their deadline; those
 -- verified with no time given, time_unknown_n, are neither on time nor late and left out of the
@@ -52,17 +52,23 @@ counted as (
                          and not is_verified_by(verified_at, verification_result, t_week_ago)) as overdue_week_ago_n,
         count(*) filter (where captured_at between window_start and t and unit_code is null) as place_unknown_n
     from filtered, bounds
-    where captured_at >= prev_start - interval 14 day
+    -- the bound written from the parameters alone, not from `bounds`, so that DuckDB pushes it
+    -- into the Parquet scan and skips the row groups before it (a join's column is not pushed)
+    where captured_at >= $since::timestamp - (as_of($now, $until) - $since::timestamp) - interval 14 day
 ),
 
+-- both moments' active disputes in one scan of the open collective items
 active as (
     select
-        (select count(*) from active_disputes($since, $until, $now)
-         where ($units is null or list_contains($units, unit_code))
-           and ($industries is null or list_contains($industries, industry))) as active_n,
-        (select count(*) from active_disputes($since, $until, $now::timestamp - interval 7 day)
-         where ($units is null or list_contains($units, unit_code))
-           and ($industries is null or list_contains($industries, industry))) as active_week_ago_n
+        count(*) filter (where is_active_at(is_collective, captured_at, occurred_on, updated_at, closed_at,
+                                            $since, as_of($now, $until))) as active_n,
+        count(*) filter (where is_active_at(is_collective, captured_at, occurred_on, updated_at, closed_at,
+                                            $since, as_of($now::timestamp - interval 7 day, $until))) as active_week_ago_n
+    from items  -- not `filtered`: a CTE read twice is materialised with every column
+    where is_collective
+      and (closed_at is null or closed_at > as_of($now::timestamp - interval 7 day, $until))
+      and ($units is null or list_contains($units, unit_code))
+      and ($industries is null or list_contains($industries, industry))
 ),
 
 final as (

@@ -11,15 +11,19 @@
 --   'unknown' (属地待定: no unit yet, not on the map).
 create or replace macro as_of(now, until) as least(now::timestamp, until::timestamp + interval 1 day);
 
+-- is_active_at(is_collective, captured_at, occurred_on, updated_at, closed_at, since, t): that
+--   rule for one row at moment t, for a query that counts the disputes active at two moments in
+--   one scan (the overview's now and a week before).
+create or replace macro is_active_at(is_collective, captured_at, occurred_on, updated_at, closed_at, since, t) as
+    is_collective
+    and captured_at <= t
+    and (closed_at is null or closed_at > t)
+    and (captured_at >= since or occurred_on >= since or (updated_at >= since and updated_at <= t));
+
 create or replace macro active_disputes(since, until, now) as table
     select items.*, as_of(now, until) as t
     from items
-    where is_collective
-      and captured_at <= as_of(now, until)
-      and (closed_at is null or closed_at > as_of(now, until))
-      and (captured_at >= since
-           or occurred_on >= since
-           or (updated_at >= since and updated_at <= as_of(now, until)));
+    where is_active_at(is_collective, captured_at, occurred_on, updated_at, closed_at, since, as_of(now, until));
 
 -- is_verified_by(verified_at, result, t): the item was verified by t. A result whose time was not
 --   given (核实时间不详: a result, no verified_at) counts as verified whatever t is, for the 100%

@@ -2,6 +2,8 @@
 results that agree with an independent Polars computation, caching by snapshot id."""
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime, timedelta
 
 import polars as pl
@@ -41,6 +43,28 @@ def items(demo_settings, door):
 
 def window(now: datetime, days=183) -> Filters:
     return Filters.last_days(days, now.date())
+
+
+# The panels that read a window of capture times (bench/limits.py says which rows each must read).
+WINDOWED_PANELS = ("overview_kpis", "verification_rate_by_unit", "verification_rate_by_month",
+                   "disputes_by_industry_period", "disputes_breakdown", "industry_change_summary", "ledger_slice")
+
+
+@pytest.mark.parametrize("name", WINDOWED_PANELS)
+def test_a_panels_window_is_pushed_into_the_parquet_scan(door, now, name):
+    """A bound DuckDB cannot push into the scan (one taken from a joined CTE's column) reads every
+    row group of the ledger: at 10 million items that was most of a panel's time."""
+    from bench.panels import panel_params
+
+    plan = door.plan(name, ALL, **panel_params(now)[name])
+    filters = json.dumps([node["extra_info"].get("Filters") for node in _nodes(plan) if node.get("name") == "PARQUET_SCAN"])
+    assert re.search(r"captured_at >=? '", filters), filters
+
+
+def _nodes(plan):
+    for node in plan:
+        yield node
+        yield from _nodes(node.get("children", []))
 
 
 def test_kpis_agree_with_an_independent_polars_computation(door, items, now):
