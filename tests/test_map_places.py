@@ -3,6 +3,7 @@ at one identical point, at one county's centroid, known only to a city outside t
 no place yet (属地待定). Each is checked through the real query door and the map's layer data."""
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from datetime import timedelta
@@ -166,3 +167,35 @@ def test_a_phone_is_known_by_its_browser():
     assert map_layers.screen_class({"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130 Mobile Safari/537.36"}) == "phone"
     assert map_layers.screen_class({"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130", "Sec-CH-UA-Mobile": "?0"}) == "desktop"
     assert map_layers.screen_class({}) == "desktop"
+
+
+def test_a_points_tooltip_tells_what_where_how_many_and_how_serious(placed):
+    """The points are built as column expressions: each tooltip line must still come from its
+    own row, blanks left out, codes shown as labels."""
+    door, params = placed
+    points = door.q("active_disputes_on_map", ALL, limit=100_000, **params)
+    drawn = map_layers.dispute_points(points, "zh")
+    rows = points.filter(pl.col("place_precision").is_in(map_layers.PLACED)).reverse().to_dicts()
+    assert len(drawn) == len(rows) > 0
+    for row, point in zip(rows, drawn):
+        lines = point["tip"].split("\n")
+        assert lines[0] == row["title"] and (point["lon"], point["lat"]) == (row["lon"], row["lat"])
+        assert ("" not in lines) and (row["enterprise"] in lines if row["enterprise"] else True)
+        assert f"涉及人数：{row['participants_text'] or '—'}" in lines
+        assert f"已持续 {row['days_open']} 天" in lines[-1 if row["place_precision"] == "point" else -2]
+        assert point["colour"] == map_layers.grade_colour(row["grade"])
+        people = row["participants_high"] or row["participants_low"] or 0
+        assert point["radius"] == map_layers.point_radius_px(people)
+        if row["place_precision"] != "point":
+            assert lines[-1].startswith("（仅知")
+
+
+def test_the_maps_json_is_pydecks_json_unindented(placed):
+    from pydeck.bindings.json_tools import serialize
+
+    door, params = placed
+    points = door.q("active_disputes_on_map", ALL, limit=100_000, **params)
+    places = door.q("active_disputes_by_place", ALL, **params)
+    deck = map_layers.deck(map_layers.for_mode("points", points, places, "zh", None), "{tip}")
+    assert json.loads(deck.to_json()) == json.loads(serialize(deck))
+    assert len(deck.to_json()) < len(serialize(deck)) / 3

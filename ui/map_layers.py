@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import polars as pl
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from ledger import geo
 from ledger.config import REPO_ROOT
@@ -130,13 +131,23 @@ def count_colour(value: float, highest: float) -> list[int]:
     return [*COUNT_RAMP[step], 200]
 
 
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is written without indentation. pydeck indents it (indent=2), which makes
+    Python use its pure-Python encoder: the map's boundaries came to 2.8 MB, encoded in 150 ms and
+    sent to the browser again on every rerun. Unindented, the C encoder writes the same JSON, a
+    fifth of the size, in a fraction of the time."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def deck(layers: list[pdk.Layer], tooltip_text: str | None, view: pdk.ViewState | None = None,
          height: int = 640) -> pdk.Deck:
     """A basemap-free deck (`map_provider=None`, no map_style): nothing is fetched from outside."""
     tooltip = {"text": tooltip_text, "style": {"fontSize": "14px", "whiteSpace": "pre-line", "maxWidth": "360px"}} \
         if tooltip_text else False
-    return pdk.Deck(layers=layers, initial_view_state=view or view_of(None), map_provider=None, tooltip=tooltip,
-                    height=height, views=[pdk.View(type="MapView", controller=True)])
+    return CompactDeck(layers=layers, initial_view_state=view or view_of(None), map_provider=None, tooltip=tooltip,
+                       height=height, views=[pdk.View(type="MapView", controller=True)])
 
 
 # ---- views: fitted to the bounds and the screen ------------------------------------------------
