@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f29d0a", "#c8102e", "#9e9e9e"
@@ -56,14 +55,23 @@ def _gauge(rate_pct: float | None, green_pct: float, amber_pct: float, big: bool
 
 def gauge_grid(rows: list[dict], green_pct: float, amber_pct: float, columns: int = 5,
                height_per_row: int = 210) -> go.Figure:
-    """One gauge per row of `rows` (dicts with `title` and `rate_pct`) in a grid."""
+    """One gauge per row of `rows` (dicts with `title` and `rate_pct`) in a grid, each titled
+    above. The cells are make_subplots' (horizontal spacing 0.2 / columns, vertical 0.22), placed
+    here in one figure: make_subplots builds a grid object and validates every trace added to it,
+    which took 140 ms of the verification page's run for the 22 units."""
     n_rows = max(1, -(-len(rows) // columns))
-    figure = make_subplots(rows=n_rows, cols=columns, specs=[[{"type": "indicator"}] * columns] * n_rows,
-                           subplot_titles=[r["title"] for r in rows], vertical_spacing=0.22)
+    across, down = 0.2 / columns, 0.22
+    width, height = (1 - across * (columns - 1)) / columns, (1 - down * (n_rows - 1)) / n_rows
+    gauges, titles = [], []
     for i, row in enumerate(rows):
-        figure.add_trace(_gauge(row["rate_pct"], green_pct, amber_pct, big=False), row=1 + i // columns,
-                         col=1 + i % columns)
-    figure.update_annotations(font=dict(size=15))
+        r, c = divmod(i, columns)
+        left, top = c * (width + across), 1 - r * (height + down)
+        gauge = _gauge(row["rate_pct"], green_pct, amber_pct, big=False)
+        gauge.domain = dict(x=[left, min(1.0, left + width)], y=[max(0.0, top - height), top])  # no float overshoot
+        gauges.append(gauge)
+        titles.append(dict(text=row["title"], x=left + width / 2, y=top, xref="paper", yref="paper",
+                           xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=15)))
+    figure = go.Figure(data=gauges, layout=dict(annotations=titles))
     figure = styled(figure, height=n_rows * height_per_row + 30, legend=False)
     return figure.update_layout(margin=dict(l=28, r=28))  # room for the outer gauges' 0 and 95 ticks
 
