@@ -4,7 +4,7 @@ five most serious open disputes; beside the title, the daily, weekly or monthly 
 import streamlit as st
 
 from ledger.i18n import t
-from queries import q
+from queries import q_all
 from ui.brief_button import brief_popover
 from ui.shell import context, current_user, scope_label
 from ui.today import draw_actions, todays_actions
@@ -20,7 +20,8 @@ with brief_column:
     brief_popover(ctx, lang)
 st.caption(t("overview.caption", lang, since=ctx.filters.since, until=ctx.filters.until, scope=scope_label(ctx)))
 
-k = q("overview_kpis", ctx.scope, **params).row(0, named=True)
+kpis, serious = q_all(("overview_kpis", ctx.scope, params), ("active_disputes_on_map", ctx.scope, {**params, "limit": 5}))
+k = kpis.row(0, named=True)
 # A row that wraps (two by two on a phone) rather than columns, which a phone stacks one per line.
 row = st.container(horizontal=True)
 active = new = on_time = overdue = row
@@ -39,7 +40,6 @@ overdue.metric(t("overview.overdue", lang), k["overdue_n"], delta=k["overdue_n"]
 draw_actions(todays_actions(ctx, current_user().role), lang)
 
 st.subheader(t("overview.serious", lang))
-serious = q("active_disputes_on_map", ctx.scope, limit=5, **params)
 if serious.is_empty():
     st.info(t("overview.serious.empty", lang))
 else:

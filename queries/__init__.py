@@ -21,6 +21,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -309,6 +310,19 @@ def q(name: str, scope: Scope = ALL, **params) -> pl.DataFrame:
     return door().q(name, scope, **params)
 
 
+# DuckDB releases the GIL while it plans and runs a query; at the province's size planning is most
+# of a query's time, so a page's independent queries run side by side, one per core.
+_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="sentinel-query")
+
+
+def q_all(*calls: tuple[str, Scope, dict]) -> list[pl.DataFrame]:
+    """Several queries at once, each (name, scope, params), their results in the same order; the
+    first error raised is re-raised here, as q would raise it."""
+    current = door()
+    futures = [_POOL.submit(current.q, name, scope, **params) for name, scope, params in calls]
+    return [future.result() for future in futures]
+
+
 def snapshot() -> Snapshot:
     return door().snapshot()
 
@@ -320,4 +334,4 @@ def read(snapshot: Snapshot, name: str, scope: Scope, *, cached: bool = True, **
     return door().q(name, scope, snapshot=snapshot, cached=cached, **params)
 
 
-__all__ = ["ALL", "Door", "Filters", "NoSnapshot", "QueryError", "Scope", "door", "q", "read", "snapshot"]
+__all__ = ["ALL", "Door", "Filters", "NoSnapshot", "QueryError", "Scope", "door", "q", "q_all", "read", "snapshot"]

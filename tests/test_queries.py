@@ -260,3 +260,19 @@ def test_the_result_cache_is_bounded_in_bytes(demo_settings, now):
         assert door._cached_bytes == sum(frame.estimated_size() for frame in door._cache.values())
     assert door.q("ledger_slice", ALL, **{**whole, "limit": 393}) is kept[-1]  # the newest is kept
     assert door.q("ledger_slice", ALL, **{**whole, "limit": 1}) is not kept[0]  # the oldest went first
+
+
+def test_queries_run_together_answer_as_one_by_one(sentinel_env, now):
+    """q_all runs a page's independent queries side by side: same answers, in the order asked,
+    and a query's error reaches the page as q would raise it."""
+    from queries import q, q_all
+
+    params = {**window(now).params(), "now": now}
+    one = Scope.only("440300")
+    together = q_all(("overview_kpis", ALL, params), ("verification_rate_by_unit", one, params),
+                     ("active_disputes_on_map", ALL, {**params, "limit": 5}))
+    assert together[0].equals(q("overview_kpis", ALL, **params))
+    assert together[1].equals(q("verification_rate_by_unit", one, **params))
+    assert together[2].height == 5 and together[1].filter(level="unit")["unit_code"].to_list() == ["440300"]
+    with pytest.raises(QueryError):
+        q_all(("overview_kpis", ALL, params), ("overview_kpis", ALL, {"now": now}))

@@ -18,7 +18,7 @@ from ledger.access import Role
 from ledger.config import load_settings
 from ledger.hazards.leading import split
 from ledger.i18n import t
-from queries import q
+from queries import q_all
 from ui.hazard_flags import flags_in_scope, week_flags
 from ui.plain_text import plain
 from ui.shell import PageContext
@@ -61,15 +61,18 @@ def _dispute_actions(disputes: pl.DataFrame, kind: str, role: Role, ctx: PageCon
 def todays_actions(ctx: PageContext, role: Role) -> list[Action]:
     """Everything in the block, most urgent first (see the module docstring)."""
     lang, since_time = ctx.lang, ctx.now - timedelta(hours=NEW_HOURS)
-    new = {grade: q("new_disputes_since", ctx.scope, since_time=since_time, now=ctx.now, grades=[grade], limit=PER_KIND)
-           for grade in ("I", "II")}
     settings = load_settings()
-    events = q("open_events", ctx.scope, now=ctx.now, followup_hours=settings.events_followup_hours,
-               first_report_hours=settings.events_first_report_hours, closed_since=None, units=None)
+    new_i, new_ii, events, rates = q_all(
+        *(("new_disputes_since", ctx.scope, dict(since_time=since_time, now=ctx.now, grades=[grade], limit=PER_KIND))
+          for grade in ("I", "II")),
+        ("open_events", ctx.scope, dict(now=ctx.now, followup_hours=settings.events_followup_hours,
+                                        first_report_hours=settings.events_first_report_hours, closed_since=None,
+                                        units=None)),
+        ("verification_rate_by_unit", ctx.scope, dict(now=ctx.now, **ctx.filters.params())))
+    new = {"I": new_i, "II": new_ii}
     late = events.filter(pl.col("overdue")).sort("overdue_hours", descending=True).head(PER_KIND)
     event_actions = [Action("event", t("today.event", lang, title=_short(e["title"]), days=f"{e['overdue_hours'] / 24:.1f}"),
                             "app_pages/events.py", {"event": e["event_id"]}) for e in late.iter_rows(named=True)]
-    rates = q("verification_rate_by_unit", ctx.scope, now=ctx.now, **ctx.filters.params())
     worst = (rates.filter((pl.col("level") == "unit") & (pl.col("overdue_n") > 0))
              .sort(["overdue_n", "unit_code"], descending=[True, False]).head(PER_KIND))
     unit_actions = [Action("overdue_unit", t("today.overdue_unit", lang, unit=geo.unit_name(u["unit_code"], lang),
