@@ -34,9 +34,9 @@ SCALE ?= 1
 wall: demo
 	$(BIN)/python tools/wall.py --port $(PORT) --scale $(SCALE)
 
-## 30 minutes of wall-screen rotations and 30 snapshot swaps; writes bench/soak.json (not part of `make test`)
+## 30 minutes of wall-screen rotations and 30 snapshot swaps on a ledger of a million items; writes bench/soak.json (not part of `make test`)
 soak: install-dev
-	$(BIN)/python tools/soak_wall.py --minutes 30 --swaps 30
+	$(BIN)/python tools/soak_wall.py --minutes 30 --swaps 30 --items 1000000
 
 ## Demo ledgers of 10 thousand, 1 million and 10 million items, every panel timed against pandas; writes bench/results.json (not part of `make test`; about 25 minutes)
 bench: install-dev

@@ -2,9 +2,10 @@
 headless Chromium for N minutes of rotations while a new snapshot is built every M seconds, and
 report the server's memory at the start and the end, and whether the page ever failed.
 
-    .venv/bin/python tools/soak_wall.py [--minutes 30] [--swaps 30] [--out bench/soak.json]
+    .venv/bin/python tools/soak_wall.py [--minutes 30] [--swaps 30] [--items N | --data DIR] [--out bench/soak.json]
 
-Runs on a copy of the current ledger (or the demo in a temp folder), never on the real one.
+Runs on a new demo ledger of N items (`make soak`: a million), or on a copy of the ledger in DIR,
+else of the current ledger, else of a 9,000-item demo: never on the real one.
 """
 from __future__ import annotations
 
@@ -37,11 +38,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--swaps", type=int, default=30)
+    parser.add_argument("--items", type=int, help="build a demo ledger of this many items to soak")
+    parser.add_argument("--data", type=Path, help="the data folder whose ledger is copied (default: the current one)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "soak.json")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sentinel-soak-"))
-    source = load_settings()
-    if current_snapshot(source) is not None:
+    source = load_settings(args.data)
+    if args.items:
+        settings = build_demo(work / "data", n_items=args.items, seed=42)
+    elif current_snapshot(source) is not None:
         shutil.copytree(source.data_dir / "journal", work / "data" / "journal")
         shutil.copytree(source.data_dir / "snapshots", work / "data" / "snapshots")
         settings = load_settings(work / "data")
@@ -73,7 +78,8 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    result = {"minutes": args.minutes, "swaps": args.swaps, "rss_start_mb": round(samples[0][1]),
+    result = {"minutes": args.minutes, "swaps": args.swaps, "items": current_snapshot(settings).manifest["counts"]["items"],
+              "rss_start_mb": round(samples[0][1]),
               "rss_end_mb": round(samples[-1][1]), "rss_max_mb": round(max(s[1] for s in samples)),
               "page_failures": failures, "rotating_panels_seen": sorted(seen), "samples": samples}
     args.out.parent.mkdir(exist_ok=True)
