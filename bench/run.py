@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from ledger import geo
 from ledger.config import REPO_ROOT, load_settings
 from ledger.store import current_snapshot, now_shanghai
 from queries import Door
@@ -203,27 +204,25 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-UNIT_NAMES = {"440100": "广州市", "440300": "深圳市", "440400": "珠海市", "440600": "佛山市", "440606": "顺德区",
-              "441300": "惠州市", "441900": "东莞市", "442000": "中山市", "440700": "江门市", "441200": "肇庆市"}
+# the Pearl River Delta's nine cities and Shunde, whose officers the sessions stand for
+SESSION_UNITS = ["440100", "440300", "440400", "440600", "440606", "441300", "441900", "442000", "440700", "441200"]
 
 
 async def _sessions(url: str, count: int, rounds: int) -> list[dict]:
     """`count` sessions at once, each opening the verification page `rounds` times with another
     city (and every other time one industry), as ten officers of ten cities would."""
-    units = list(UNIT_NAMES)
-
     async def session(i: int) -> dict:
         timings, own, failed = [], True, 0
         for step in range(rounds):
-            unit = units[(i + 3 * step) % len(units)]
+            unit = SESSION_UNITS[(i + 3 * step) % len(SESSION_UNITS)]
             run = await protocol_client.run_page(url, "verification", f"unit={unit}" + ("&ind=C" if step % 2 else ""))
             if not run.finished:
                 failed += 1
                 continue
             timings.append(run.seconds)
             caption = next((text for text in run.texts if "核实期限在" in text), "")
-            own = own and f"· {UNIT_NAMES[unit]} ·" in caption and \
-                all(f"· {name} ·" not in caption for code, name in UNIT_NAMES.items() if code != unit)
+            own = own and f"· {geo.unit_name(unit)} ·" in caption and \
+                all(f"· {geo.unit_name(other)} ·" not in caption for other in SESSION_UNITS if other != unit)
         return {"timings": timings, "own_filters_only": own, "failed": failed}
 
     return await asyncio.gather(*(session(i) for i in range(count)))

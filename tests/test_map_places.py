@@ -183,9 +183,9 @@ def test_a_points_tooltip_tells_what_where_how_many_and_how_serious(placed):
         assert ("" not in lines) and (row["enterprise"] in lines if row["enterprise"] else True)
         assert f"涉及人数：{row['participants_text'] or '—'}" in lines
         assert f"已持续 {row['days_open']} 天" in lines[-1 if row["place_precision"] == "point" else -2]
-        assert point["colour"] == map_layers.grade_colour(row["grade"])
+        assert point["colour"] == map_layers.GRADE_COLOURS.get(row["grade"] or "", map_layers.UNGRADED_COLOUR)
         people = row["participants_high"] or row["participants_low"] or 0
-        assert point["radius"] == map_layers.point_radius_px(people)
+        assert point["radius"] == round(min(14.0, 3 + people ** 0.5 / 4), 1)  # 3 px, with the crowd, at most 14
         if row["place_precision"] != "point":
             assert lines[-1].startswith("（仅知")
 

@@ -119,10 +119,6 @@ def label_layer(places: pl.DataFrame, text_column: str, size: int = 15, palette:
                      outline_width=2, outline_color=palette.label_outline, font_settings={"sdf": True})
 
 
-def grade_colour(grade: str | None) -> list[int]:
-    return GRADE_COLOURS.get(grade or "", UNGRADED_COLOUR)
-
-
 def count_colour(value: float, highest: float) -> list[int]:
     """A class of the sequential ramp: 0 gets the lightest, `highest` the darkest."""
     if highest <= 0 or value <= 0:
@@ -222,10 +218,10 @@ def _tip(*lines: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def point_radius_px(participants: int) -> float:
+def point_radius_px(participants: pl.Expr) -> pl.Expr:
     """A dispute's dot: 3 px, larger with the crowd (sqrt, so 1,000 people are 11 px), at most 14.
     In pixels rather than metres so that, zoomed in, dots spread around one place come apart."""
-    return round(min(14.0, 3 + participants ** 0.5 / 4), 1)
+    return pl.min_horizontal(14.0, 3 + participants.cast(pl.Float64).sqrt() / 4).round(1)
 
 
 def dispute_points(disputes: pl.DataFrame, lang: str) -> list[dict]:
@@ -255,7 +251,7 @@ def dispute_points(disputes: pl.DataFrame, lang: str) -> list[dict]:
     colours = pl.DataFrame({"grade": list(GRADE_COLOURS), "colour": list(GRADE_COLOURS.values())})
     return (placed.join(colours, on="grade", how="left", maintain_order="left")
             .select("lon", "lat", pl.col("colour").fill_null(pl.lit(UNGRADED_COLOUR)),
-                    radius=pl.min_horizontal(14.0, 3 + participants.cast(pl.Float64).sqrt() / 4).round(1),
+                    radius=point_radius_px(participants),
                     tip=pl.concat_str(lines, separator="\n", ignore_nulls=True))
             .to_dicts())
 
