@@ -177,3 +177,22 @@ def test_a_flag_lists_the_ledger_items_of_every_week_it_counts():
     assert flag.weeks >= 2 and flag.observed == Y[0, 200 - flag.weeks:200].sum()
     assert sorted(flag.item_ids) == sorted(i for w in WEEKS[200 - flag.weeks:200] for i in ids.get((cells[0], w), []))
     assert "近" in flag.sentence()
+
+
+def test_the_alarm_budget_bisection_finds_the_first_count_a_table_of_every_count_finds():
+    """budget_alpha bisects for the smallest count whose tail falls below each threshold; a table
+    of every count from MIN_EVIDENCE up (the way it was first written) is the oracle, on cells
+    from a twentieth of a dispute a week to thousands, Poisson and over-dispersed."""
+    from ledger.hazards.methods import MIN_EVIDENCE, _first_below, nb_tail
+
+    rng = np.random.default_rng(3)
+    mu = np.concatenate([rng.exponential(0.05, 40), rng.exponential(5, 40), rng.exponential(2000, 20)])[None, :]
+    phi = np.where(rng.random(mu.shape) < 0.3, 1.0, 1 + rng.exponential(2, mu.shape))
+    alphas = np.logspace(-8, -2, 9)[:, None]
+    highest = 400  # below the busiest cells' counts, so that some pairs have no such count
+    ys = np.arange(MIN_EVIDENCE, highest + 1)
+    below = nb_tail(ys[None, None, :], mu[..., None], phi[..., None]) < alphas[..., None]
+    table = np.where(below.any(axis=2), ys[below.argmax(axis=2)], highest + 1)
+    found = _first_below(mu, phi, alphas, MIN_EVIDENCE, highest)
+    assert (found == table).all()
+    assert (found > highest).any() and (found <= highest).any()  # both outcomes are exercised

@@ -226,6 +226,21 @@ def nb_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return np.where(y <= 0, 1.0, tail)
 
 
+def _first_below(mu: np.ndarray, phi: np.ndarray, alpha: np.ndarray, lowest: int, highest: int) -> np.ndarray:
+    """The smallest count y in lowest … highest with P(Y ≥ y) < alpha, for every (alpha, cell)
+    pair the arrays broadcast to (highest + 1 where there is none), by bisection: the tail falls
+    with y, so a few dozen tail evaluations per pair do what a table of every count would, which
+    at ten million items is thousands of counts per cell."""
+    shape = np.broadcast_shapes(mu.shape, alpha.shape)
+    low, high = np.full(shape, lowest), np.full(shape, highest + 1)
+    while (open_ := low < high).any():
+        mid = (low + high) // 2
+        below = open_ & (nb_tail(mid, mu, phi) < alpha)
+        high = np.where(below, mid, high)
+        low = np.where(open_ & ~below, mid + 1, low)
+    return low
+
+
 def budget_alpha(mus: list[np.ndarray], phi: np.ndarray) -> float:
     """The loosest p-value threshold (≤ ALPHA_MAX) at which the province's expected false flags
     in a week, summed over every cell and window under the model, stay within ALARM_BUDGET.
@@ -239,13 +254,10 @@ def budget_alpha(mus: list[np.ndarray], phi: np.ndarray) -> float:
         possible = mu > 1e-4  # below, even MIN_EVIDENCE disputes have a chance under 1e-8
         if not possible.any():
             continue
-        m, f = mu[possible], phi[possible]
-        ys = np.arange(MIN_EVIDENCE, max(MIN_EVIDENCE + 1, int(np.ceil((m + 8 * np.sqrt(f * m)).max())) + 6))
-        tail = nb_tail(ys[None, :], m[:, None], f[:, None])  # [cells, ys], falling
-        below = tail[None, :, :] < alphas[:, None, None]
-        first = below.argmax(axis=2)
-        size = np.where(below.any(axis=2), np.take_along_axis(np.broadcast_to(tail, below.shape), first[..., None], 2)[..., 0], 0.0)
-        spent += size.sum(axis=1)
+        m, f = mu[possible][None, :], phi[possible][None, :]
+        highest = max(MIN_EVIDENCE, int(np.ceil((m + 8 * np.sqrt(f * m)).max())) + 5)
+        y = _first_below(m, f, alphas[:, None], MIN_EVIDENCE, highest)  # [alphas, cells]
+        spent += np.where(y <= highest, nb_tail(y, m, f), 0.0).sum(axis=1)
     within = np.nonzero(spent <= ALARM_BUDGET)[0]
     return float(alphas[within[-1]]) if within.size else float(alphas[0])
 
