@@ -73,6 +73,12 @@ class Settings:
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
 
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where DuckDB spills what does not fit its memory limit: inside the data folder, not
+        the working directory of whoever started the process."""
+        return self.data_dir / ".duckdb-tmp"
+
 
 _AUTH_KEYS = ("users_file", "lockout_attempts", "lockout_minutes", "lockout_first_minutes", "lockout_address_attempts",
               "session_hours", "closed_network", "trusted_header")

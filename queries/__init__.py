@@ -36,7 +36,7 @@ from ledger.config import Settings, load_settings
 from ledger.access.masking import PERSONAL_TEXT_COLUMNS, mask
 from ledger.schema import EVENT_REPORTS_SCHEMA
 from ledger.store.sqlfiles import SqlFile, load_sql
-from ledger.store import Snapshot, StoreError, open_snapshot
+from ledger.store import Snapshot, StoreError, duckdb_connection, open_snapshot
 
 QUERY_DIR = Path(__file__).resolve().parent
 CACHE_ENTRIES = 512
@@ -187,8 +187,7 @@ class Door:
 
     def _open(self, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
         """A new connection whose views are `snapshot`'s tables, scoped by per-cursor variables."""
-        con = duckdb.connect()
-        con.execute("set memory_limit = $limit", {"limit": self.settings.duckdb_memory_limit})
+        con = duckdb_connection(self.settings)
         con.read_parquet(str(snapshot.table("items"))).filter(_ITEM_SCOPE_FILTER).create_view("items")
         for name in _REFERENCE_VIEWS:
             con.read_parquet(str(snapshot.table(name))).create_view(name)
@@ -223,12 +222,19 @@ class Door:
                 # ones, each closed when its last reader is done (closing one under a reader's
                 # cursor raises ResourceInUseException in that reader).
                 while len(self._connections) > 2:
-                    retired = self._connections.popitem(last=False)[1]
+                    retired_id, retired = self._connections.popitem(last=False)
                     retired.retired = True
                     if retired.readers == 0:
                         retired.con.close()
+                    self._forget_results(retired_id)
             held.readers += 1
             return held
+
+    def _forget_results(self, snapshot_id: str) -> None:
+        """Drop a retired snapshot's results (the lock held): no page asks for them again, and
+        left to the LRU they would fill the cache over a day of snapshot swaps."""
+        for key in [key for key in self._cache if key[0] == snapshot_id]:
+            self._cached_bytes -= self._cache.pop(key).estimated_size()
 
     def _release(self, held: _Connection) -> None:
         with self._lock:
@@ -285,7 +291,7 @@ class Door:
         if not cached or size > self.cache_bytes:
             return result
         with self._lock:
-            if key not in self._cache:
+            if key not in self._cache and snapshot.snapshot_id in self._connections:  # not retired meanwhile
                 self._cache[key] = result
                 self._cached_bytes += size
             while self._cache and (len(self._cache) > self.cache_entries or self._cached_bytes > self.cache_bytes):

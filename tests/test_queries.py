@@ -242,6 +242,20 @@ def test_a_connection_left_behind_stays_open_for_its_reader_and_closes_after_it(
         reading.con.cursor()  # closed by its last reader
 
 
+def test_a_retired_snapshots_results_leave_the_cache(tmp_path):
+    """Swapping snapshots all day must not fill the cache with results no page asks for again:
+    when a snapshot's connection retires, its results go with it."""
+    from ledger.store import build_snapshot
+
+    settings = build_demo(tmp_path, n_items=300, seed=6)
+    snapshots = [build_snapshot(settings, full=True) for _ in range(4)]
+    door = Door(settings)
+    for n, snapshot in enumerate(snapshots):
+        door.q("unassigned_items", ALL, snapshot=snapshot)
+        assert {key[0] for key in door._cache} == {s.snapshot_id for s in snapshots[max(0, n - 1):n + 1]}
+        assert door._cached_bytes == sum(frame.estimated_size() for frame in door._cache.values())
+
+
 def test_the_result_cache_is_bounded_in_bytes(demo_settings, now):
     """A result larger than the budget is not kept; smaller ones are, the oldest going first, and
     what is kept never adds up to more than the budget (query_cache_mb)."""

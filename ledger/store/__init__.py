@@ -385,9 +385,17 @@ def build_snapshot(settings: Settings, progress: Progress | None = None, full: b
         return Snapshot(snapshot_id, snapshots_dir / snapshot_id, manifest)
 
 
-def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+def duckdb_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection held to the configured memory limit, spilling into the
+    data folder."""
     con = duckdb.connect()
     con.execute("set memory_limit = $limit", {"limit": settings.duckdb_memory_limit})
+    con.execute("set temp_directory = $dir", {"dir": str(settings.duckdb_temp_dir)})
+    return con
+
+
+def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    con = duckdb_connection(settings)
     con.execute("set preserve_insertion_order = false")
     return con
 
