@@ -189,8 +189,23 @@ def test_pdf_needs_chromium_and_says_so(demo_settings, monkeypatch, tmp_path):
     assert briefs.render(brief, "pdf").startswith(b"%PDF")
 
 
+def test_a_chinese_font_installed_after_matplotlib_listed_its_fonts_is_found(monkeypatch):
+    """As after `apt-get install fonts-noto-cjk` on a machine where matplotlib already ran: its
+    cached list has no Chinese font, the system has one."""
+    if not any("NotoSansCJK" in path or "noto-cjk" in path for path in charts.font_manager.findSystemFonts()):
+        pytest.skip("fonts-noto-cjk is not installed on this machine")
+    monkeypatch.setattr(charts.font_manager.fontManager, "ttflist", [])
+    charts.cjk_font.cache_clear()
+    try:
+        assert charts.cjk_font() == "Noto Sans CJK SC"
+    finally:
+        monkeypatch.undo()
+        charts.cjk_font.cache_clear()
+
+
 def test_charts_refuse_to_draw_without_a_chinese_font(monkeypatch):
     monkeypatch.setattr(charts.font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda: [])
     charts.cjk_font.cache_clear()
     try:
         with pytest.raises(charts.ChartFontMissing, match="fonts-noto-cjk"):

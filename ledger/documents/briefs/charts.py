@@ -31,10 +31,21 @@ class ChartFontMissing(Refusal):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
-    available = {entry.name for entry in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in available:
-            return name
+    """The first of CJK_FONTS installed. matplotlib lists the fonts it found when it first ran
+    (cached under ~/.cache/matplotlib), so a font installed since, as the refusal asks, is
+    looked for among the system's font files before refusing."""
+    for rescan in (False, True):
+        if rescan:
+            known = {entry.fname for entry in font_manager.fontManager.ttflist}
+            for path in set(font_manager.findSystemFonts()) - known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue  # a file matplotlib cannot read is not a font we need
+        available = {entry.name for entry in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in available:
+                return name
     raise ChartFontMissing("msg.brief.no_font")
 
 
