@@ -78,14 +78,15 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+    warm = samples[min(1, len(samples) - 1)]  # with --swaps 0 there is only the start
     result = {"minutes": args.minutes, "swaps": args.swaps, "items": current_snapshot(settings).manifest["counts"]["items"],
               "rss_start_mb": round(samples[0][1]),
               "rss_end_mb": round(samples[-1][1]), "rss_max_mb": round(max(s[1] for s in samples)),
               # after the first swap the caches hold their working set (two snapshots' results and
               # connections, the pages' figures): growth from there on is what a leak would show
-              "rss_after_first_swap_mb": round(samples[1][1]),
+              "rss_after_first_swap_mb": round(warm[1]),
               "growth_from_start_pct": round(100 * (samples[-1][1] / samples[0][1] - 1), 1),
-              "growth_after_first_swap_pct": round(100 * (samples[-1][1] / samples[1][1] - 1), 1),
+              "growth_after_first_swap_pct": round(100 * (samples[-1][1] / warm[1] - 1), 1),
               "page_failures": failures, "rotating_panels_seen": sorted(seen), "samples": samples}
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

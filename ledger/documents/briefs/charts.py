@@ -29,24 +29,33 @@ class ChartFontMissing(Refusal):
     """No Chinese font is installed: charts would show empty boxes instead of characters."""
 
 
+def _first_listed() -> str | None:
+    available = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in available), None)
+
+
+def _list_fonts_installed_since() -> None:
+    """Add to matplotlib's list the system's font files it did not know of."""
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in set(font_manager.findSystemFonts()) - known:
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue  # a file matplotlib cannot read is not a font we need
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
     """The first of CJK_FONTS installed. matplotlib lists the fonts it found when it first ran
     (cached under ~/.cache/matplotlib), so a font installed since, as the refusal asks, is
     looked for among the system's font files before refusing."""
-    for rescan in (False, True):
-        if rescan:
-            known = {entry.fname for entry in font_manager.fontManager.ttflist}
-            for path in set(font_manager.findSystemFonts()) - known:
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue  # a file matplotlib cannot read is not a font we need
-        available = {entry.name for entry in font_manager.fontManager.ttflist}
-        for name in CJK_FONTS:
-            if name in available:
-                return name
-    raise ChartFontMissing("msg.brief.no_font")
+    found = _first_listed()
+    if found is None:
+        _list_fonts_installed_since()
+        found = _first_listed()
+    if found is None:
+        raise ChartFontMissing("msg.brief.no_font")
+    return found
 
 
 def _figure(height_in: float) -> Figure:
