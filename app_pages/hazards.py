@@ -11,12 +11,10 @@ import pydeck as pdk
 import streamlit as st
 
 from ledger import geo
-from ledger.hazards import Flag, screen_week
 from ledger.hazards.brief import brief_docx, brief_html, file_name
 from ledger.hazards.leading import split, track_record
 from ledger.hazards.methods import HISTORY_WEEKS
-from ledger.hazards.screen import METHODS, category_name, method_name
-from ledger.hazards.series import monday_of
+from ledger.hazards.flags import METHODS, Flag, category_name, method_name, monday_of, screen_week
 from ledger.i18n import t
 from queries import q
 from ui import charts, map_layers

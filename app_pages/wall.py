@@ -22,12 +22,13 @@ import streamlit as st
 
 from ledger import geo
 from ledger.config import load_settings
-from ledger.hazards import screen as hazard_screen
 from ledger.hazards.leading import split as leading_flags
+from ledger.hazards.saved import warm_soon
 from ledger.i18n import t
 from ledger.schema import PLACE_PRECISION
 from queries import Filters, NoSnapshot, q, snapshot
 from ui import auth, charts, map_layers, regions, wall_screen
+from ui.hazard_flags import week_flags
 from ui.plain_text import plain
 from ui.shell import current_scope, current_time, language_from_url, log, url_value
 from ui.tables import suffix
@@ -145,7 +146,7 @@ def dispute_lines(disputes: pl.DataFrame, most: int) -> str:
 def hazard_sentences(snapshot_id: str, day, lang: str) -> list[str]:
     """This week's leading hazard flags as sentences (the few the hazard page leads with),
     computed once per snapshot and day."""
-    return [f.sentence(lang) for f in leading_flags(hazard_screen(snapshot(), day))[0]]
+    return [f.sentence(lang) for f in leading_flags(week_flags(snapshot_id, day, snapshot()))[0]]
 
 
 PANELS = ("new_today", "serious", "hazards", "overdue")  # the rotating panel's fixed order
@@ -222,6 +223,7 @@ def wall() -> None:
         st.info(t("wall.no_data", lang), icon=":material/sync:")
         return
     header(now, current.created_at)
+    warm_soon(current, now.date())  # the hazard panel's screen, ready before the rotation reaches it
     age = now - current.created_at
     stale = age > timedelta(minutes=settings.wall_stale_minutes)
     if stale:

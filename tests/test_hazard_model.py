@@ -12,7 +12,8 @@ import pytest
 
 from ledger.config import CLB_EXPORTS, load_settings
 from ledger.hazards import evaluate as evaluation
-from ledger.hazards import methods, screen_week
+from ledger.hazards import methods
+from ledger.hazards.flags import screen_week
 from ledger.hazards.screen import industry_groups, unit_industry_cells
 from ledger.hazards.series import weekly_series
 from ledger.reference import spring_festivals

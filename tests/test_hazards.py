@@ -16,12 +16,15 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from ledger.config import CLB_EXPORTS, REPO_ROOT, load_settings
-from ledger.hazards import methods, screen, screen_week
+from ledger.hazards import methods
+from ledger.hazards.flags import screen_week
+from ledger.hazards import saved
+from ledger.hazards.screen import screen
 from ledger.hazards.brief import brief_docx, brief_html
 from ledger.hazards import evaluate as evaluation
 from ledger.hazards.evaluate import evaluate, table
 from ledger.reference import spring_festivals
-from ledger.store import current_snapshot, now_shanghai
+from ledger.store import Snapshot, current_snapshot, now_shanghai
 from tests.helpers import add_dispute
 
 
@@ -125,6 +128,47 @@ def test_repeat_trouble_at_one_enterprise_is_flagged(demo_settings, tmp_path):
     flags = [f for f in screen(current_snapshot(settings), today) if f.method == "enterprise_repeat"]
     assert any(f.unit_code == "442000" and f.observed >= 2 for f in flags)
     assert all(f.sentence().count("起群体性纠纷") == 1 for f in flags)
+
+
+def copied_snapshot(snapshot, folder):
+    """The demo snapshot in a folder of its own, so that a test may damage what it saves."""
+    shutil.copytree(snapshot.path, folder, ignore=shutil.ignore_patterns(saved.DERIVED))
+    return Snapshot(f"copy-{snapshot.snapshot_id}", folder, snapshot.manifest)
+
+
+def test_a_weeks_screen_is_saved_beside_its_snapshot_and_read_back_not_rerun(snapshot, tmp_path):
+    copy = copied_snapshot(snapshot, tmp_path / "snapshot")
+    sunday = date(2026, 2, 1)
+    flags = saved.week_flags(copy, sunday)
+    assert [f.to_json() for f in flags] == [f.to_json() for f in screen(copy, sunday)] and flags
+    path = saved.saved_path(copy, sunday)
+    assert path.parent == copy.path / saved.DERIVED and "2026-W05" in path.name
+    assert saved.saved_path(copy, date(2026, 2, 4)) == path  # any day until the next Sunday judges that week
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    kept[0]["observed"] = 999  # were the screen run again, this would not come back
+    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    assert saved.week_flags(copy, date(2026, 2, 3))[0].observed == 999
+
+
+def test_a_damaged_saved_screen_is_screened_again(snapshot, tmp_path):
+    copy = copied_snapshot(snapshot, tmp_path / "snapshot")
+    sunday = date(2026, 2, 1)
+    path = saved.saved_path(copy, sunday)
+    path.parent.mkdir()
+    path.write_text('[{"unit": "半个文件', encoding="utf-8")
+    assert [f.to_json() for f in saved.week_flags(copy, sunday)] == [f.to_json() for f in screen(copy, sunday)]
+    assert json.loads(path.read_text(encoding="utf-8"))  # written whole this time
+
+
+def test_a_new_snapshots_screen_is_warmed_in_the_background_once(snapshot, tmp_path):
+    copy = copied_snapshot(snapshot, tmp_path / "snapshot")
+    sunday = date(2026, 2, 1)
+    thread = saved.warm_soon(copy, sunday)
+    assert thread is not None
+    thread.join(timeout=120)
+    assert saved.saved_path(copy, sunday).exists()
+    assert saved.warm_soon(copy, sunday) is None  # saved: nothing more to do
+    assert [p.name for p in (copy.path / saved.DERIVED).iterdir()] == [saved.saved_path(copy, sunday).name]
 
 
 def test_evaluation_reports_every_method_side_by_side(snapshot):
@@ -243,7 +287,8 @@ def test_no_dispute_with_a_unit_is_left_out_of_either_method(demo_settings, tmp_
     """Disputes without a county count at their city in the county method; those without an
     industry count in their unit's own "industry unknown" cell: both series hold every
     collective dispute that has a unit (only 属地待定 waits for triage, and the page says so)."""
-    from ledger.hazards.screen import UNKNOWN_INDUSTRY, place_cells, unit_industry_cells
+    from ledger.hazards.flags import UNKNOWN_INDUSTRY
+    from ledger.hazards.screen import place_cells, unit_industry_cells
     from ledger.hazards.series import weekly_series
 
     shutil.copytree(demo_settings.data_dir, tmp_path / "data")
@@ -264,7 +309,7 @@ def test_no_dispute_with_a_unit_is_left_out_of_either_method(demo_settings, tmp_
 
 def test_a_leader_sees_a_handful_of_the_strongest_kinds_first_with_their_track_record(tmp_path):
     from ledger.hazards.leading import LEADING, split, track_record
-    from ledger.hazards.screen import Flag
+    from ledger.hazards.flags import Flag
 
     def flag(method: str, score: float, category: str = "new") -> Flag:
         return Flag(unit="深圳市", unit_code="440300", county=None, industry="制造业", industry_code="C",

@@ -30,7 +30,7 @@ def test_every_entry_has_both_languages():
 def test_keys_built_from_codes_exist():
     """Keys the code builds from a code (t(f"hazards.method.{m}")) escape the search above."""
     from ledger.workflow.group_robots import TOPICS
-    from ledger.hazards.screen import CATEGORIES, METHODS
+    from ledger.hazards.flags import CATEGORIES, METHODS
 
     built = {f"hazards.method.{m}" for m in METHODS} | {f"hazards.about.{m}" for m in METHODS} | \
         {f"hazards.category.{c}" for c in CATEGORIES} | {f"admin.topic.{topic}" for topic in TOPICS}

@@ -18,6 +18,7 @@ import streamlit as st
 
 from ledger import geo, reference
 from ledger.config import load_settings
+from ledger.hazards.saved import warm_soon
 from ledger.i18n import t
 from ledger.store import Snapshot, now_shanghai
 from ledger.access import User
@@ -182,6 +183,7 @@ def render_sidebar(lang: str, uses: frozenset[str] = GLOBAL_FILTERS) -> PageCont
         st.info(f"**{t('app.no_snapshot.title', lang)}**\n\n{t('app.no_snapshot.body', lang)}", icon=":material/info:")
         return None
     now = now_shanghai()
+    warm_soon(current, now.date())  # a new snapshot's hazard screen starts on the first page anyone opens
     if uses:
         st.sidebar.header(t("app.filters", lang))
     since, until = _window(lang, now.date(), drawn="window" in uses)

@@ -19,13 +19,14 @@ def hazards_arguments(parser: Parser) -> None:
 
 
 def cmd_hazards(settings: Settings, args: argparse.Namespace) -> int:
-    from ledger import hazards
+    from ledger.hazards.flags import screen_week
+    from ledger.hazards.saved import week_flags
     as_of = args.as_of or now_shanghai().date()
-    flags = hazards.screen(current(settings), as_of)
+    flags = week_flags(current(settings), as_of)
     if args.json:
         print(json.dumps([f.to_json() for f in flags], ensure_ascii=False))
         return 0
-    print(t("cli.hazards.heading", week=hazards.screen_week(as_of).isoformat(), n=len(flags)))
+    print(t("cli.hazards.heading", week=screen_week(as_of).isoformat(), n=len(flags)))
     for number, flag in enumerate(flags, start=1):
         print(t("cli.hazards.flag", number=number, method=flag.method, sentence=flag.sentence(), score=flag.score,
                 n=len(flag.item_ids)))

@@ -36,7 +36,9 @@ Thresholds (EARS C2 > 3, the seasonal model's p ≤ 0.005 within an alarm budget
 a week, Gi* z > 1.96 on at least 3 disputes) keep false alarms under 1 per 100 cell-weeks; the
 seasonal model's were set on demo seed 42 and CLB's 2013 only; `python -m ledger hazards-eval`
 reports how each method does on baselines and seeds the tuning did not see (docs/hazards.md).
-"""
-from ledger.hazards.screen import Flag, screen, screen_week
 
-__all__ = ["Flag", "screen", "screen_week"]
+Modules: series.py reads the weekly counts, methods.py holds the four methods, screen.py runs
+them into flags (flags.py: what a flag is and says), saved.py keeps each week's screen beside its
+snapshot, leading.py picks the few a page leads with, evaluate.py measures them, brief.py writes
+the early warning.
+"""

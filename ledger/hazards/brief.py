@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from ledger.documents.wordfile import save_reproducibly
-from ledger.hazards.screen import Flag, method_name
+from ledger.hazards.flags import Flag, method_name
 from ledger.i18n import t
 
 TITLE = t("doc.warning.title")

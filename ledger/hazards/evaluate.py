@@ -36,7 +36,8 @@ from ledger import demo, geo
 from ledger.config import load_settings
 from ledger.i18n import Both
 from ledger.hazards import leading, methods
-from ledger.hazards.screen import (_festivals, industry_groups, place_cells, place_coordinates, screen, screen_week,
+from ledger.hazards.flags import screen_week
+from ledger.hazards.screen import (_festivals, industry_groups, place_cells, place_coordinates, screen,
                                    unit_industry_cells)
 from ledger.hazards.series import weekly_series
 from ledger.ingest import ingest_files

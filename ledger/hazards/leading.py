@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ledger.config import REPO_ROOT
-from ledger.hazards.screen import Flag
+from ledger.hazards.flags import Flag
 
 LEADING = 5
 RESULTS = REPO_ROOT / "docs" / "hazards-results.json"

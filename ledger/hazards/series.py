@@ -28,10 +28,6 @@ class Series:
         return (monday - self.weeks[0]).days // 7
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def weekly_series(snapshot: Snapshot, level: str, last_week: date, cells: list[str] | None = None,
                   evidence_weeks: int = 8) -> Series:
     """Counts per cell for every week from the first dispute to `last_week` (a Monday), counting

@@ -174,8 +174,8 @@ def gather(settings: Settings, now: datetime, groups: list[Group], reminder_item
                                         first_report_hours=settings.events_first_report_hours, closed_since=None,
                                         units=None).to_dicts())
     if "hazards" in topics and (snapshot := current_snapshot(settings)):
-        from ledger.hazards import screen
-        notices += hazard_notices(screen(snapshot, now.date()))
+        from ledger.hazards.saved import week_flags
+        notices += hazard_notices(week_flags(snapshot, now.date()))
     return notices
 
 

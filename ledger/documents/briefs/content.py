@@ -19,7 +19,8 @@ from queries import ALL, Door, Filters, Scope
 from ledger import geo
 from ledger.config import Settings
 from ledger.i18n import Refusal, t
-from ledger.hazards import screen, screen_week
+from ledger.hazards.flags import screen_week
+from ledger.hazards.saved import week_flags
 from ledger.hazards.brief import ISSUER
 from ledger.periods import BRIEF_KINDS, Period
 from ledger.schema import DEMAND, EVENT_STAGE, GRADE
@@ -313,7 +314,7 @@ def _trends(kind: str, counts: pl.DataFrame) -> Section:
 
 def _hazards(snapshot: Snapshot, day: date, scope: Scope) -> Section:
     monday = screen_week(day)
-    flags = [f for f in screen(snapshot, day) if scope.allows(f.unit_code)]
+    flags = [f for f in week_flags(snapshot, day) if scope.allows(f.unit_code)]
     week = Period.containing("week", monday).label()
     heading = t("doc.brief.section.hazards")
     if not flags:
