@@ -66,6 +66,18 @@ def build(folder: Path, items: int, reuse: bool, previous: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def hazard_screen(settings) -> float:
+    """Seconds to screen the current week, then saved beside the snapshot, as a server's background
+    screen leaves it for the pages (ledger.hazards.saved) before their first render is timed."""
+    from ledger.hazards.saved import saved_path, week_flags
+
+    snapshot, today = current_snapshot(settings), now_shanghai().date()
+    saved_path(snapshot, today).unlink(missing_ok=True)
+    start = time.perf_counter()
+    week_flags(snapshot, today)
+    return round(time.perf_counter() - start, 1)
+
+
 def ingest(folder: Path, rows: int) -> dict:
     """A monitoring export of `rows` disputes, all with enterprise names, ingested in a fresh
     process (its time and peak memory its own; bench/ingest_one.py)."""
@@ -333,6 +345,8 @@ def main() -> None:
         print(f"{size:,} items: building", flush=True)
         data = {"build": build(folder, size, args.reuse, previous)}
         settings = load_settings(folder)
+        data["hazard_screen_s"] = hazard_screen(settings)
+        print(f"  hazard screen of the week {data['hazard_screen_s']} s (saved; the pages read it)", flush=True)
         data["panels"] = time_panels(settings, args.warm_runs)
         data["pages"] = time_pages(settings)
         data["verification_to_snapshot"] = verification_latency(folder)

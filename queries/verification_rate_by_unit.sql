@@ -12,7 +12,8 @@
 -- pending_n: items captured in the window, not yet verified at t (overdue or not);
 -- place_unknown_n: items captured in the window whose place is to be determined (属地待定: no unit
 -- yet, waiting for the province to assign them; counted in the total's received_n and pending_n);
--- median_hours / p90_hours: hours from capture to verification, for items verified by t.
+-- median_hours / p90_hours: hours from capture to verification, for the unit's items due and verified
+-- by t (null on the region and total rows: quantiles do not add up).
 -- $since: first day of the window (date)
 -- $until: last day of the window (date, inclusive)
 -- $units: reporting-unit codes to keep, or null for all
@@ -40,30 +41,11 @@ in_window as (
       and ($industries is null or list_contains($industries, industry))
 ),
 
-scoped_units as (
-    select unit_code, region
-    from units_in_scope
-    where $units is null or list_contains($units, unit_code)
-),
-
--- Every unit in scope with its items, and the items without a unit (属地待定), which only the
--- total counts.
-placed as (
-    select u.unit_code, u.region, w.* exclude (unit_code)
-    from scoped_units as u
-    left join in_window as w on w.unit_code = u.unit_code
-    union all
-    select null, null, w.* exclude (unit_code)
-    from in_window as w
-    where w.unit_code is null
-),
-
-counted as (
+-- Counted per unit in one pass (the items without a unit, 属地待定, make a group of their own);
+-- both quantiles from one sort of each unit's hours, not two.
+per_unit as (
     select
-        case when grouping(unit_code) = 0 then 'unit' when grouping(region) = 0 then 'region' else 'total' end
-            as level,
         unit_code,
-        region,
         count(*) filter (where is_captured) as received_n,
         count(*) filter (where is_due) as due_n,
         count(*) filter (where is_due and is_verified and in_time) as on_time_n,
@@ -72,8 +54,45 @@ counted as (
         count(*) filter (where is_due and not is_verified) as overdue_n,
         count(*) filter (where is_captured and not is_verified) as pending_n,
         count(*) filter (where is_captured and unit_code is null) as place_unknown_n,
-        -- both quantiles from one sort of each group's hours, not two
         quantile_cont(hours_to_verify, [0.5, 0.9]) filter (where is_due and is_verified) as hour_quantiles
+    from in_window
+    group by unit_code
+),
+
+scoped_units as (
+    select unit_code, region
+    from units_in_scope
+    where $units is null or list_contains($units, unit_code)
+),
+
+-- Every unit in scope with its counts, and the items without a unit, which only the total counts.
+placed as (
+    select u.unit_code, u.region, p.* exclude (unit_code)
+    from scoped_units as u
+    left join per_unit as p on p.unit_code = u.unit_code
+    union all
+    select null, null, p.* exclude (unit_code)
+    from per_unit as p
+    where p.unit_code is null
+),
+
+-- The regions and the total add up their units' counts; quantiles do not add up, so only the
+-- units have them.
+counted as (
+    select
+        case when grouping(unit_code) = 0 then 'unit' when grouping(region) = 0 then 'region' else 'total' end
+            as level,
+        unit_code,
+        region,
+        coalesce(sum(received_n), 0)::bigint as received_n,
+        coalesce(sum(due_n), 0)::bigint as due_n,
+        coalesce(sum(on_time_n), 0)::bigint as on_time_n,
+        coalesce(sum(late_n), 0)::bigint as late_n,
+        coalesce(sum(time_unknown_n), 0)::bigint as time_unknown_n,
+        coalesce(sum(overdue_n), 0)::bigint as overdue_n,
+        coalesce(sum(pending_n), 0)::bigint as pending_n,
+        coalesce(sum(place_unknown_n), 0)::bigint as place_unknown_n,
+        case when grouping(unit_code) = 0 then any_value(hour_quantiles) end as hour_quantiles
     from placed
     group by grouping sets ((unit_code, region), (region), ())
 ),

@@ -98,6 +98,17 @@ def test_verification_rates_add_up_and_match_the_ledger(door, items, now):
     assert total["place_unknown_n"] == waiting.height > 0
     assert total["received_n"] == units["received_n"].sum() + waiting.height
     assert total["pending_n"] == units["pending_n"].sum() + waiting.height
+    # hours to verify: each unit's own median, from its items due in the window and verified by t
+    t = as_of(now, p["until"])
+    start = datetime.combine(p["since"], datetime.min.time())
+    verified = items.filter(c("verify_due_at").is_between(start, t) & (c("verified_at") <= t)
+                            & c("unit_code").is_not_null())
+    medians = verified.group_by("unit_code").agg(
+        ((c("verified_at").dt.truncate("1m") - c("captured_at").dt.truncate("1m")).dt.total_minutes() / 60)
+        .median().round(1).alias("expected"))  # date_diff counts the minute boundaries crossed
+    shown = units.join(medians, on="unit_code").filter(c("median_hours").is_not_null())
+    assert shown.height > 15 and (shown["median_hours"] - shown["expected"]).abs().max() < 0.1 + 1e-9  # ties round apart
+    assert rates.filter(c("level") != "unit")["median_hours"].null_count() == 1 + regions.height  # do not add up
     assert total["due_n"] == total["on_time_n"] + total["late_n"] + total["time_unknown_n"] + total["overdue_n"]
     t = as_of(now, p["until"])
     start = datetime.combine(p["since"], datetime.min.time())
@@ -159,7 +170,7 @@ def test_breakdowns_count_every_dispute_under_each_of_its_values(door, items, no
     assert set(union["key"]) <= {"yes", "no", "unknown"}
 
 
-def test_festival_weeks_line_up_on_the_festival(door, now):
+def test_festival_weeks_line_up_on_the_festival(door, items, now):
     festivals = [d for y, d in sorted(spring_festivals().items()) if 2024 <= y <= 2026]
     weeks = door.q("disputes_around_festival", ALL, units=None, industries=None, festivals=festivals,
                    weeks_before=8, weeks_after=4, demand="wage_arrears", now=now)
@@ -168,6 +179,16 @@ def test_festival_weeks_line_up_on_the_festival(door, now):
     before = per_week.filter(c("week_from_festival").is_between(-6, -1))["n"].mean()
     after = per_week.filter(c("week_from_festival").is_between(1, 3))["n"].mean()
     assert before > 2 * after  # the demo's pre-festival wage-arrears surge, seen through the query
+    # every festival's weeks counted, however the scan narrows itself to them
+    collective = items.filter(c("is_collective") & c("demands").list.contains("wage_arrears"))
+    for festival in festivals:
+        first, last = festival - timedelta(weeks=8), festival + timedelta(weeks=4)
+        expected = collective.filter((c("captured_at") >= first) & (c("captured_at") < last)).height
+        assert weeks.filter(c("festival_day") == festival)["n"].sum() == expected > 0
+    too_many = [date(2020 + i, 2, 1) for i in range(7)]
+    with pytest.raises(Exception, match="at most six festivals"):  # a seventh's weeks would be outside the scan
+        door.q("disputes_around_festival", ALL, units=None, industries=None, festivals=too_many, weeks_before=8,
+               weeks_after=4, demand=None, now=now)
 
 
 def test_slice_total_matches_an_independent_filter(door, items, now):
