@@ -4,7 +4,7 @@
 -- February. Not limited by the date window; only festivals whose weeks have begun by $now.
 -- $units: reporting-unit codes to keep, or null for all
 -- $industries: industry section codes to keep, or null for all
--- $festivals: Spring Festival dates (list of up to six dates)
+-- $festivals: Spring Festival dates (a list; up to six are read most narrowly)
 -- $weeks_before: how many weeks before the festival to show
 -- $weeks_after: how many weeks after the festival to show
 -- $demand: keep only disputes with this demand code (e.g. 'wage_arrears'), or null for all
@@ -20,8 +20,6 @@ windows as (
         festival_day + to_days(7 * $weeks_after) as last_day
     from festivals
     where festival_day - to_days(7 * $weeks_before) <= $now::timestamp
-      -- the scan below has a range for six festivals: more would lose the seventh's disputes
-      and (len($festivals::date[]) <= 6 or error('disputes_around_festival: at most six festivals')::boolean)
 ),
 
 disputes as (
@@ -33,16 +31,18 @@ disputes as (
       and ($demand is null or list_contains(demands, $demand))
       -- bounds from the parameters alone (not from `windows`), so that DuckDB pushes them into the
       -- Parquet scan and reads the festivals' weeks only (a third of the ledger's row groups):
-      -- one range for each of up to six festivals (a missing one is null, which keeps nothing);
-      -- the join below keeps each festival's own weeks exactly
+      -- one range for each of the first five festivals in date order (a missing one is null,
+      -- which keeps nothing) and one from the sixth, or the last if fewer, to the last, so a
+      -- longer list loses nothing (a null at both ends folds away; a null at one end would stop
+      -- the pushdown: 63 -> 115 ms on 10 million rows); the join keeps each festival's weeks exactly
       and (captured_at between list_min($festivals::date[]) - to_days(7 * $weeks_before)
                            and list_max($festivals::date[]) + to_days(7 * $weeks_after))
-      and (captured_at between ($festivals::date[])[1] - to_days(7 * $weeks_before) and ($festivals::date[])[1] + to_days(7 * $weeks_after)
-      or captured_at between ($festivals::date[])[2] - to_days(7 * $weeks_before) and ($festivals::date[])[2] + to_days(7 * $weeks_after)
-      or captured_at between ($festivals::date[])[3] - to_days(7 * $weeks_before) and ($festivals::date[])[3] + to_days(7 * $weeks_after)
-      or captured_at between ($festivals::date[])[4] - to_days(7 * $weeks_before) and ($festivals::date[])[4] + to_days(7 * $weeks_after)
-      or captured_at between ($festivals::date[])[5] - to_days(7 * $weeks_before) and ($festivals::date[])[5] + to_days(7 * $weeks_after)
-      or captured_at between ($festivals::date[])[6] - to_days(7 * $weeks_before) and ($festivals::date[])[6] + to_days(7 * $weeks_after))
+      and (captured_at between list_sort($festivals::date[])[1] - to_days(7 * $weeks_before) and list_sort($festivals::date[])[1] + to_days(7 * $weeks_after)
+      or captured_at between list_sort($festivals::date[])[2] - to_days(7 * $weeks_before) and list_sort($festivals::date[])[2] + to_days(7 * $weeks_after)
+      or captured_at between list_sort($festivals::date[])[3] - to_days(7 * $weeks_before) and list_sort($festivals::date[])[3] + to_days(7 * $weeks_after)
+      or captured_at between list_sort($festivals::date[])[4] - to_days(7 * $weeks_before) and list_sort($festivals::date[])[4] + to_days(7 * $weeks_after)
+      or captured_at between list_sort($festivals::date[])[5] - to_days(7 * $weeks_before) and list_sort($festivals::date[])[5] + to_days(7 * $weeks_after)
+      or captured_at between coalesce(list_sort($festivals::date[])[6], list_max($festivals::date[])) - to_days(7 * $weeks_before) and list_max($festivals::date[]) + to_days(7 * $weeks_after))
 ),
 
 final as (
