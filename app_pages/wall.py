@@ -143,10 +143,11 @@ def dispute_lines(disputes: pl.DataFrame, most: int) -> str:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def hazard_sentences(snapshot_id: str, day, lang: str) -> list[str]:
+def hazard_sentences(snapshot_id: str, day, lang: str, _snapshot) -> list[str]:
     """This week's leading hazard flags as sentences (the few the hazard page leads with),
-    computed once per snapshot and day."""
-    return [f.sentence(lang) for f in leading_flags(week_flags(snapshot_id, day, snapshot()))[0]]
+    computed once per snapshot and day; of the snapshot the key names, not whichever is
+    current by the time it runs."""
+    return [f.sentence(lang) for f in leading_flags(week_flags(snapshot_id, day, _snapshot))[0]]
 
 
 PANELS = ("new_today", "serious", "hazards", "overdue")  # the rotating panel's fixed order
@@ -189,7 +190,8 @@ def rotating(which: int, window: Filters, now: datetime, size: tuple[int, int], 
         panel_heading(t("wall.panel.serious", lang), which)
         st.markdown(dispute_lines(q("active_disputes_on_map", scope, limit=lines, **params), lines))
     elif name == "hazards":
-        flags = hazard_sentences(snapshot().snapshot_id, now.date(), lang)
+        shown = snapshot()
+        flags = hazard_sentences(shown.snapshot_id, now.date(), lang, shown)
         panel_heading(t("wall.panel.hazards", lang, n=len(flags)), which)
         st.markdown("\n".join(f"- {plain(s)}" for s in flags[:lines]) or t("hazards.none", lang))
     else:
