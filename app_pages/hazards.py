@@ -13,8 +13,7 @@ import streamlit as st
 from ledger import geo
 from ledger.hazards.brief import brief_docx, brief_html, file_name
 from ledger.hazards.leading import split, track_record
-from ledger.hazards.methods import HISTORY_WEEKS
-from ledger.hazards.flags import METHODS, Flag, category_name, method_name, monday_of, screen_week
+from ledger.hazards.flags import HISTORY_WEEKS, METHODS, Flag, category_name, method_name, monday_of, screen_week
 from ledger.i18n import t
 from queries import q
 from ui import charts, map_layers

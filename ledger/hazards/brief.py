@@ -6,11 +6,6 @@ from __future__ import annotations
 import html
 from datetime import date, datetime, time
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
-from ledger.documents.wordfile import save_reproducibly
 from ledger.hazards.flags import Flag, method_name
 from ledger.i18n import t
 
@@ -37,6 +32,13 @@ def _headings() -> tuple[str, str]:
 
 
 def brief_docx(flags: list[Flag], week: date, snapshot_id: str, issued: date, issuer: str = ISSUER) -> bytes:
+    # python-docx loads when a warning is written, not with the hazard page that offers it
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from ledger.documents.wordfile import save_reproducibly
+
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "SimSun"

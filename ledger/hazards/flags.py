@@ -15,6 +15,7 @@ from ledger.i18n import t
 METHODS = ("seasonal", "ears", "gi_star", "enterprise_repeat")
 CATEGORIES = ("new", "continuing", "rising", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",
               "repeat", "escalating")
+HISTORY_WEEKS = 156  # the seasonal model's history, three years where the ledger has them (the page says when it is less)
 
 
 def method_name(method: str, lang: str = "zh") -> str:

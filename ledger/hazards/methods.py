@@ -12,6 +12,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
+from ledger.hazards.flags import HISTORY_WEEKS
+
 # ---- shared ---------------------------------------------------------------------------------
 
 
@@ -58,7 +60,6 @@ def ears(Y: np.ndarray) -> Result:
 # ---- 2. seasonal model (the improved Farrington method, Noufaily et al. 2013, in spirit) --------
 
 SEASON_BINS = ((-12, -9), (-8, -5), (-4, -1), (0, 2), (3, 8))  # weeks from the Spring Festival
-HISTORY_WEEKS = 156  # three years where the ledger has them
 TREND_MIN_WEEKS = 78  # a trend is fitted only on a year and a half of history or more
 TREND_MIN_DISPUTES = 20  # and, for a cell's own trend, on at least this many disputes
 RECENT_GUARD = 3  # weeks before t left out of the fit, so that a rise under way cannot raise its own baseline

@@ -8,9 +8,7 @@ snapshot, day and scope give the same document: see content.py for how.
 from __future__ import annotations
 
 from ledger.documents.briefs.content import PERIODS, Brief, BriefError, compose, data_date
-from ledger.documents.briefs.render_docx import to_docx
-from ledger.documents.briefs.render_html import to_html
-from ledger.documents.briefs.render_pdf import pdf_available, to_pdf
+from ledger.documents.briefs.render_pdf import pdf_available
 from ledger.i18n import t
 
 FORMATS = ("docx", "html", "pdf")
@@ -19,12 +17,17 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 
 def render(brief: Brief, fmt: str) -> bytes:
-    """The brief as the bytes of a .docx, .html (UTF-8) or .pdf file."""
+    """The brief as the bytes of a .docx, .html (UTF-8) or .pdf file. The renderers (python-docx,
+    and matplotlib for the charts in compose) load when a brief is made: the overview, which
+    only draws the button, would otherwise import them for every new session's first page."""
     if fmt == "docx":
+        from ledger.documents.briefs.render_docx import to_docx
         return to_docx(brief)
     if fmt == "html":
+        from ledger.documents.briefs.render_html import to_html
         return to_html(brief).encode("utf-8")
     if fmt == "pdf":
+        from ledger.documents.briefs.render_pdf import to_pdf
         return to_pdf(brief)
     raise BriefError("msg.brief.format", formats=t("list.separator").join(FORMATS), fmt=fmt)
 

@@ -21,11 +21,9 @@ from ledger.config import Settings
 from ledger.i18n import Refusal, t
 from ledger.hazards.flags import screen_week
 from ledger.hazards.saved import week_flags
-from ledger.hazards.brief import ISSUER
 from ledger.periods import BRIEF_KINDS, Period
 from ledger.schema import DEMAND, EVENT_STAGE, GRADE
 from ledger.store import Snapshot
-from ledger.documents.briefs import charts
 
 PERIODS = tuple(BRIEF_KINDS)
 SERIOUS_GRADES = ["I", "II"]
@@ -124,7 +122,7 @@ class Brief:
     scope_label: str
     headline: dict[str, Figure]
     sections: tuple[Section, ...]
-    issuer: str = ISSUER
+    issuer: str = t("doc.issuer.working_group")  # as on the hazard warning (ledger.hazards.brief)
 
     @property
     def title(self) -> str:
@@ -249,6 +247,8 @@ def _serious(kind: str, disputes: pl.DataFrame) -> Section:
 
 
 def _verification(kind: str, rates: pl.DataFrame, settings: Settings) -> Section:
+    from ledger.documents.briefs import charts  # matplotlib loads when a brief is made, not with the page's button
+
     units = rates.filter(pl.col("level") == "unit")
     total = rates.filter(pl.col("level") == "total").row(0, named=True)
 
@@ -287,6 +287,8 @@ def _leaders(rows: pl.DataFrame, kind: str, limit: int = 3) -> str:
 
 
 def _trends(kind: str, counts: pl.DataFrame) -> Section:
+    from ledger.documents.briefs import charts
+
     this, before = _this(kind), _previous(kind)
     industries = counts.filter((pl.col("breakdown") == "industry") & ((pl.col("n") + pl.col("n_prev")) > 0))
     units = counts.filter(pl.col("breakdown") == "unit")
