@@ -5,6 +5,7 @@ into a calm message (details go to the server log, never to a leader's screen).
 Run with `make run` (or `streamlit run app.py`). Pages are listed in PAGES; later issues add
 theirs there. `?mode=wall` (or `make wall`) shows the command room's wall screen instead.
 """
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -76,7 +77,19 @@ def clean_leftovers(data_dir: str) -> int:
     return len(removed)
 
 
+@st.cache_resource(show_spinner=False)
+def freeze_imported_objects() -> None:
+    """Once per server: put what the imports made in the garbage collector's permanent generation.
+    Streamlit collects garbage after every run (runner.postScriptGC) and so walks every object the
+    process holds, with the GIL held: 50–100 ms of each run here, nearly all of it the modules' own
+    objects, which live as long as the server. Frozen, they are no longer walked; what the runs
+    make is still collected."""
+    gc.collect()
+    gc.freeze()
+
+
 clean_leftovers(str(load_settings().data_dir))
+freeze_imported_objects()
 lang = shell.language_from_url()
 user = auth.current_user(lang)
 if user is None:
