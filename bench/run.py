@@ -33,6 +33,7 @@ from ledger.store import current_snapshot, now_shanghai
 from queries import Door
 
 from . import limits, pandas_panels, protocol_client
+from .first_visit import first_visits
 from .ingest_one import write_export
 from .panels import panel_params
 
@@ -291,6 +292,10 @@ def machine() -> dict:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
+def _listed(visits: dict) -> str:
+    return ", ".join(f"{page} {ms['finished']} / {ms['drawn']}" for page, ms in visits.items())
+
+
 def readme_table(results: dict) -> str:
     lines = [README_START, "", f"Measured on {results['machine']['cpus']} cores, "
              f"{results['machine']['memory_gb']} GB, Python {results['machine']['python']} "
@@ -319,6 +324,13 @@ def readme_table(results: dict) -> str:
         if data.get("hazard_screen_s") is not None:
             lines += ["", f"The week's hazard screen: {data['hazard_screen_s']} s, run once per snapshot and week in the "
                       "background and saved beside the snapshot; the overview reads it."]
+        if data.get("first_visit"):
+            visits = data["first_visit"]
+            lines += ["", "A page's first visit in headless Chromium (1920×1080, a new tab and session each, on a server "
+                      f"that has drawn one page: {visits['server_first_page_ms']} ms), ms from the tab's navigation to "
+                      "its run finished with its heading drawn / to every chart, map and table drawn (bench/first_visit.py):"]
+            lines += [f"- from a browser that has opened Sentinel before (scripts cached): {_listed(visits['returning'])}",
+                      f"- from a new browser profile (4–8 MB of scripts fetched and parsed): {_listed(visits['fresh'])}"]
         if "verification_to_snapshot" in data:
             v = data["verification_to_snapshot"]
             lines += ["", f"A verification saved until the snapshot that shows it: {v['total_s']} s (load "
@@ -370,6 +382,9 @@ def main() -> None:
         print(f"  hazard screen of the week {data['hazard_screen_s']} s (saved; the pages read it)", flush=True)
         data["panels"] = time_panels(settings, args.warm_runs)
         data["pages"] = time_pages(settings)
+        if size == min(sizes):  # the province's size: a leader's first visit to each page
+            data["first_visit"] = first_visits(folder)
+            print(f"  first visits in a browser: {data['first_visit']}", flush=True)
         data["verification_to_snapshot"] = verification_latency(folder)
         print(f"  verification to snapshot: {data['verification_to_snapshot']}", flush=True)
         if size == args.concurrency_size and args.sessions:
