@@ -1,7 +1,8 @@
 """`make bench`: build demo ledgers of several sizes and measure, in one run on this machine:
 snapshot build time and peak memory; every panel query cold and warm against the same panel
-computed with pandas; each page's full render through AppTest; a verification saved until the
-snapshot shows it; ten concurrent browser sessions; a 200,000-row monitoring export ingested.
+computed with pandas and against its bare scan; each page's render and reruns through AppTest;
+a leader's first visit to each page in headless Chromium; a verification saved until the snapshot
+shows it; ten concurrent sessions at the protocol level; a 200,000-row monitoring export ingested.
 Writes bench/results.json and the table in README.md (between the bench markers).
 
     .venv/bin/python -m bench.run [--sizes 10000,1000000,10000000] [--reuse] [--sessions 10] [--ingest-rows 200000]
