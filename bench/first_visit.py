@@ -4,9 +4,10 @@ drawn one other page (its imports done, as on a server in use). Two moments, in 
 tab's navigation start (the page's own clock, so the driver's overhead is not counted):
 
 - finished: the script run has finished and the page's heading is drawn;
-- drawn: every chart, map and table on the first screen has drawn itself too, the last element
-  having appeared 2.5 s before the measurement ends (a table below the fold draws when scrolled
-  to, so it is not waited for). Streamlit loads each kind of element's code when the first one
+- drawn: every chart, map and table shown on the first screen has drawn itself too, the last
+  element having appeared 2.5 s before the measurement ends (a table in a closed expander, as a
+  flag's items on the hazard page, draws only when opened, so it is not waited for; nor is one
+  below the fold, which a first look does not see). Streamlit loads each kind of element's code when the first one
   arrives, and a chart's library (Plotly.js, deck.gl) is evaluated in every new tab, so this can
   come well after the run has finished.
 
@@ -54,7 +55,7 @@ new MutationObserver((records) => {
 _SETTLED = f"""() => window.__visit && window.__visit.finished
     && performance.now() - Math.max(window.__visit.finished, window.__visit.last) > {QUIET_MS}
     && [...document.querySelectorAll({_HEAVY!r})]
-        .filter(chart => chart.getBoundingClientRect().top < window.innerHeight)
+        .filter(chart => chart.checkVisibility() && chart.getBoundingClientRect().top < window.innerHeight)
         .every(chart => chart.__drawn)"""
 
 
